@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
+    path("plans/<int:plan_id>/export.pdf", views.export_pdf, name="export_pdf"),
+]

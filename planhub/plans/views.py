@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from planhub.projects.access import get_membership
+
+from .forms import PlanCreateForm, SectionForm
+from .models import EditConflict, Plan, PlanTemplate, Section
+from .rendering import render_markdown
+
+
+def _plan(membership, plan_id: int) -> Plan:
+    return get_object_or_404(
+        Plan.objects.select_related("project", "template", "created_by"),
+        pk=plan_id,
+        project=membership.project,
+    )
+
+
+def _section(plan: Plan, section_id: int) -> Section:
+    section = get_object_or_404(
+        Section.objects.select_related("updated_by"), pk=section_id, plan=plan
+    )
+    section.plan = plan
+    return section
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_edit")
+    project = membership.project
+    templates = PlanTemplate.objects.available_in(project)
+    template_id = request.POST.get("template") or request.GET.get("template")
+    template = templates.filter(pk=template_id).first() if str(template_id).isdigit() else None
+    if template is None:
+        status = 400 if request.method == "POST" else 200
+        context = {"project": project, "membership": membership, "templates": templates}
+        return render(request, "plans/plan_new.html", context, status=status)
+
+    form = PlanCreateForm(request.POST or None, template=template)
+    if request.method == "POST" and form.is_valid():
+        plan = Plan.create_from_template(
+            project=project,
+            template=template,
+            author=request.user,
+            values=form.placeholder_values(),
+            title=form.title(),
+        )
+        messages.success(request, f"Plan “{plan.title}” created from {template.name}.")
+        return redirect(plan)
+    context = {"project": project, "membership": membership, "template": template, "form": form}
+    status = 422 if form.is_bound else 200
+    return render(request, "plans/plan_new.html", context, status=status)
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    plan = _plan(membership, plan_id)
+    sections = list(plan.sections.all())
+    for section in sections:
+        section.plan = plan
+    context = {"project": plan.project, "membership": membership, "plan": plan,
+               "sections": sections}  # fmt: skip
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+@require_GET
+def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    plan = _plan(membership, plan_id)
+    context = {"plan": plan, "sections": plan.sections.all(), "membership": membership}
+    return render(request, "plans/plan_detail.html#outline", context)
+
+
+def _section_response(request, section, membership, *, form=None, conflict=None, status=200):
+    """The section shown (no form) or its editor (form): a partial for HTMX, else a page."""
+    context = {"project": section.plan.project, "plan": section.plan, "section": section,
+               "membership": membership, "form": form, "conflict": conflict}  # fmt: skip
+    if request.htmx:
+        partial = "section" if form is None else "section-form"
+        return render(request, f"plans/plan_detail.html#{partial}", context, status=status)
+    return render(request, "plans/section_page.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    need = "can_edit" if request.method == "POST" else None
+    membership = get_membership(request.user, slug, need=need)
+    section = _section(_plan(membership, plan_id), section_id)
+    if request.method == "GET":
+        return _section_response(request, section, membership)
+
+    form = SectionForm(request.POST, section=section)
+    if not form.is_valid():
+        return _section_response(request, section, membership, form=form, status=422)
+    try:
+        section.save_edit(
+            author=request.user,
+            heading=form.cleaned_data.get("heading", ""),
+            body=form.cleaned_data["body"],
+            base_version=form.cleaned_data["version"],
+        )
+    except EditConflict as conflict:
+        # Keep the user's text; the next save is knowingly on top of the current version.
+        data = request.POST.copy()
+        data["version"] = conflict.current.version
+        conflict.current.plan = section.plan
+        form = SectionForm(data, section=conflict.current)
+        form.is_valid()
+        return _section_response(
+            request, conflict.current, membership, form=form, conflict=conflict.current, status=409
+        )
+    if request.htmx:
+        response = _section_response(request, section, membership)
+        return trigger_client_event(response, "sectionSaved", {"id": section.pk})
+    messages.success(request, f"Saved “{section}”.")
+    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+@login_required
+@require_GET
+def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_edit")
+    section = _section(_plan(membership, plan_id), section_id)
+    initial = {"heading": section.heading, "body": section.editable_body,
+               "version": section.version}  # fmt: skip
+    form = SectionForm(initial=initial, section=section)
+    return _section_response(request, section, membership, form=form)
+
+
+@login_required
+@require_POST
+def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_edit")
+    _section(_plan(membership, plan_id), section_id)
+    body = request.POST.get("body", "")
+    html = render_markdown(body) if body.strip() else ""
+    return render(request, "plans/_preview.html", {"html": html})

@@ -1,0 +1,38 @@
+"""Who may do what in a project: every project URL goes through here.
+
+A non-member gets 404 (the project's existence is not revealed); a member without the needed
+capability gets 403.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership
+
+CAPABILITIES = ("can_edit", "can_review", "can_manage")
+
+
+def get_membership(user: User | AnonymousUser, slug: str, need: str | None = None) -> Membership:
+    """The user's membership in the project `slug`, checked for capability `need`."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("project", "user")
+        .filter(project__slug=slug, user=user)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such project.")
+    if need is not None:
+        assert need in CAPABILITIES, need
+        if not getattr(membership, need):
+            raise PermissionDenied(PERMISSION_MESSAGES[need])
+    return membership
+
+
+PERMISSION_MESSAGES = {
+    "can_edit": "Only the project's editors and owners can change plans.",
+    "can_review": "Only the project's reviewers and owners can review.",
+    "can_manage": "Only the project's owners can manage members.",
+}

@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from planhub.plans.models import Plan
+
+from .access import get_membership
+from .forms import MemberAddForm, MemberRoleForm, ProjectForm
+from .models import ROLE_HELP, Membership, Role
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("project")
+    recent_plans = (
+        Plan.objects.filter(project__memberships__user=request.user)
+        .select_related("project", "template", "created_by")
+        .order_by("-updated_at")[:20]
+    )
+    context = {"memberships": memberships, "recent_plans": recent_plans}
+    return render(request, "projects/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            project = form.save(commit=False)
+            project.created_by = request.user
+            project.save()
+            Membership.objects.create(project=project, user=request.user, role=Role.OWNER)
+        messages.success(request, f"Project “{project.name}” created. You are its owner.")
+        return redirect(project)
+    status = 422 if form.is_bound else 200
+    return render(request, "projects/project_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    project = membership.project
+    context = {
+        "project": project,
+        "membership": membership,
+        "plans": project.plans.select_related("template", "created_by").order_by("-updated_at"),
+        "members": project.memberships.select_related("user"),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _members_page(request, membership, add_form=None, status=200) -> HttpResponse:
+    project = membership.project
+    context = {
+        "project": project,
+        "membership": membership,
+        "members": project.memberships.select_related("user"),
+        "add_form": add_form or MemberAddForm(project=project),
+        "roles": Role.choices,
+        "role_help": ROLE_HELP,
+    }
+    return render(request, "projects/members.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET lists the members (every member may look); POST adds one (owners only)."""
+    need = "can_manage" if request.method == "POST" else None
+    membership = get_membership(request.user, slug, need=need)
+    if request.method == "GET":
+        return _members_page(request, membership)
+    form = MemberAddForm(request.POST, project=membership.project)
+    if not form.is_valid():
+        return _members_page(request, membership, add_form=form, status=422)
+    added = Membership.objects.create(
+        project=membership.project,
+        user=form.cleaned_data["username"],
+        role=form.cleaned_data["role"],
+    )
+    messages.success(request, f"Added {added.user.username} as {added.get_role_display()}.")
+    return redirect("members", slug)
+
+
+def _other_membership(membership, member_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=member_id, project=membership.project
+    )
+
+
+def _is_last_owner(member: Membership) -> bool:
+    return member.role == Role.OWNER and member.project.owner_count() == 1
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_manage")
+    member = _other_membership(membership, member_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles: owner, editor, reviewer or viewer.")
+    elif form.cleaned_data["role"] != Role.OWNER and _is_last_owner(member):
+        messages.error(
+            request, "A project needs at least one owner: make someone else owner first."
+        )
+    else:
+        member.role = form.cleaned_data["role"]
+        member.save(update_fields=["role"])
+        messages.success(request, f"{member.user.username} is now {member.get_role_display()}.")
+    return redirect("members", slug)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_manage")
+    member = _other_membership(membership, member_id)
+    if _is_last_owner(member):
+        messages.error(
+            request, "A project needs at least one owner: make someone else owner first."
+        )
+        return redirect("members", slug)
+    member.delete()
+    messages.success(request, f"Removed {member.user.username} from {membership.project.name}.")
+    if member.pk == membership.pk:
+        return redirect("dashboard")
+    return redirect("members", slug)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from planhub.health import healthz
+from planhub.projects import views as project_views
+
+project_urls = [
+    path("", include("planhub.projects.urls")),
+    path("", include("planhub.plans.urls")),
+    path("", include("planhub.exports.urls")),
+]
+
+urlpatterns = [
+    path("", project_views.dashboard, name="dashboard"),
+    path("projects/new/", project_views.project_new, name="project_new"),
+    path("p/<slug:slug>/", include(project_urls)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,98 @@
+// PlanHub: in-place section editing on top of htmx. Everything works without this file;
+// it adds keyboard shortcuts, focus handling, diagrams and error messages.
+(function () {
+  "use strict";
+
+  function editorIsDirty(form) {
+    var body = form.querySelector("textarea[name=body]");
+    var heading = form.querySelector("input[name=heading]");
+    // A refused save (conflict, invalid input) holds text that is not saved anywhere yet.
+    if (form.hasAttribute("data-unsaved")) return true;
+    return (body && body.value !== body.defaultValue) ||
+      (heading && heading.value !== heading.defaultValue);
+  }
+
+  function flash(text, kind) {
+    var area = document.getElementById("flash");
+    if (!area) return;
+    var p = document.createElement("p");
+    p.className = "flash flash-" + (kind || "error");
+    p.setAttribute("role", kind === "error" ? "alert" : "status");
+    p.textContent = text;
+    area.appendChild(p);
+    setTimeout(function () { p.remove(); }, 8000);
+  }
+
+  function cancelEditor(form) {
+    if (editorIsDirty(form) && !window.confirm("Discard your changes to this section?")) return;
+    var cancel = form.querySelector("[data-cancel]");
+    if (cancel) cancel.click();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-section-editor]");
+    if (!form) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      cancelEditor(form);
+    }
+  });
+
+  // A click anywhere on a section's text opens its editor (links and selections excepted).
+  document.addEventListener("click", function (event) {
+    var body = event.target.closest(".plan-section:not(.editing) .section-body");
+    if (!body || event.target.closest("a, button, input, summary, details")) return;
+    if (window.getSelection && String(window.getSelection())) return;
+    var edit = body.closest(".plan-section").querySelector(".edit-button");
+    if (edit) edit.click();
+  });
+
+  function drawDiagrams(root) {
+    if (!window.mermaid) return;
+    var nodes = root.querySelectorAll ? root.querySelectorAll(".mermaid:not([data-processed])") : [];
+    if (nodes.length) window.mermaid.run({ nodes: nodes, suppressErrors: true });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.mermaid) window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+    drawDiagrams(document);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.elt;
+    if (!target || !target.isConnected) target = document.getElementById(event.detail.target.id);
+    if (!target) return;
+    if (target.matches && target.matches("form[data-section-editor]")) {
+      var field = target.querySelector("[data-autofocus]");
+      if (field) field.focus();
+    } else if (target.matches && target.matches(".plan-section")) {
+      var edit = target.querySelector(".edit-button");
+      if (edit && event.detail.requestConfig && event.detail.requestConfig.verb) edit.focus();
+      drawDiagrams(target);
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var messages = {
+      403: "You are not allowed to do that in this project.",
+      404: "That is gone, or you are no longer a member of this project.",
+    };
+    var text = messages[xhr.status] || "The server could not do that (" + xhr.status + ").";
+    flash(text + " Nothing you typed was cleared.", "error");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    flash("The server did not answer. Nothing you typed was cleared: try again.", "error");
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-section-editor]");
+    for (var i = 0; i < forms.length; i++) {
+      if (editorIsDirty(forms[i])) { event.preventDefault(); event.returnValue = ""; return; }
+    }
+  });
+})();
