@@ -8,10 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .outline import atx_heading, detect_line_ending, join_sources, retitle, split_sections
+from .placeholders import find_placeholders
 from .rendering import render_heading, render_markdown
-
-# `[Feature Name]` but not a link `[text](url)` / `[text][ref]`, a footnote `[^1]` or a checkbox.
-PLACEHOLDER = re.compile(r"\[(?![ xX]\]|\^)([^\[\]\n]+)\](?![(\[])")
 
 
 class PlanTemplateQuerySet(models.QuerySet):
@@ -63,7 +61,7 @@ class PlanTemplate(models.Model):
 
     def title_placeholders(self) -> list[str]:
         """Placeholders in the title, in order, each once: ['X', 'Phase Name']."""
-        return list(dict.fromkeys(PLACEHOLDER.findall(self.title_line())))
+        return list(dict.fromkeys(find_placeholders(self.title_line())))
 
     def outline(self) -> list[tuple[int, str]]:
         return [(s.level, s.heading) for s in split_sections(self.source) if s.level]

@@ -1,0 +1,45 @@
+# PlanHub: `make run` serves the app with demo data; `make test` runs every test.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEV_ENV := DEBUG=1
+
+.PHONY: install run test test-fast lint format system-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data
+	$(DEV_ENV) $(PY) manage.py migrate --verbosity 0
+	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(PASSWORD),--password $(PASSWORD))
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml.
+system-deps:
+	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) apt-get install -y -q chromium && \
+	  $(SUDO) apt-get install -y -q --no-install-recommends docker-compose; }
+
+test: install system-deps  ## every test (DATABASE_URL picks the database; SQLite by default)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: install  ## everything but the browser tests
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

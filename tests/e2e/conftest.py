@@ -1,0 +1,123 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page opened through `open_page` is watched: a JavaScript console error or an uncaught
+page error fails the test (at teardown). Screenshots always go to test-artifacts/screenshots/
+(git-ignored), or to $SCREENSHOT_DIR.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = Path(
+    os.environ.get("SCREENSHOT_DIR") or REPO_ROOT / "test-artifacts" / "screenshots"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+# Generous enough for a loaded CI machine, short enough that a broken UI fails quickly.
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (`playwright install` needs the internet), plus CLI options."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+@dataclass
+class ConsoleErrors:
+    """JavaScript console errors and uncaught exceptions seen on the test's pages."""
+
+    errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+    def allow(self, pattern: str) -> None:
+        """Expect one kind of error in this test (matched against "text @ url")."""
+        self.allowed.append(re.compile(pattern))
+
+    def _console(self, page: Page, message) -> None:
+        if message.type != "error":
+            return
+        url = message.location.get("url", "") if message.location else ""
+        if url.split("?")[0].endswith("/favicon.ico"):
+            return
+        text = f"{message.text} @ {url or page.url}"
+        if not any(pattern.search(text) for pattern in self.allowed):
+            self.errors.append(f"console error: {text}")
+
+
+@pytest.fixture
+def console_errors():
+    collector = ConsoleErrors()
+    yield collector
+    assert collector.errors == [], "JavaScript errors in the browser"
+
+
+def session_cookie(user, server_url: str) -> dict:
+    """A logged-in session for `user`, as a browser cookie (skips the login form)."""
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": server_url}
+
+
+@pytest.fixture
+def open_page(new_context, live_server, console_errors):
+    """open_page(user=None, path="/", *, javascript=True, viewport=None) -> Page.
+
+    Each call is a fresh browser context (its own cookies), logged in as `user` unless
+    `user` is None, with the page already at `path` and watched for JavaScript errors.
+    """
+
+    def _open(user=None, path: str = "/", *, javascript: bool = True, viewport=None) -> Page:
+        options = {"java_script_enabled": javascript}
+        if viewport:
+            options["viewport"] = viewport
+        context = new_context(**options)
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
+        page = context.new_page()
+        console_errors.watch(page)
+        if path is not None:
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.ok, f"GET {path}: {response.status}"
+        return page
+
+    return _open
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): a full-page PNG in the screenshot folder, always taken."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def _shot(page: Page, name: str) -> Path:
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+        return path
+
+    return _shot
+

@@ -1,0 +1,44 @@
+"""Logging in through the real form."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_login_form_leads_to_dashboard_listing_the_project(
+    open_page, live_server, project, owner, password, screenshot
+):
+    page = open_page(None, "/")
+    # The dashboard needs a login: the form comes first, remembering where to go next.
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    expect(page.get_by_role("heading", name="Log in to PlanHub")).to_be_visible()
+
+    page.locator("#id_username").fill("olivia")
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    card = page.locator(".card-list .card").filter(has_text="Apollo")
+    expect(card).to_have_count(1)
+    expect(card.get_by_role("link", name="Apollo")).to_have_attribute("href", "/p/apollo/")
+    expect(card.locator(".role-badge")).to_have_text("Owner")
+    expect(page.locator(".whoami")).to_have_text("olivia")
+    screenshot(page, "dashboard")
+
+    card.get_by_role("link", name="Apollo").click()
+    expect(page.get_by_role("heading", name="Apollo", level=1)).to_be_visible()
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_username(open_page, project, owner):
+    page = open_page(None, "/accounts/login/")
+    page.locator("#id_username").fill("olivia")
+    page.locator("#id_password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.locator(".alert-error")).to_be_visible()
+    expect(page.locator("#id_username")).to_have_value("olivia")
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
