@@ -39,10 +39,24 @@ class PlanCreateForm(forms.Form):
         return self.cleaned_data.get("title", "").strip()
 
 
+LOST_VERSION = (
+    "The editor lost track of the version you started from. Your text is kept: "
+    "save again to put it on top of the current version."
+)
+
+
 class SectionForm(forms.Form):
     heading = forms.CharField(required=False, max_length=500, validators=[single_line])
     body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": LOST_VERSION,
+            "invalid": LOST_VERSION,
+            "min_value": LOST_VERSION,
+        },
+    )
 
     def __init__(self, *args, section, **kwargs):
         super().__init__(*args, **kwargs)

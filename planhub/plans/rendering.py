@@ -5,6 +5,8 @@ as `<div class="mermaid">` for the browser to draw); nh3 then removes anything u
 event handlers, `javascript:` URLs, styles, unknown tags.
 """
 
+import threading
+
 import markdown
 import nh3
 from pymdownx.superfences import fence_div_format
@@ -45,6 +47,19 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown instance per thread: building one (extensions and all) costs more than
+    rendering a section, and an instance must not be shared between threads."""
+    if not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+    return _local.converter
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
@@ -64,10 +79,7 @@ def render_markdown(text: str) -> str:
     if skip:
         front = "".join(lines[:skip])
         html += f'<pre class="front-matter"><code>{_escape(front)}</code></pre>'
-    body = "".join(lines[skip:])
-    html += markdown.markdown(
-        body, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
-    )
+    html += _converter().reset().convert("".join(lines[skip:]))
     return sanitize(html)
 
 

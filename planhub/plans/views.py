@@ -100,6 +100,9 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
 
     form = SectionForm(request.POST, section=section)
     if not form.is_valid():
+        if "version" in form.errors:  # the next save is on the version the user now sees
+            form.data = form.data.copy()
+            form.data["version"] = section.version
         return _section_response(request, section, membership, form=form, status=422)
     try:
         section.save_edit(

@@ -1,0 +1,164 @@
+import pytest
+from django.urls import reverse
+
+from planhub.plans.models import Section
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def overview(plan):
+    return plan.sections.get(heading="Overview")
+
+
+def url(section, name="section_detail"):
+    return reverse(name, args=[section.plan.project.slug, section.plan_id, section.pk])
+
+
+def test_plan_page_shows_outline_and_rendered_sections(client, editor, plan):
+    client.force_login(editor)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="outline"' in html and html.count('class="toc-level-') == 35
+    assert "<h1" in html and "Implementation Plan: Test Feature Name" in html
+    assert "<table>" in html and 'class="highlight"' in html or "<pre>" in html
+    assert html.count('class="button small edit-button"') == 35
+
+
+def test_viewer_sees_no_edit_controls(client, viewer, plan):
+    client.force_login(viewer)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "edit-button" not in html and "data-edit-url" not in html
+
+
+def test_edit_form_is_a_partial_for_htmx_and_a_page_without(client, editor, overview):
+    client.force_login(editor)
+    partial = client.get(url(overview, "section_edit"), **HX).content.decode()
+    assert partial.lstrip().startswith("<form") and "<html" not in partial
+    assert 'name="version" value="1"' in partial
+    assert "**Feature Summary:**" in partial
+    page = client.get(url(overview, "section_edit")).content.decode()
+    assert "<html" in page and "<form" in page and "**Feature Summary:**" in page
+
+
+def test_section_get_is_a_partial_for_htmx_and_a_page_without(client, viewer, overview):
+    client.force_login(viewer)
+    partial = client.get(url(overview), **HX).content.decode()
+    assert partial.lstrip().startswith("<section") and "<html" not in partial
+    assert "<html" in client.get(url(overview)).content.decode()
+
+
+def test_htmx_save_returns_the_section_and_triggers_outline_refresh(client, editor, overview):
+    client.force_login(editor)
+    data = {"heading": "Goals", "body": "- [ ] ship it", "version": 1}
+    response = client.post(url(overview), data, **HX)
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == f'{{"sectionSaved": {{"id": {overview.pk}}}}}'
+    html = response.content.decode()
+    assert html.lstrip().startswith("<section") and "Goals" in html and 'type="checkbox"' in html
+    overview.refresh_from_db()
+    assert (overview.heading, overview.version) == ("Goals", 2)
+    assert overview.revisions.get(version=2).author == editor
+
+
+def test_plain_save_redirects_to_the_section_on_the_plan_page(client, editor, overview):
+    client.force_login(editor)
+    response = client.post(url(overview), {"heading": "Overview", "body": "x", "version": 1})
+    assert response.status_code == 302
+    assert response["Location"] == f"{overview.plan.get_absolute_url()}#section-{overview.pk}"
+
+
+def test_stale_save_is_409_and_keeps_the_users_text(client, editor, owner, overview):
+    client.force_login(owner)
+    client.post(url(overview), {"heading": "Overview", "body": "owner's text", "version": 1})
+    client.force_login(editor)
+    mine = "my careful <paragraph> & more"
+    response = client.post(url(overview), {"heading": "Overview", "body": mine, "version": 1}, **HX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "olivia saved this section while you were editing" in html
+    assert "my careful &lt;paragraph&gt; &amp; more</textarea>" in html
+    assert "owner&#x27;s text" in html or "owner's text" in html
+    assert 'name="version" value="2"' in html
+    overview.refresh_from_db()
+    assert overview.editable_body == "owner's text" and overview.version == 2
+    # Saving again, knowingly on top of version 2, succeeds.
+    response = client.post(url(overview), {"heading": "Overview", "body": mine, "version": 2}, **HX)
+    assert response.status_code == 200
+    overview.refresh_from_db()
+    assert overview.editable_body == mine and overview.revisions.count() == 3
+
+
+def test_stale_save_without_htmx_is_a_409_page_with_the_text(client, editor, owner, overview):
+    client.force_login(owner)
+    client.post(url(overview), {"heading": "Overview", "body": "theirs", "version": 1})
+    client.force_login(editor)
+    response = client.post(url(overview), {"heading": "Overview", "body": "mine", "version": 1})
+    assert response.status_code == 409
+    assert "<html" in response.content.decode() and "\nmine</textarea>" in response.content.decode()
+
+
+def test_oversized_body_is_refused_with_message_and_text_kept(client, editor, overview, settings):
+    settings.SECTION_BODY_MAX_CHARS = 50
+    client.force_login(editor)
+    text = "word " * 20
+    response = client.post(url(overview), {"heading": "Overview", "body": text, "version": 1}, **HX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "This section is 100 characters long; the limit is 50" in html
+    assert text in html
+    assert Section.objects.get(pk=overview.pk).version == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"heading": "", "body": "kept text", "version": 1}, "A heading cannot be empty."),
+        ({"heading": "two\nlines", "body": "kept text", "version": 1}, "Use a single line."),
+        ({"heading": "Overview", "body": "kept text", "version": "abc"}, "The editor lost track of the version"),
+        ({"heading": "Overview", "body": "kept text"}, "The editor lost track of the version"),
+    ],
+)
+def test_invalid_save_is_422_with_message_and_text_kept(client, editor, overview, data, message):
+    client.force_login(editor)
+    response = client.post(url(overview), data, **HX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html and "kept text</textarea>" in html
+
+
+def test_preview_renders_sanitized_markdown(client, editor, overview):
+    client.force_login(editor)
+    response = client.post(url(overview, "section_preview"), {"body": "**b** <script>x</script>"})
+    html = response.content.decode()
+    assert "<strong>b</strong>" in html and "<script" not in html
+
+
+def test_outline_partial(client, viewer, plan):
+    client.force_login(viewer)
+    html = client.get(reverse("plan_outline", args=[plan.project.slug, plan.pk]), **HX)
+    html = html.content.decode()
+    assert html.lstrip().startswith('<nav id="outline"') and "Architecture" in html
+
+
+def test_save_and_read_use_a_constant_number_of_queries(
+    client, editor, plan, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    with django_assert_max_num_queries(8):
+        client.get(plan.get_absolute_url())
+    overview = plan.sections.get(heading="Overview")
+    with django_assert_max_num_queries(14):
+        client.post(url(overview), {"heading": "Overview", "body": "x", "version": 1}, **HX)
+
+
+def test_preamble_section_has_no_heading_field(client, editor, project):
+    from tests.factories import make_plan
+
+    plan = make_plan(project, editor, text="---\nkey: v\n---\n# Title\n")
+    preamble = plan.sections.get(level=0)
+    client.force_login(editor)
+    html = client.get(url(preamble, "section_edit"), **HX).content.decode()
+    assert 'name="heading"' not in html and "key: v" in html
+    response = client.post(url(preamble), {"body": "---\nkey: w\n---", "version": 1}, **HX)
+    assert response.status_code == 200
+    assert plan.to_markdown() == "---\nkey: w\n---\n# Title\n"
