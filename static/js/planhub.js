@@ -29,6 +29,19 @@
     if (cancel) cancel.click();
   }
 
+  // The editor grows with its text, between 6 lines and most of the window.
+  function fitTextarea(textarea) {
+    textarea.style.height = "auto";
+    var max = Math.max(window.innerHeight * 0.7, 200);
+    textarea.style.height = Math.min(textarea.scrollHeight + 4, max) + "px";
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("form[data-section-editor] textarea[name=body]")) {
+      fitTextarea(event.target);
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     var form = event.target.closest && event.target.closest("form[data-section-editor]");
     if (!form) return;
@@ -67,7 +80,7 @@
     if (!target) return;
     if (target.matches && target.matches("form[data-section-editor]")) {
       var field = target.querySelector("[data-autofocus]");
-      if (field) field.focus();
+      if (field) { fitTextarea(field); field.focus(); }
     } else if (target.matches && target.matches(".plan-section")) {
       var edit = target.querySelector(".edit-button");
       if (edit && event.detail.requestConfig && event.detail.requestConfig.verb) edit.focus();
