@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "planhub.projects",
     "planhub.plans",
     "planhub.exports",
+    "planhub.reviews",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from planhub.plans.access import get_plan
 from planhub.plans.models import Plan
 from planhub.projects.access import get_membership
 
@@ -11,8 +11,7 @@ from .markdown import plan_markdown
 
 
 def _plan(request, slug: str, plan_id: int) -> Plan:
-    membership = get_membership(request.user, slug)
-    return get_object_or_404(Plan, pk=plan_id, project=membership.project)
+    return get_plan(get_membership(request.user, slug), plan_id)
 
 
 @login_required

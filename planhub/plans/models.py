@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,6 +11,9 @@ from django.utils.text import slugify
 from .outline import atx_heading, detect_line_ending, join_sources, retitle, split_sections
 from .placeholders import find_placeholders
 from .rendering import render_heading, render_markdown
+
+# Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
+plan_created = Signal()
 
 
 class PlanTemplateQuerySet(models.QuerySet):
@@ -139,6 +143,7 @@ class Plan(models.Model):
         if not all(section.pk for section in sections):  # backends without RETURNING ids
             sections = list(plan.sections.all())
         SectionRevision.objects.bulk_create(section.revision(author) for section in sections)
+        plan_created.send(sender=cls, plan=plan)
         return plan
 
     @classmethod

@@ -21,3 +21,13 @@ def find_placeholders(text: str) -> list[str]:
             continue  # the second half of [text][ref], or an image
         found.append(name)
     return found
+
+
+NEEDS_CLARIFICATION = re.compile(r"NEEDS CLARIFICATION")
+
+
+def count_placeholders(text: str) -> int:
+    """Unfilled spots: placeholders plus `NEEDS CLARIFICATION` marks outside brackets."""
+    names = find_placeholders(text)
+    inside = sum(len(NEEDS_CLARIFICATION.findall(name)) for name in names)
+    return len(names) + len(NEEDS_CLARIFICATION.findall(text)) - inside

@@ -1,31 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from planhub.projects.access import get_membership
 
+from .access import get_plan, get_section
 from .forms import PlanCreateForm, SectionForm
-from .models import EditConflict, Plan, PlanTemplate, Section
+from .models import EditConflict, Plan, PlanTemplate
 from .rendering import render_markdown
-
-
-def _plan(membership, plan_id: int) -> Plan:
-    return get_object_or_404(
-        Plan.objects.select_related("project", "template", "created_by"),
-        pk=plan_id,
-        project=membership.project,
-    )
-
-
-def _section(plan: Plan, section_id: int) -> Section:
-    section = get_object_or_404(
-        Section.objects.select_related("updated_by"), pk=section_id, plan=plan
-    )
-    section.plan = plan
-    return section
 
 
 @login_required
@@ -61,7 +46,7 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
-    plan = _plan(membership, plan_id)
+    plan = get_plan(membership, plan_id)
     sections = list(plan.sections.all())
     for section in sections:
         section.plan = plan
@@ -74,7 +59,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 @require_GET
 def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
-    plan = _plan(membership, plan_id)
+    plan = get_plan(membership, plan_id)
     context = {"plan": plan, "sections": plan.sections.all(), "membership": membership}
     return render(request, "plans/plan_detail.html#outline", context)
 
@@ -94,7 +79,7 @@ def _section_response(request, section, membership, *, form=None, conflict=None,
 def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     need = "can_edit" if request.method == "POST" else None
     membership = get_membership(request.user, slug, need=need)
-    section = _section(_plan(membership, plan_id), section_id)
+    section = get_section(get_plan(membership, plan_id), section_id)
     if request.method == "GET":
         return _section_response(request, section, membership)
 
@@ -132,7 +117,7 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
 @require_GET
 def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_edit")
-    section = _section(_plan(membership, plan_id), section_id)
+    section = get_section(get_plan(membership, plan_id), section_id)
     initial = {"heading": section.heading, "body": section.editable_body,
                "version": section.version}  # fmt: skip
     form = SectionForm(initial=initial, section=section)
@@ -143,7 +128,7 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int)
 @require_POST
 def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_edit")
-    _section(_plan(membership, plan_id), section_id)
+    get_section(get_plan(membership, plan_id), section_id)
     body = request.POST.get("body", "")
     html = render_markdown(body) if body.strip() else ""
     return render(request, "plans/_preview.html", {"html": html})

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from .models import Membership
 
-CAPABILITIES = ("can_edit", "can_review", "can_manage")
+CAPABILITIES = ("can_edit", "can_review", "can_comment", "can_manage")
 
 
 def get_membership(user: User | AnonymousUser, slug: str, need: str | None = None) -> Membership:
@@ -34,5 +34,6 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
 PERMISSION_MESSAGES = {
     "can_edit": "Only the project's editors and owners can change plans.",
     "can_review": "Only the project's reviewers and owners can review.",
-    "can_manage": "Only the project's owners can manage members.",
+    "can_comment": "Viewers can read and export, but not comment.",
+    "can_manage": "Only the project's owners can do that.",
 }

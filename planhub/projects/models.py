@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -27,6 +28,15 @@ class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="How many current approvals a section needs to count as approved.",
+    )
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Whether a reviewer may approve a section version they wrote themselves.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,6 +81,10 @@ class Membership(models.Model):
     @property
     def can_review(self) -> bool:
         return self.role in (Role.OWNER, Role.REVIEWER)
+
+    @property
+    def can_comment(self) -> bool:
+        return self.role != Role.VIEWER
 
     @property
     def can_manage(self) -> bool:

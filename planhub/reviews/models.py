@@ -1,0 +1,180 @@
+"""Reviews: section approvals (tied to a section version), plan sign-offs (tied to the plan's
+content), and comments. All append-only except a comment thread's resolved state."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class ReviewRefused(Exception):
+    """The review is not allowed; the message says why, for the user."""
+
+
+class ContentChanged(Exception):
+    """The section or plan changed after the reviewer loaded it: the decision is not recorded,
+    so it can never count for content the reviewer did not see."""
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Approval(models.Model):
+    """A reviewer's decision on one version of a section. It counts only while the section is
+    still at `version`: any edit makes it stale."""
+
+    section = models.ForeignKey("plans.Section", on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approvals"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    version = models.PositiveIntegerField(help_text="The section version the decision was on.")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Status of a section: its decisions, newest last.
+            models.Index(fields=["section", "created_at"], name="approval_section_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} {self.decision} {self.section} v{self.version}"
+
+    def is_current(self, section) -> bool:
+        return self.version == section.version
+
+    @classmethod
+    def record(cls, *, section, reviewer, decision: str, version: int, comment: str = ""):
+        """Record `reviewer`'s decision on `version` of `section`.
+
+        The section row is locked while checking, so an edit committing at the same moment
+        either comes first (ContentChanged) or makes this approval stale afterwards.
+        """
+        from planhub.plans.models import Section
+
+        with transaction.atomic():
+            locked = Section.objects.select_for_update().get(pk=section.pk)
+            if locked.version != version:
+                raise ContentChanged(locked)
+            project = section.plan.project
+            if (
+                decision == Decision.APPROVED
+                and not project.allow_self_approval
+                and locked.updated_by_id == reviewer.pk
+            ):
+                raise ReviewRefused(
+                    "You wrote this version of the section, and this project does not let "
+                    "authors approve their own text: another reviewer has to approve it."
+                )
+            return cls.objects.create(
+                section=locked, reviewer=reviewer, decision=decision, version=version,
+                comment=comment,
+            )  # fmt: skip
+
+
+class SignOffSlot(models.Model):
+    """A named plan sign-off (“Security Review”), from the template's Approvals section."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="signoff_slots")
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="signoff_slot_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def assign(self, assignee, by) -> None:
+        self.assignee, self.assigned_by, self.assigned_at = assignee, by, timezone.now()
+        self.save(update_fields=["assignee", "assigned_by", "assigned_at"])
+
+    def decide(self, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
+        """The assignee signs off (or declines) the plan as it was when they loaded it."""
+        from planhub.plans.models import Plan
+
+        from .status import content_hash
+
+        if user.pk != self.assignee_id:
+            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+        with transaction.atomic():
+            plan = Plan.objects.select_for_update().get(pk=self.plan_id)
+            current = content_hash(plan.sections.order_by("position").only("pk", "version"))
+            if current != seen_hash:
+                raise ContentChanged(plan)
+            return SignOff.objects.create(
+                slot=self, user=user, decision=decision, reason=reason, content_hash=current
+            )
+
+
+class SignOffDecision(models.TextChoices):
+    SIGNED = "signed", "Signed off"
+    DECLINED = "declined", "Declined"
+
+
+class SignOff(models.Model):
+    """The assignee's decision on a slot, tied to the plan's content at that moment."""
+
+    slot = models.ForeignKey(SignOffSlot, on_delete=models.CASCADE, related_name="signoffs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=20, choices=SignOffDecision.choices)
+    reason = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.decision} {self.slot}"
+
+
+class Comment(models.Model):
+    """A comment on a section; a reply has a parent. Threads (top-level comments) resolve."""
+
+    section = models.ForeignKey("plans.Section", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Open-thread counts per section on the plan page.
+            models.Index(fields=["section", "parent", "resolved_at"], name="comment_open_threads"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    def resolve(self, user) -> None:
+        self.resolved_at, self.resolved_by = timezone.now(), user
+        self.save(update_fields=["resolved_at", "resolved_by"])
+
+    def reopen(self) -> None:
+        self.resolved_at, self.resolved_by = None, None
+        self.save(update_fields=["resolved_at", "resolved_by"])

@@ -1,0 +1,34 @@
+"""Sign-off slots come from the plan's own text: its Approvals section (“- **Security
+Review**: [Name]”), or a “**Reviewed By:** / **Approved:**” block; otherwise one slot."""
+
+import re
+
+from .models import SignOffSlot
+
+APPROVALS_HEADING = re.compile(r"^\W*(approvals?|sign[- ]?offs?)\W*$", re.IGNORECASE)
+LABELLED_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+\*\*([^*\n]+?)\*\*[ \t]*:", re.MULTILINE)
+SIGNATURE_LINE = re.compile(
+    r"^\*\*(Reviewed By|Approved By|Approved|Signed[- ]off By):\*\*", re.MULTILINE | re.IGNORECASE
+)
+DEFAULT_SLOT = "Plan approval"
+
+
+def find_signoff_block(sections) -> tuple[object | None, list[str]]:
+    """(the section that names the sign-offs, their names); (None, [DEFAULT_SLOT]) if none."""
+    for section in sections:
+        if section.level and APPROVALS_HEADING.match(section.heading):
+            names = LABELLED_ITEM.findall(section.body)
+            if names:
+                return section, list(dict.fromkeys(name.strip() for name in names))
+    for section in sections:
+        names = SIGNATURE_LINE.findall(section.body)
+        if names:
+            return section, list(dict.fromkeys(name.strip() for name in names))
+    return None, [DEFAULT_SLOT]
+
+
+def create_signoff_slots(plan, **kwargs) -> None:
+    _, names = find_signoff_block(plan.sections.all())
+    SignOffSlot.objects.bulk_create(
+        SignOffSlot(plan=plan, name=name[:200], position=index) for index, name in enumerate(names)
+    )
