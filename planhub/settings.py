@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "planhub.plans",
     "planhub.exports",
     "planhub.reviews",
+    "planhub.api",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from planhub.api import urls as api_urls
 from planhub.health import healthz
 from planhub.projects import views as project_views
 
@@ -8,13 +9,16 @@ project_urls = [
     path("", include("planhub.projects.urls")),
     path("", include("planhub.plans.urls")),
     path("", include("planhub.exports.urls")),
+    path("", include("planhub.reviews.urls")),
 ]
 
 urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/new/", project_views.project_new, name="project_new"),
     path("p/<slug:slug>/", include(project_urls)),
+    path("accounts/tokens/", include(api_urls.token_patterns)),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include(api_urls.api_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

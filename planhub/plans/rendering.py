@@ -6,9 +6,11 @@ event handlers, `javascript:` URLs, styles, unknown tags.
 """
 
 import threading
+from functools import cache
 
 import markdown
 import nh3
+from markdown_it import MarkdownIt
 from pymdownx.superfences import fence_div_format
 
 from .outline import FRONT_MATTER_OPEN, front_matter_line_count, split_lines
@@ -84,10 +86,14 @@ def render_markdown(text: str) -> str:
 
 
 def render_heading(text: str) -> str:
-    """Safe inline HTML for a heading's text (emphasis, code, links)."""
-    html = markdown.markdown(text, extensions=["pymdownx.tilde"], output_format="html")
-    html = html.removeprefix("<p>").removesuffix("</p>")
-    return sanitize(html)
+    """Safe inline HTML for a heading's text (emphasis, code, links): inline syntax only, so
+    “1. OBJECTIVE” stays a heading's text and never becomes a list."""
+    return sanitize(_inline_renderer().renderInline(text))
+
+
+@cache
+def _inline_renderer() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("strikethrough")
 
 
 def _escape(text: str) -> str:

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from planhub.projects.access import get_membership
+from planhub.reviews.display import section_display_context, signoff_placement
+from planhub.reviews.status import review_plan
 
 from .access import get_plan, get_section
 from .forms import PlanCreateForm, SectionForm
@@ -47,12 +49,22 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
-    sections = list(plan.sections.all())
+    context = _plan_context(plan, membership, only_to_fill=request.GET.get("fill") == "1")
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
+    """Sections with their review state, for the plan page and its outline (constant queries)."""
+    sections = list(plan.sections.select_related("updated_by"))
+    plan_review = review_plan(plan, sections)
     for section in sections:
         section.plan = plan
-    context = {"project": plan.project, "membership": membership, "plan": plan,
-               "sections": sections}  # fmt: skip
-    return render(request, "plans/plan_detail.html", context)
+        section.review = plan_review.by_section[section.pk]
+    signoff_section_id, signoff_replaces_body = signoff_placement(sections)
+    return {"project": plan.project, "membership": membership, "plan": plan,
+            "sections": sections, "plan_review": plan_review, "only_to_fill": only_to_fill,
+            "signoff_section_id": signoff_section_id,
+            "signoff_replaces_body": signoff_replaces_body}  # fmt: skip
 
 
 @login_required
@@ -60,7 +72,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
-    context = {"plan": plan, "sections": plan.sections.all(), "membership": membership}
+    context = _plan_context(plan, membership, only_to_fill=request.GET.get("fill") == "1")
     return render(request, "plans/plan_detail.html#outline", context)
 
 
@@ -68,6 +80,8 @@ def _section_response(request, section, membership, *, form=None, conflict=None,
     """The section shown (no form) or its editor (form): a partial for HTMX, else a page."""
     context = {"project": section.plan.project, "plan": section.plan, "section": section,
                "membership": membership, "form": form, "conflict": conflict}  # fmt: skip
+    if form is None:
+        context.update(section_display_context(section))
     if request.htmx:
         partial = "section" if form is None else "section-form"
         return render(request, f"plans/plan_detail.html#{partial}", context, status=status)

@@ -50,3 +50,14 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class ReviewSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "description", "required_approvals", "allow_self_approval"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "required_approvals": "Approvals a section needs",
+            "allow_self_approval": "Authors may approve their own text",
+        }

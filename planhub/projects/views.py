@@ -6,9 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from planhub.plans.models import Plan
+from planhub.reviews.status import PlanStatus, plan_statuses
+from planhub.reviews.waiting import (
+    my_plans_with_changes_requested,
+    sections_waiting_for,
+    signoffs_waiting_for,
+)
 
 from .access import get_membership
-from .forms import MemberAddForm, MemberRoleForm, ProjectForm
+from .forms import MemberAddForm, MemberRoleForm, ProjectForm, ReviewSettingsForm
 from .models import ROLE_HELP, Membership, Role
 
 
@@ -16,12 +22,21 @@ from .models import ROLE_HELP, Membership, Role
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("project")
-    recent_plans = (
+    recent_plans = list(
         Plan.objects.filter(project__memberships__user=request.user)
         .select_related("project", "template", "created_by")
         .order_by("-updated_at")[:20]
     )
-    context = {"memberships": memberships, "recent_plans": recent_plans}
+    statuses = plan_statuses(recent_plans)
+    for plan in recent_plans:
+        plan.status = PlanStatus(statuses[plan.pk])
+    context = {
+        "memberships": memberships,
+        "recent_plans": recent_plans,
+        "waiting_sections": sections_waiting_for(request.user),
+        "waiting_signoffs": signoffs_waiting_for(request.user),
+        "changes_requested": my_plans_with_changes_requested(request.user),
+    }
     return render(request, "projects/dashboard.html", context)
 
 
@@ -46,13 +61,32 @@ def project_new(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug)
     project = membership.project
+    plans = list(project.plans.select_related("template", "created_by").order_by("-updated_at"))
+    statuses = plan_statuses(plans)
+    for plan in plans:
+        plan.project = project
+        plan.status = PlanStatus(statuses[plan.pk])
     context = {
         "project": project,
         "membership": membership,
-        "plans": project.plans.select_related("template", "created_by").order_by("-updated_at"),
+        "plans": plans,
         "members": project.memberships.select_related("user"),
     }
     return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_manage")
+    form = ReviewSettingsForm(request.POST or None, instance=membership.project)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Project settings saved.")
+        return redirect(membership.project)
+    context = {"project": membership.project, "membership": membership, "form": form}
+    status = 422 if form.is_bound else 200
+    return render(request, "projects/settings.html", context, status=status)
 
 
 def _members_page(request, membership, add_form=None, status=200) -> HttpResponse:

@@ -14,6 +14,10 @@ class ContentChanged(Exception):
     """The section or plan changed after the reviewer loaded it: the decision is not recorded,
     so it can never count for content the reviewer did not see."""
 
+    def __init__(self, current):
+        super().__init__(f"{current!r} changed")
+        self.current = current
+
 
 class Decision(models.TextChoices):
     APPROVED = "approved", "Approved"

@@ -32,3 +32,18 @@ def create_signoff_slots(plan, **kwargs) -> None:
     SignOffSlot.objects.bulk_create(
         SignOffSlot(plan=plan, name=name[:200], position=index) for index, name in enumerate(names)
     )
+
+
+def signoff_placement(sections) -> tuple[int | None, bool]:
+    """(id of the section that shows the live sign-off table, whether the table replaces its
+    text). The table replaces the text when that text is only the slot list (placeholders)."""
+    section, _ = find_signoff_block(sections)
+    if section is None:
+        return None, False
+    rest = LABELLED_ITEM_LINE.sub("", SIGNATURE_LINE_FULL.sub("", section.body))
+    only_slots = not re.sub(r"(?m)^\s*(?:-{3,}|\*{3,}|_{3,})?\s*$", "", rest).strip()
+    return section.pk, only_slots
+
+
+LABELLED_ITEM_LINE = re.compile(LABELLED_ITEM.pattern + r".*$", re.MULTILINE)
+SIGNATURE_LINE_FULL = re.compile(SIGNATURE_LINE.pattern + r".*$", re.MULTILINE | re.IGNORECASE)

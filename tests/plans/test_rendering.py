@@ -67,3 +67,8 @@ def test_find_placeholders(text, expected):
     from planhub.plans.placeholders import find_placeholders
 
     assert find_placeholders(text) == expected
+
+
+def test_numbered_heading_stays_text_not_a_list():
+    assert render_heading("1. OBJECTIVE") == "1. OBJECTIVE"
+    assert render_heading("- dash") == "- dash"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+section = "plans/<int:plan_id>/sections/<int:section_id>/"
+
+urlpatterns = [
+    path(f"{section}review/", views.section_review, name="section_review"),
+    path(f"{section}changes/", views.section_changes, name="section_changes"),
+    path(f"{section}comments/", views.comments, name="comments"),
+    path(
+        "plans/<int:plan_id>/comments/<int:comment_id>/resolve/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
+    path("plans/<int:plan_id>/signoffs/", views.signoffs, name="signoffs"),
+    path(
+        "plans/<int:plan_id>/signoffs/<int:slot_id>/assign/",
+        views.signoff_assign,
+        name="signoff_assign",
+    ),
+    path(
+        "plans/<int:plan_id>/signoffs/<int:slot_id>/", views.signoff_decide, name="signoff_decide"
+    ),
+    path("plans/<int:plan_id>/activity/", views.activity, name="plan_activity"),
+]

@@ -1,0 +1,230 @@
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from planhub.plans.access import get_plan, get_section
+from planhub.projects.access import get_membership
+
+from .activity import plan_activity
+from .display import section_display_context
+from .forms import AssignForm, CommentForm, ReviewForm, SignOffForm
+from .models import Approval, Comment, ContentChanged, Decision, ReviewRefused, SignOffSlot
+from .status import review_plan
+
+REVIEW_EVENTS = "reviewChanged"
+
+
+def _section_display(request, membership, section, *, status=200, notice="", form=None):
+    """The section as the plan page shows it, with its review bar (HTMX), else back to the plan."""
+    context = {"project": section.plan.project, "plan": section.plan, "section": section,
+               "membership": membership, "review_notice": notice, "review_form": form,
+               **section_display_context(section)}  # fmt: skip
+    if request.htmx:
+        response = render(request, "plans/plan_detail.html#section", context, status=status)
+        return trigger_client_event(response, REVIEW_EVENTS, {"section": section.pk})
+    if status >= 400:
+        return render(request, "plans/section_page.html", context, status=status)
+    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+@login_required
+@require_POST
+def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_review")
+    section = get_section(get_plan(membership, plan_id), section_id)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _section_display(request, membership, section, status=422, form=form)
+    try:
+        approval = Approval.record(
+            section=section,
+            reviewer=request.user,
+            decision=form.cleaned_data["decision"],
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"].strip(),
+        )
+    except ContentChanged as changed:
+        changed.current.plan = section.plan
+        notice = (
+            f"This section changed while you were reading it (now version "
+            f"{changed.current.version}). Nothing was recorded: read the new text, then decide."
+        )
+        return _section_display(request, membership, changed.current, status=409, notice=notice,
+                                form=form)  # fmt: skip
+    except ReviewRefused as refused:
+        return _section_display(request, membership, section, status=403, notice=str(refused),
+                                form=form)  # fmt: skip
+    if not request.htmx:
+        verb = "Approved" if approval.decision == Decision.APPROVED else "Requested changes on"
+        messages.success(request, f"{verb} “{section}”.")
+    return _section_display(request, membership, section)
+
+
+@login_required
+@require_GET
+def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    """What changed in a section since a version (e.g. since my approval)."""
+    membership = get_membership(request.user, slug)
+    section = get_section(get_plan(membership, plan_id), section_id)
+    revisions = {r.version: r for r in section.revisions.select_related("author")}
+    since = request.GET.get("since", "")
+    old = revisions.get(int(since)) if since.isdigit() else None
+    if old is None:
+        old = revisions.get(section.version - 1) or revisions[section.version]
+    new = revisions[section.version]
+    lines = list(
+        difflib.unified_diff(
+            (old.heading_source + old.body).splitlines(),
+            (new.heading_source + new.body).splitlines(),
+            fromfile=f"version {old.version}",
+            tofile=f"version {new.version}",
+            lineterm="",
+        )
+    )
+    context = {"project": section.plan.project, "plan": section.plan, "section": section,
+               "membership": membership, "old": old, "new": new, "diff": _classify(lines),
+               "versions": sorted(revisions.values(), key=lambda r: r.version)}  # fmt: skip
+    template = "reviews/changes.html#diff" if request.htmx else "reviews/changes.html"
+    return render(request, template, context)
+
+
+def _classify(lines: list[str]) -> list[tuple[str, str]]:
+    kinds = []
+    for line in lines[2:]:  # the ---/+++ file header is shown as a title instead
+        kind = {"+": "added", "-": "removed", "@": "hunk"}.get(line[:1], "same")
+        kinds.append((kind, line))
+    return kinds
+
+
+def _comments_response(request, membership, section, form=None, status=200):
+    threads = (
+        section.comments.filter(parent=None)
+        .select_related("author", "resolved_by")
+        .prefetch_related("replies__author")
+    )
+    context = {"project": section.plan.project, "plan": section.plan, "section": section,
+               "membership": membership, "threads": threads,
+               "form": form or CommentForm()}  # fmt: skip
+    template = "reviews/comments.html#thread-list" if request.htmx else "reviews/comments.html"
+    response = render(request, template, context, status=status)
+    if request.method == "POST" and status == 200:
+        trigger_client_event(response, "commentChanged", {"section": section.pk})
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comments(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    need = "can_comment" if request.method == "POST" else None
+    membership = get_membership(request.user, slug, need=need)
+    section = get_section(get_plan(membership, plan_id), section_id)
+    if request.method == "GET":
+        return _comments_response(request, membership, section)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _comments_response(request, membership, section, form=form, status=422)
+    parent = None
+    if form.cleaned_data["parent"]:
+        parent = get_object_or_404(
+            Comment, pk=form.cleaned_data["parent"], section=section, parent=None
+        )
+    Comment.objects.create(
+        section=section, author=request.user, parent=parent, body=form.cleaned_data["body"].strip()
+    )
+    if not request.htmx:
+        return redirect(request.path)
+    return _comments_response(request, membership, section)
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, slug: str, plan_id: int, comment_id: int) -> HttpResponse:
+    """POST resolved=1 resolves the thread, resolved=0 re-opens it."""
+    membership = get_membership(request.user, slug, need="can_comment")
+    plan = get_plan(membership, plan_id)
+    thread = get_object_or_404(Comment, pk=comment_id, section__plan=plan, parent=None)
+    if request.POST.get("resolved") == "0":
+        thread.reopen()
+    else:
+        thread.resolve(request.user)
+    section = get_section(plan, thread.section_id)
+    if not request.htmx:
+        return redirect("comments", slug, plan.pk, section.pk)
+    return _comments_response(request, membership, section)
+
+
+def _signoffs_response(request, membership, plan, *, status=200, notice="", forms=None):
+    context = {"project": plan.project, "plan": plan, "membership": membership,
+               "plan_review": review_plan(plan), "signoff_notice": notice,
+               "signoff_forms": forms or {}}  # fmt: skip
+    if request.htmx:
+        response = render(request, "reviews/_signoffs.html", context, status=status)
+        if request.method == "POST" and status == 200:
+            trigger_client_event(response, REVIEW_EVENTS, {"plan": plan.pk})
+        return response
+    if request.method == "POST" and status == 200:
+        return redirect(f"{plan.get_absolute_url()}#signoffs")
+    return render(request, "reviews/signoffs_page.html", context, status=status)
+
+
+@login_required
+@require_GET
+def signoffs(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    return _signoffs_response(request, membership, get_plan(membership, plan_id))
+
+
+@login_required
+@require_POST
+def signoff_assign(request: HttpRequest, slug: str, plan_id: int, slot_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_manage")
+    plan = get_plan(membership, plan_id)
+    slot = get_object_or_404(SignOffSlot, pk=slot_id, plan=plan)
+    form = AssignForm(request.POST, project=plan.project)
+    if not form.is_valid():
+        notice = "Choose a reviewer or owner of this project."
+        return _signoffs_response(request, membership, plan, status=422, notice=notice)
+    assignee = form.cleaned_data["assignee"]
+    slot.assign(assignee.user if assignee else None, by=request.user)
+    return _signoffs_response(request, membership, plan)
+
+
+@login_required
+@require_POST
+def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug, need="can_review")
+    plan = get_plan(membership, plan_id)
+    slot = get_object_or_404(SignOffSlot, pk=slot_id, plan=plan)
+    if slot.assignee_id != request.user.pk:
+        raise PermissionDenied("Only the member assigned to this sign-off can decide it.")
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return _signoffs_response(request, membership, plan, status=422, forms={slot.pk: form})
+    try:
+        slot.decide(
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"].strip(),
+            seen_hash=form.cleaned_data["content_hash"],
+        )
+    except ContentChanged:
+        notice = ("The plan changed while you were reading it. Nothing was recorded: "
+                  "look at the changes, then sign off again.")  # fmt: skip
+        return _signoffs_response(request, membership, plan, status=409, notice=notice)
+    return _signoffs_response(request, membership, plan)
+
+
+@login_required
+@require_GET
+def activity(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    membership = get_membership(request.user, slug)
+    plan = get_plan(membership, plan_id)
+    context = {"project": plan.project, "plan": plan, "membership": membership,
+               "events": plan_activity(plan)}  # fmt: skip
+    return render(request, "reviews/activity.html", context)
