@@ -1,0 +1,83 @@
+from planhub.reviews.models import Approval
+from tests.factories import make_plan
+
+
+def edit(section, author, body):
+    section.save_edit(author=author, heading=section.heading, body=body,
+                      base_version=section.version)  # fmt: skip
+
+
+def test_waiting_for_my_review_lists_unreviewed_sections_newest_first(
+    client, reviewer, editor, project, owner
+):
+    plan = make_plan(project, owner, text="# T\n## A\na\n## B\nb\n")
+    a, b = (plan.sections.get(heading=h) for h in "AB")
+    for s in (a, b):
+        s.plan = plan
+    edit(a, editor, "a2")
+    edit(b, editor, "b2")
+    client.force_login(reviewer)
+    html = client.get("/").content.decode()
+    waiting = html[html.index("Waiting for my review") : html.index("My plans with changes")]
+    assert waiting.index(">B</a>") < waiting.index(">A</a>") < waiting.index(">T</a>")
+    Approval.record(section=b, reviewer=reviewer, decision="approved", version=b.version)
+    waiting = client.get("/").content.decode()
+    waiting = waiting[
+        waiting.index("Waiting for my review") : waiting.index("My plans with changes")
+    ]
+    assert ">B</a>" not in waiting and ">A</a>" in waiting
+
+
+def test_signoffs_assigned_to_me_wait_until_signed(client, reviewer, owner, project):
+    from planhub.reviews.status import review_plan
+
+    plan = make_plan(project, owner, text="# T\n")
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    client.force_login(reviewer)
+    assert f'#signoffs">Plan approval</a> on {plan.title}' in client.get("/").content.decode()
+    slot.decide(user=reviewer, decision="signed", reason="",
+                seen_hash=review_plan(plan).content_hash)  # fmt: skip
+    assert '#signoffs">Plan approval</a>' not in client.get("/").content.decode()
+
+
+def test_viewers_and_editors_have_nothing_to_review(client, viewer, editor, plan):
+    for user in (viewer, editor):
+        client.force_login(user)
+        assert "Nothing waits for your review." in client.get("/").content.decode()
+
+
+def test_my_plans_with_changes_requested(client, editor, reviewer, project, owner):
+    plan = make_plan(project, owner, text="# Mine\n## A\na\n")
+    section = plan.sections.get(heading="A")
+    section.plan = plan
+    edit(section, editor, "a2")
+    client.force_login(editor)
+    assert "No changes requested on your plans." in client.get("/").content.decode()
+    Approval.record(section=section, reviewer=reviewer, decision="changes_requested", version=2)
+    html = client.get("/").content.decode()
+    block = html[html.index("My plans with changes requested") :]
+    assert f'{plan.get_absolute_url()}">Mine</a>' in block
+    Approval.record(section=section, reviewer=reviewer, decision="approved", version=2)
+    assert "No changes requested on your plans." in client.get("/").content.decode()
+
+
+def test_dashboard_and_project_show_plan_status(client, reviewer, owner, project):
+    plan = make_plan(project, owner, text="# Status plan\n")
+    client.force_login(reviewer)
+    assert 'plan-status-draft">Draft</span>' in client.get("/").content.decode()
+    section = plan.sections.get()
+    section.plan = plan
+    Approval.record(section=section, reviewer=reviewer, decision="approved", version=1)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert 'plan-status-in_review">In review</span>' in html
+
+
+def test_dashboard_queries_are_bounded(
+    client, reviewer, owner, project, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_plan(project, owner)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(12):
+        client.get("/")

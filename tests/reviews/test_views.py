@@ -1,0 +1,289 @@
+"""Review views: every rule for every role, HTMX partials, conflicts and bad input."""
+
+import pytest
+from django.urls import reverse
+
+from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.status import review_plan
+
+HX = {"HTTP_HX_REQUEST": "true"}
+ROLES = ["owner", "editor", "reviewer", "viewer", "outsider"]
+
+
+@pytest.fixture
+def section(plan, editor):
+    """Overview, last written by the editor (so owner and reviewer may approve it)."""
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    section.save_edit(author=editor, heading="Overview", body="Our approach.", base_version=1)
+    return section
+
+
+def section_url(section, name):
+    return reverse(name, args=[section.plan.project.slug, section.plan_id, section.pk])
+
+
+def plan_url(plan, name, *extra):
+    return reverse(name, args=[plan.project.slug, plan.pk, *extra])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_role_matrix(client, members, section, role):
+    client.force_login(members[role])
+    data = {"decision": "approved", "version": section.version}
+    response = client.post(section_url(section, "section_review"), data)
+    expected = {"owner": 302, "reviewer": 302, "outsider": 404}.get(role, 403)
+    assert response.status_code == expected
+    assert Approval.objects.count() == (1 if expected == 302 else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_comment_role_matrix(client, members, section, role):
+    client.force_login(members[role])
+    response = client.post(section_url(section, "comments"), {"body": "Looks good"})
+    expected = {"viewer": 403, "outsider": 404}.get(role, 302)
+    assert response.status_code == expected
+    assert Comment.objects.count() == (1 if expected == 302 else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_assign_role_matrix(client, members, plan, role):
+    slot = plan.signoff_slots.get()
+    reviewer_membership = plan.project.memberships.get(user=members["reviewer"])
+    client.force_login(members[role])
+    response = client.post(plan_url(plan, "signoff_assign", slot.pk),
+                           {"assignee": reviewer_membership.pk})  # fmt: skip
+    expected = {"owner": 302, "outsider": 404}.get(role, 403)
+    assert response.status_code == expected
+    slot.refresh_from_db()
+    assert slot.assignee == (members["reviewer"] if expected == 302 else None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_assignee_signs(client, members, plan, role):
+    slot = plan.signoff_slots.get()
+    slot.assign(members["reviewer"], by=members["owner"])
+    client.force_login(members[role])
+    data = {"decision": "signed", "content_hash": review_plan(plan).content_hash}
+    response = client.post(plan_url(plan, "signoff_decide", slot.pk), data)
+    expected = {"reviewer": 302, "outsider": 404}.get(role, 403)
+    assert response.status_code == expected
+    assert SignOff.objects.count() == (1 if expected == 302 else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_read_views_for_every_role(client, members, section, role):
+    client.force_login(members[role])
+    for url in (section_url(section, "section_changes"), section_url(section, "comments"),
+                plan_url(section.plan, "signoffs"), plan_url(section.plan, "plan_activity")):  # fmt: skip
+        assert client.get(url).status_code == (404 if role == "outsider" else 200), url
+
+
+def test_htmx_approve_returns_the_section_with_its_badge(client, reviewer, section):
+    client.force_login(reviewer)
+    response = client.post(section_url(section, "section_review"),
+                           {"decision": "approved", "version": 2, "comment": "Clear."}, **HX)  # fmt: skip
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == f'{{"reviewChanged": {{"section": {section.pk}}}}}'
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<section id="section-{section.pk}"')
+    assert "status-approved" in html and "rita approved version 2" in html and "Clear." in html
+
+
+def test_approval_racing_an_edit_is_409_and_records_nothing(client, reviewer, editor, section):
+    client.force_login(reviewer)
+    section.save_edit(author=editor, heading="Overview", body="Changed again", base_version=2)
+    response = client.post(section_url(section, "section_review"),
+                           {"decision": "approved", "version": 2}, **HX)  # fmt: skip
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This section changed while you were reading it (now version 3)" in html
+    assert "Changed again" in html
+    assert not Approval.objects.exists()
+
+
+def test_self_approval_is_refused_with_a_reason(client, editor, section, project):
+    from planhub.projects.models import Membership
+
+    Membership.objects.filter(user=editor).update(role="reviewer")
+    client.force_login(editor)
+    response = client.post(section_url(section, "section_review"),
+                           {"decision": "approved", "version": 2}, **HX)  # fmt: skip
+    assert response.status_code == 403
+    assert "You wrote this version of the section" in response.content.decode()
+    html = client.get(section.plan.get_absolute_url()).content.decode()
+    assert "You wrote this version: another reviewer approves it." in html
+
+
+def test_bad_review_input_is_422(client, reviewer, section):
+    client.force_login(reviewer)
+    response = client.post(section_url(section, "section_review"),
+                           {"decision": "maybe", "version": 2, "comment": "keep me"}, **HX)  # fmt: skip
+    assert response.status_code == 422
+    assert 'value="keep me"' in response.content.decode()
+
+
+def test_stale_approval_shows_what_changed(client, reviewer, editor, section):
+    client.force_login(reviewer)
+    client.post(section_url(section, "section_review"), {"decision": "approved", "version": 2})
+    section.save_edit(author=editor, heading="Overview", body="Our new approach.", base_version=2)
+    html = client.get(section.plan.get_absolute_url()).content.decode()
+    assert "stale: edited since" in html
+    changes = client.get(section_url(section, "section_changes") + "?since=2").content.decode()
+    assert (
+        '<span class="diff-removed"><span class="visually-hidden">removed: </span>-Our approach.'
+        in changes
+    )
+    assert (
+        '<span class="diff-added"><span class="visually-hidden">added: </span>+Our new approach.'
+        in changes
+    )
+
+
+def test_comment_thread_reply_resolve_reopen(client, editor, reviewer, section):
+    client.force_login(reviewer)
+    response = client.post(section_url(section, "comments"), {"body": "Why <b>this</b>?"}, **HX)
+    assert response["HX-Trigger"] == f'{{"commentChanged": {{"section": {section.pk}}}}}'
+    assert "Why &lt;b&gt;this&lt;/b&gt;?" in response.content.decode()
+    thread = Comment.objects.get()
+    client.force_login(editor)
+    client.post(section_url(section, "comments"), {"body": "Because.", "parent": thread.pk}, **HX)
+    assert thread.replies.get().author == editor
+    html = client.get(section.plan.get_absolute_url()).content.decode()
+    assert "1 open comment" in html
+    client.post(plan_url(section.plan, "comment_resolve", thread.pk), {"resolved": "1"}, **HX)
+    thread.refresh_from_db()
+    assert thread.resolved_by == editor
+    assert "1 open comment" not in client.get(section.plan.get_absolute_url()).content.decode()
+    response = client.post(
+        plan_url(section.plan, "comment_resolve", thread.pk), {"resolved": "0"}, **HX
+    )
+    assert "Resolve</button>" in response.content.decode()
+    thread.refresh_from_db()
+    assert not thread.is_resolved
+
+
+def test_empty_or_oversized_comment_keeps_text(client, reviewer, section):
+    client.force_login(reviewer)
+    response = client.post(section_url(section, "comments"), {"body": ""}, **HX)
+    assert response.status_code == 422 and "Write something first." in response.content.decode()
+    long = "x" * 10_001
+    response = client.post(section_url(section, "comments"), {"body": long}, **HX)
+    assert response.status_code == 422 and long in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_reply_to_another_sections_comment_is_404(client, reviewer, section, plan):
+    other = plan.sections.get(heading="Architecture")
+    thread = Comment.objects.create(section=other, author=reviewer, body="x")
+    client.force_login(reviewer)
+    response = client.post(section_url(section, "comments"), {"body": "y", "parent": thread.pk})
+    assert response.status_code == 404
+
+
+def test_signoff_flow_and_table(client, owner, reviewer, section):
+    plan = section.plan
+    slot = plan.signoff_slots.get()
+    membership = plan.project.memberships.get(user=reviewer)
+    client.force_login(owner)
+    response = client.post(
+        plan_url(plan, "signoff_assign", slot.pk), {"assignee": membership.pk}, **HX
+    )
+    assert "rita (reviewer)</option>" in response.content.decode()
+    client.force_login(reviewer)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "Your decision on “Plan approval”" in html
+    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
+                           {"decision": "declined", "content_hash": review_plan(plan).content_hash}, **HX)  # fmt: skip
+    assert response.status_code == 422
+    assert "Give a reason for declining" in response.content.decode()
+    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
+                           {"decision": "signed", "content_hash": "0" * 64}, **HX)  # fmt: skip
+    assert (
+        response.status_code == 409
+        and "The plan changed while you were reading it" in response.content.decode()
+    )
+    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
+                           {"decision": "signed", "content_hash": review_plan(plan).content_hash}, **HX)  # fmt: skip
+    assert response.status_code == 200 and "Signed off" in response.content.decode()
+
+
+def test_assigning_a_viewer_is_refused(client, owner, viewer, plan):
+    slot = plan.signoff_slots.get()
+    client.force_login(owner)
+    membership = plan.project.memberships.get(user=viewer)
+    response = client.post(
+        plan_url(plan, "signoff_assign", slot.pk), {"assignee": membership.pk}, **HX
+    )
+    assert response.status_code == 422 and "Choose a reviewer or owner" in response.content.decode()
+
+
+def test_approvals_section_shows_the_live_signoff_table(client, owner, project):
+    from tests.factories import make_plan
+
+    plan = make_plan(project, owner, slug="technical-approach-plan")
+    client.force_login(owner)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    approvals = plan.sections.get(heading="Approvals")
+    block = html[html.index(f'id="section-{approvals.pk}"') :]
+    block = block[: block.index("</section>")]
+    assert '<table class="signoff-table">' in block and "[Name/Role]" not in block
+    for name in ["Technical Design", "Security Review", "Product Sign-off", "Launch Approval"]:
+        assert f'<th scope="row">{name}</th>' in block
+
+
+def test_plan_without_approvals_section_has_a_signoff_panel(client, viewer, plan):
+    client.force_login(viewer)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="signoffs-heading"' in html and '<th scope="row">Plan approval</th>' in html
+
+
+def test_activity_lists_every_kind_of_event(client, owner, reviewer, editor, section):
+    plan = section.plan
+    Approval.record(section=section, reviewer=reviewer, decision="changes_requested",
+                    version=2, comment="More detail")  # fmt: skip
+    Comment.objects.create(section=section, author=reviewer, body="See above")
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    client.force_login(editor)
+    html = client.get(plan_url(plan, "plan_activity")).content.decode()
+    for text in ["created the plan from Feature plan", "edited “Overview” (version 2)",
+                 "requested changes on “Overview” (version 2): More detail",
+                 "commented on “Overview”: See above", "assigned “Plan approval” to rita"]:  # fmt: skip
+        assert text in html
+
+
+def test_plan_page_queries_do_not_grow_with_sections(client, owner, reviewer, project,
+                                                     django_assert_max_num_queries):  # fmt: skip
+    from planhub.plans.models import Plan
+
+    counts = []
+    for n in (10, 100):
+        text = "# T\n" + "".join(f"## S{i}\ntext [x{i}]\n" for i in range(n - 1))
+        plan = Plan.create_from_markdown(project=project, text=text, author=owner)
+        for s in plan.sections.all()[:3]:
+            Approval.objects.create(section=s, reviewer=reviewer, decision="approved", version=1)
+        Comment.objects.create(section=plan.sections.last(), author=reviewer, body="x")
+        client.force_login(owner)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(plan.get_absolute_url()).status_code == 200
+        counts.append(len(ctx))
+        with django_assert_max_num_queries(14):
+            client.get(plan.get_absolute_url())
+    assert counts[0] == counts[1]
+
+
+def test_project_settings(client, owner, editor, project):
+    url = reverse("project_settings", args=[project.slug])
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+    client.force_login(owner)
+    response = client.post(url, {"name": "Apollo", "required_approvals": 0})
+    assert response.status_code == 422
+    assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+    client.post(url, {"name": "Apollo", "required_approvals": 2, "allow_self_approval": "on"})
+    project.refresh_from_db()
+    assert (project.required_approvals, project.allow_self_approval) == (2, True)
