@@ -63,8 +63,13 @@ def outsider(db):
 @pytest.fixture
 def members(owner, editor, reviewer, viewer, outsider):
     """Every role, by name, plus an outsider (not a member)."""
-    return {"owner": owner, "editor": editor, "reviewer": reviewer, "viewer": viewer,
-            "outsider": outsider}  # fmt: skip
+    return {
+        "owner": owner,
+        "editor": editor,
+        "reviewer": reviewer,
+        "viewer": viewer,
+        "outsider": outsider,
+    }
 
 
 @pytest.fixture

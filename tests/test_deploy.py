@@ -20,7 +20,9 @@ def compose_command() -> list[str] | None:
     return None
 
 
-@pytest.mark.skipif(compose_command() is None, reason="needs docker-compose (make test installs it)")
+@pytest.mark.skipif(
+    compose_command() is None, reason="needs docker-compose (make test installs it)"
+)
 def test_compose_file_is_valid():
     result = subprocess.run(
         [*compose_command(), "-f", str(ROOT / "docker-compose.yml"), "config"],

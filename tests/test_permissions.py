@@ -36,20 +36,38 @@ def write_requests(urls):
     """(name, method, url, data, roles allowed) for every URL that changes something."""
     return [
         ("plan_new_form", "get", urls["plan_new"], None, WRITERS),
-        ("plan_new", "post", urls["plan_new"],
-         {"template": urls["template"], "placeholder_0": "Matrix"}, WRITERS),
-        ("section_save", "post", urls["section"],
-         {"heading": "Overview", "body": "changed", "version": urls["section_version"]}, WRITERS),
+        (
+            "plan_new",
+            "post",
+            urls["plan_new"],
+            {"template": urls["template"], "placeholder_0": "Matrix"},
+            WRITERS,
+        ),
+        (
+            "section_save",
+            "post",
+            urls["section"],
+            {"heading": "Overview", "body": "changed", "version": urls["section_version"]},
+            WRITERS,
+        ),
         ("section_edit", "get", urls["section_edit"], None, WRITERS),
         ("section_preview", "post", urls["section_preview"], {"body": "*hi*"}, WRITERS),
         ("member_add", "post", urls["members"], {"username": "newbie", "role": "viewer"}, MANAGERS),
         ("member_role", "post", urls["member_role"], {"role": "editor"}, MANAGERS),
         ("member_remove", "post", urls["member_remove"], {}, MANAGERS),
-    ]  # fmt: skip
+    ]
 
 
-WRITE_NAMES = ["plan_new_form", "plan_new", "section_save", "section_edit", "section_preview",
-               "member_add", "member_role", "member_remove"]  # fmt: skip
+WRITE_NAMES = [
+    "plan_new_form",
+    "plan_new",
+    "section_save",
+    "section_edit",
+    "section_preview",
+    "member_add",
+    "member_role",
+    "member_remove",
+]
 READ_NAMES = ["project", "plan", "outline", "section", "members", "export_md"]
 
 

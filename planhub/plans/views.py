@@ -61,10 +61,16 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
         section.plan = plan
         section.review = plan_review.by_section[section.pk]
     signoff_section_id, signoff_replaces_body = signoff_placement(sections)
-    return {"project": plan.project, "membership": membership, "plan": plan,
-            "sections": sections, "plan_review": plan_review, "only_to_fill": only_to_fill,
-            "signoff_section_id": signoff_section_id,
-            "signoff_replaces_body": signoff_replaces_body}  # fmt: skip
+    return {
+        "project": plan.project,
+        "membership": membership,
+        "plan": plan,
+        "sections": sections,
+        "plan_review": plan_review,
+        "only_to_fill": only_to_fill,
+        "signoff_section_id": signoff_section_id,
+        "signoff_replaces_body": signoff_replaces_body,
+    }
 
 
 @login_required
@@ -78,8 +84,14 @@ def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 def _section_response(request, section, membership, *, form=None, conflict=None, status=200):
     """The section shown (no form) or its editor (form): a partial for HTMX, else a page."""
-    context = {"project": section.plan.project, "plan": section.plan, "section": section,
-               "membership": membership, "form": form, "conflict": conflict}  # fmt: skip
+    context = {
+        "project": section.plan.project,
+        "plan": section.plan,
+        "section": section,
+        "membership": membership,
+        "form": form,
+        "conflict": conflict,
+    }
     if form is None:
         context.update(section_display_context(section))
     if request.htmx:
@@ -132,8 +144,11 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
 def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_edit")
     section = get_section(get_plan(membership, plan_id), section_id)
-    initial = {"heading": section.heading, "body": section.editable_body,
-               "version": section.version}  # fmt: skip
+    initial = {
+        "heading": section.heading,
+        "body": section.editable_body,
+        "version": section.version,
+    }
     form = SectionForm(initial=initial, section=section)
     return _section_response(request, section, membership, form=form)
 

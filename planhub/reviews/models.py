@@ -74,9 +74,12 @@ class Approval(models.Model):
                     "authors approve their own text: another reviewer has to approve it."
                 )
             return cls.objects.create(
-                section=locked, reviewer=reviewer, decision=decision, version=version,
+                section=locked,
+                reviewer=reviewer,
+                decision=decision,
+                version=version,
                 comment=comment,
-            )  # fmt: skip
+            )
 
 
 class SignOffSlot(models.Model):

@@ -244,8 +244,9 @@ def plan_statuses(plans) -> dict[int, str]:
         required = plan.project.required_approvals
         reviews = [section_review(s, decisions.get(s.pk, []), required) for s in plan_sections]
         current_hash = content_hash(plan_sections)
-        slot_reviews = [slot_review(slot, signoffs.get(slot.pk, []), current_hash)
-                        for slot in slots[plan.pk]]  # fmt: skip
+        slot_reviews = [
+            slot_review(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots[plan.pk]
+        ]
         activity = plan.pk in signoff_plans or any(decisions.get(s.pk) for s in plan_sections)
         statuses[plan.pk] = plan_status(reviews, slot_reviews, activity)
     return statuses

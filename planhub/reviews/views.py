@@ -22,9 +22,15 @@ REVIEW_EVENTS = "reviewChanged"
 
 def _section_display(request, membership, section, *, status=200, notice="", form=None):
     """The section as the plan page shows it, with its review bar (HTMX), else back to the plan."""
-    context = {"project": section.plan.project, "plan": section.plan, "section": section,
-               "membership": membership, "review_notice": notice, "review_form": form,
-               **section_display_context(section)}  # fmt: skip
+    context = {
+        "project": section.plan.project,
+        "plan": section.plan,
+        "section": section,
+        "membership": membership,
+        "review_notice": notice,
+        "review_form": form,
+        **section_display_context(section),
+    }
     if request.htmx:
         response = render(request, "plans/plan_detail.html#section", context, status=status)
         return trigger_client_event(response, REVIEW_EVENTS, {"section": section.pk})
@@ -55,11 +61,13 @@ def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: in
             f"This section changed while you were reading it (now version "
             f"{changed.current.version}). Nothing was recorded: read the new text, then decide."
         )
-        return _section_display(request, membership, changed.current, status=409, notice=notice,
-                                form=form)  # fmt: skip
+        return _section_display(
+            request, membership, changed.current, status=409, notice=notice, form=form
+        )
     except ReviewRefused as refused:
-        return _section_display(request, membership, section, status=403, notice=str(refused),
-                                form=form)  # fmt: skip
+        return _section_display(
+            request, membership, section, status=403, notice=str(refused), form=form
+        )
     if not request.htmx:
         verb = "Approved" if approval.decision == Decision.APPROVED else "Requested changes on"
         messages.success(request, f"{verb} “{section}”.")
@@ -87,9 +95,16 @@ def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: i
             lineterm="",
         )
     )
-    context = {"project": section.plan.project, "plan": section.plan, "section": section,
-               "membership": membership, "old": old, "new": new, "diff": _classify(lines),
-               "versions": sorted(revisions.values(), key=lambda r: r.version)}  # fmt: skip
+    context = {
+        "project": section.plan.project,
+        "plan": section.plan,
+        "section": section,
+        "membership": membership,
+        "old": old,
+        "new": new,
+        "diff": _classify(lines),
+        "versions": sorted(revisions.values(), key=lambda r: r.version),
+    }
     template = "reviews/changes.html#diff" if request.htmx else "reviews/changes.html"
     return render(request, template, context)
 
@@ -108,9 +123,14 @@ def _comments_response(request, membership, section, form=None, status=200):
         .select_related("author", "resolved_by")
         .prefetch_related("replies__author")
     )
-    context = {"project": section.plan.project, "plan": section.plan, "section": section,
-               "membership": membership, "threads": threads,
-               "form": form or CommentForm()}  # fmt: skip
+    context = {
+        "project": section.plan.project,
+        "plan": section.plan,
+        "section": section,
+        "membership": membership,
+        "threads": threads,
+        "form": form or CommentForm(),
+    }
     template = "reviews/comments.html#thread-list" if request.htmx else "reviews/comments.html"
     response = render(request, template, context, status=status)
     if request.method == "POST" and status == 200:
@@ -160,9 +180,14 @@ def comment_resolve(request: HttpRequest, slug: str, plan_id: int, comment_id: i
 
 
 def _signoffs_response(request, membership, plan, *, status=200, notice="", forms=None):
-    context = {"project": plan.project, "plan": plan, "membership": membership,
-               "plan_review": review_plan(plan), "signoff_notice": notice,
-               "signoff_forms": forms or {}}  # fmt: skip
+    context = {
+        "project": plan.project,
+        "plan": plan,
+        "membership": membership,
+        "plan_review": review_plan(plan),
+        "signoff_notice": notice,
+        "signoff_forms": forms or {},
+    }
     if request.htmx:
         response = render(request, "reviews/_signoffs.html", context, status=status)
         if request.method == "POST" and status == 200:
@@ -214,8 +239,10 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
             seen_hash=form.cleaned_data["content_hash"],
         )
     except ContentChanged:
-        notice = ("The plan changed while you were reading it. Nothing was recorded: "
-                  "look at the changes, then sign off again.")  # fmt: skip
+        notice = (
+            "The plan changed while you were reading it. Nothing was recorded: "
+            "look at the changes, then sign off again."
+        )
         return _signoffs_response(request, membership, plan, status=409, notice=notice)
     return _signoffs_response(request, membership, plan)
 
@@ -225,6 +252,10 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
 def activity(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
-    context = {"project": plan.project, "plan": plan, "membership": membership,
-               "events": plan_activity(plan)}  # fmt: skip
+    context = {
+        "project": plan.project,
+        "plan": plan,
+        "membership": membership,
+        "events": plan_activity(plan),
+    }
     return render(request, "reviews/activity.html", context)

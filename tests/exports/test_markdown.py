@@ -29,7 +29,9 @@ def test_untouched_plan_plain_export_is_the_template(client, project, owner, slu
 
     template = builtin_template(slug)
     values = {name: f"[{name}]" for name in template.title_placeholders()}
-    plan = Plan.create_from_template(project=project, template=template, author=owner, values=values)
+    plan = Plan.create_from_template(
+        project=project, template=template, author=owner, values=values
+    )
     client.force_login(owner)
     assert client.get(export_url(plan, plain=1)).content == template.source.encode()
     out = StringIO()
@@ -77,7 +79,9 @@ def test_import_plan_then_export_is_byte_identical(tmp_path, project, owner, tex
     source = tmp_path / "doc.md"
     source.write_bytes(text.encode())
     out = StringIO()
-    call_command("import_plan", str(source), "--project", project.slug, stdout=out, stderr=StringIO())
+    call_command(
+        "import_plan", str(source), "--project", project.slug, stdout=out, stderr=StringIO()
+    )
     plan_id = int(out.getvalue().strip().splitlines()[-1])
     exported = StringIO()
     call_command("export_plan", plan_id, "--format", "md", "--plain", stdout=exported)

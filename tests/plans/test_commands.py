@@ -78,8 +78,11 @@ def test_seed_demo_creates_users_project_and_a_plan_per_template():
     roles = dict(Membership.objects.filter(project=project).values_list("user__username", "role"))
     assert roles == {"alice": "owner", "bob": "editor", "carol": "reviewer", "dave": "viewer"}
     assert sorted(project.plans.values_list("template__slug", flat=True)) == [
-        "feature-plan", "implementation-plan", "phase-plan", "technical-approach-plan"
-    ]  # fmt: skip
+        "feature-plan",
+        "implementation-plan",
+        "phase-plan",
+        "technical-approach-plan",
+    ]
     assert get_user_model().objects.get(username="carol").check_password("pw-123")
     run("seed_demo")  # idempotent: no duplicate plans, passwords reset
     assert project.plans.count() == 4

@@ -1,7 +1,7 @@
 import pytest
 
-from planhub.plans.models import EditConflict, Plan, PlanTemplate, SectionRevision
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
+from planhub.plans.models import EditConflict, Plan, PlanTemplate, SectionRevision
 from tests.factories import builtin_template, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,9 @@ def test_plan_from_template_fills_title_placeholders_everywhere(project, owner):
 def test_untouched_plan_exports_its_template(project, owner, slug):
     template = builtin_template(slug)
     values = {name: f"[{name}]" for name in template.title_placeholders()}
-    plan = Plan.create_from_template(project=project, template=template, author=owner, values=values)
+    plan = Plan.create_from_template(
+        project=project, template=template, author=owner, values=values
+    )
     assert plan.to_markdown() == template.source
 
 
@@ -71,8 +73,9 @@ def _section(plan, heading):
 
 def test_save_edit_records_a_revision_and_renders(plan, editor):
     section = _section(plan, "Overview")
-    assert section.save_edit(author=editor, heading="Overview", body="| a |\n|---|\n| 1 |",
-                             base_version=1)  # fmt: skip
+    assert section.save_edit(
+        author=editor, heading="Overview", body="| a |\n|---|\n| 1 |", base_version=1
+    )
     section.refresh_from_db()
     assert section.version == 2
     assert "<td>1</td>" in section.body_html
@@ -84,8 +87,9 @@ def test_save_keeps_the_blank_lines_around_the_text(plan, editor):
     section = _section(plan, "Overview")
     before = plan.to_markdown()
     original = section.body
-    section.save_edit(author=editor, heading="Overview", body="New text.\r\nSecond line.",
-                      base_version=1)  # fmt: skip
+    section.save_edit(
+        author=editor, heading="Overview", body="New text.\r\nSecond line.", base_version=1
+    )
     section.refresh_from_db()
     assert original.startswith("\n") and original.endswith("---\n\n")
     assert section.body == "\nNew text.\nSecond line.\n\n"
@@ -116,8 +120,9 @@ def test_stale_version_raises_conflict_and_saves_nothing(plan, editor, owner):
 def test_renaming_the_h1_renames_the_plan(plan, editor):
     title = plan.sections.get(level=1)
     title.plan = plan
-    title.save_edit(author=editor, heading="Calendar sync", body=title.editable_body,
-                    base_version=1)  # fmt: skip
+    title.save_edit(
+        author=editor, heading="Calendar sync", body=title.editable_body, base_version=1
+    )
     plan.refresh_from_db()
     assert plan.title == "Calendar sync"
     assert plan.to_markdown().startswith("# Calendar sync\n")

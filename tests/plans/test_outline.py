@@ -113,10 +113,31 @@ def test_round_trip_examples(text):
 markdown_lines = st.lists(
     st.one_of(
         st.sampled_from(
-            ["# H1", "## H2 ##", "###### H6", "Setext", "===", "---", "```", "````", "~~~",
-             "<!--", "-->", "> # quote", "- [ ] task", "| a | b |", "", "   ", "#", "#no",
-             "    # code", "text [placeholder] here", "...", "\t# tab"]
-        ),  # fmt: skip
+            [
+                "# H1",
+                "## H2 ##",
+                "###### H6",
+                "Setext",
+                "===",
+                "---",
+                "```",
+                "````",
+                "~~~",
+                "<!--",
+                "-->",
+                "> # quote",
+                "- [ ] task",
+                "| a | b |",
+                "",
+                "   ",
+                "#",
+                "#no",
+                "    # code",
+                "text [placeholder] here",
+                "...",
+                "\t# tab",
+            ]
+        ),
         st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=20),
     ),
     max_size=40,

@@ -21,13 +21,19 @@ def test_template_chooser_lists_the_four_builtins(client, editor):
     ("slug", "data", "title"),
     [
         ("feature-plan", {"placeholder_0": "Team Calendar"}, "Implementation Plan: Team Calendar"),
-        ("technical-approach-plan", {"placeholder_0": "Audit Log"},
-         "Implementation Plan: Audit Log - Technical Approach & Architecture"),
-        ("phase-plan", {"placeholder_0": "2", "placeholder_1": "Payments"},
-         "Implementation Plan: Phase 2 - Payments"),
+        (
+            "technical-approach-plan",
+            {"placeholder_0": "Audit Log"},
+            "Implementation Plan: Audit Log - Technical Approach & Architecture",
+        ),
+        (
+            "phase-plan",
+            {"placeholder_0": "2", "placeholder_1": "Payments"},
+            "Implementation Plan: Phase 2 - Payments",
+        ),
         ("implementation-plan", {"title": "Search Rewrite"}, "Search Rewrite"),
     ],
-)  # fmt: skip
+)
 def test_create_plan_from_each_builtin(client, editor, slug, data, title):
     template = builtin_template(slug)
     client.force_login(editor)

@@ -114,7 +114,10 @@ def test_oversized_body_is_refused_with_message_and_text_kept(client, editor, ov
     [
         ({"heading": "", "body": "kept text", "version": 1}, "A heading cannot be empty."),
         ({"heading": "two\nlines", "body": "kept text", "version": 1}, "Use a single line."),
-        ({"heading": "Overview", "body": "kept text", "version": "abc"}, "The editor lost track of the version"),
+        (
+            {"heading": "Overview", "body": "kept text", "version": "abc"},
+            "The editor lost track of the version",
+        ),
         ({"heading": "Overview", "body": "kept text"}, "The editor lost track of the version"),
     ],
 )

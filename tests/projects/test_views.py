@@ -60,8 +60,9 @@ def test_project_page_empty_state_invites_editors(client, editor, project):
 def test_owner_adds_a_member(client, owner, project):
     make_user("newbie")
     client.force_login(owner)
-    response = client.post(reverse("members", args=["apollo"]),
-                           {"username": "NEWBIE", "role": "reviewer"}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("members", args=["apollo"]), {"username": "NEWBIE", "role": "reviewer"}, follow=True
+    )
     assert "Added newbie as Reviewer." in response.content.decode()
     assert project.memberships.get(user__username="newbie").role == Role.REVIEWER
 
@@ -77,7 +78,9 @@ def test_owner_adds_a_member(client, owner, project):
 def test_add_member_bad_input(client, owner, viewer, username, role, message):
     make_user("newbie")
     client.force_login(owner)
-    response = client.post(reverse("members", args=["apollo"]), {"username": username, "role": role})
+    response = client.post(
+        reverse("members", args=["apollo"]), {"username": username, "role": role}
+    )
     assert response.status_code == 422
     assert message in response.content.decode()
 
@@ -85,8 +88,9 @@ def test_add_member_bad_input(client, owner, viewer, username, role, message):
 def test_owner_changes_a_role(client, owner, viewer, project):
     member = project.memberships.get(user=viewer)
     client.force_login(owner)
-    response = client.post(reverse("member_role", args=["apollo", member.pk]), {"role": "editor"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("member_role", args=["apollo", member.pk]), {"role": "editor"}, follow=True
+    )
     assert "victor is now Editor." in response.content.decode()
     member.refresh_from_db()
     assert member.role == Role.EDITOR
@@ -104,8 +108,9 @@ def test_owner_removes_a_member(client, owner, viewer, project):
 def test_last_owner_can_neither_leave_nor_be_demoted(client, owner, project):
     member = project.memberships.get(user=owner)
     client.force_login(owner)
-    response = client.post(reverse("member_role", args=["apollo", member.pk]), {"role": "viewer"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("member_role", args=["apollo", member.pk]), {"role": "viewer"}, follow=True
+    )
     assert "A project needs at least one owner" in response.content.decode()
     response = client.post(reverse("member_remove", args=["apollo", member.pk]), follow=True)
     assert "A project needs at least one owner" in response.content.decode()

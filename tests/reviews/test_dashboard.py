@@ -3,8 +3,9 @@ from tests.factories import make_plan
 
 
 def edit(section, author, body):
-    section.save_edit(author=author, heading=section.heading, body=body,
-                      base_version=section.version)  # fmt: skip
+    section.save_edit(
+        author=author, heading=section.heading, body=body, base_version=section.version
+    )
 
 
 def test_waiting_for_my_review_lists_unreviewed_sections_newest_first(
@@ -36,8 +37,9 @@ def test_signoffs_assigned_to_me_wait_until_signed(client, reviewer, owner, proj
     slot.assign(reviewer, by=owner)
     client.force_login(reviewer)
     assert f'#signoffs">Plan approval</a> on {plan.title}' in client.get("/").content.decode()
-    slot.decide(user=reviewer, decision="signed", reason="",
-                seen_hash=review_plan(plan).content_hash)  # fmt: skip
+    slot.decide(
+        user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+    )
     assert '#signoffs">Plan approval</a>' not in client.get("/").content.decode()
 
 

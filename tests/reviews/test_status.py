@@ -16,13 +16,15 @@ def section_of(plan, heading="Overview"):
 
 
 def approve(section, reviewer, decision="approved", version=None):
-    return Approval.record(section=section, reviewer=reviewer, decision=decision,
-                           version=version or section.version)  # fmt: skip
+    return Approval.record(
+        section=section, reviewer=reviewer, decision=decision, version=version or section.version
+    )
 
 
 def edit(section, author, body="edited"):
-    section.save_edit(author=author, heading=section.heading, body=body,
-                      base_version=section.version)  # fmt: skip
+    section.save_edit(
+        author=author, heading=section.heading, body=body, base_version=section.version
+    )
 
 
 def test_pending_then_approved(plan, reviewer):
@@ -88,13 +90,15 @@ def test_approval_on_an_old_version_is_refused(plan, reviewer, editor):
 @pytest.mark.parametrize(
     ("slug", "slots"),
     [
-        ("technical-approach-plan",
-         ["Technical Design", "Security Review", "Product Sign-off", "Launch Approval"]),
+        (
+            "technical-approach-plan",
+            ["Technical Design", "Security Review", "Product Sign-off", "Launch Approval"],
+        ),
         ("phase-plan", ["Reviewed By", "Approved"]),
         ("feature-plan", [DEFAULT_SLOT]),
         ("implementation-plan", [DEFAULT_SLOT]),
     ],
-)  # fmt: skip
+)
 def test_signoff_slots_come_from_the_template(project, owner, slug, slots):
     plan = make_plan(project, owner, slug=slug)
     assert list(plan.signoff_slots.values_list("name", flat=True)) == slots
@@ -140,8 +144,12 @@ def test_declined_slot(project, owner, reviewer):
     plan = make_plan(project, owner, text="# T\n")
     slot = plan.signoff_slots.get()
     slot.assign(reviewer, by=owner)
-    slot.decide(user=reviewer, decision="declined", reason="No rollback plan",
-                seen_hash=review_plan(plan).content_hash)  # fmt: skip
+    slot.decide(
+        user=reviewer,
+        decision="declined",
+        reason="No rollback plan",
+        seen_hash=review_plan(plan).content_hash,
+    )
     [slot_review] = review_plan(plan).slots
     assert slot_review.status == "declined" and slot_review.latest.reason == "No rollback plan"
 
@@ -153,21 +161,26 @@ def test_content_hash_follows_versions(plan, editor):
 
 
 def test_placeholders_counted_per_section_and_plan(project, owner):
-    text = "# Plan [X]\n\n## A\n- [ ] task\n[link](http://x) [Fill me]\n\n## B\nNEEDS CLARIFICATION here\n"
+    text = (
+        "# Plan [X]\n\n## A\n- [ ] task\n[link](http://x) [Fill me]\n\n"
+        "## B\nNEEDS CLARIFICATION here\n"
+    )
     plan = make_plan(project, owner, text=text)
     review = review_plan(plan)
     assert [r.placeholders for r in review.sections] == [1, 1, 1]
     assert (review.placeholders, review.sections_to_fill) == (3, 3)
 
 
-def test_review_plan_queries_do_not_grow_with_sections(project, owner, reviewer,
-                                                       django_assert_max_num_queries):  # fmt: skip
+def test_review_plan_queries_do_not_grow_with_sections(
+    project, owner, reviewer, django_assert_max_num_queries
+):
     def big_plan(n):
         text = "# T\n" + "".join(f"## S{i}\ntext [x{i}]\n" for i in range(n - 1))
         plan = Plan.create_from_markdown(project=project, text=text, author=owner)
         for section in plan.sections.all()[:5]:
-            Approval.objects.create(section=section, reviewer=reviewer, decision="approved",
-                                    version=1)  # fmt: skip
+            Approval.objects.create(
+                section=section, reviewer=reviewer, decision="approved", version=1
+            )
         return plan
 
     small, large = big_plan(10), big_plan(100)

@@ -51,8 +51,9 @@ def test_assign_role_matrix(client, members, plan, role):
     slot = plan.signoff_slots.get()
     reviewer_membership = plan.project.memberships.get(user=members["reviewer"])
     client.force_login(members[role])
-    response = client.post(plan_url(plan, "signoff_assign", slot.pk),
-                           {"assignee": reviewer_membership.pk})  # fmt: skip
+    response = client.post(
+        plan_url(plan, "signoff_assign", slot.pk), {"assignee": reviewer_membership.pk}
+    )
     expected = {"owner": 302, "outsider": 404}.get(role, 403)
     assert response.status_code == expected
     slot.refresh_from_db()
@@ -74,15 +75,22 @@ def test_only_the_assignee_signs(client, members, plan, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_read_views_for_every_role(client, members, section, role):
     client.force_login(members[role])
-    for url in (section_url(section, "section_changes"), section_url(section, "comments"),
-                plan_url(section.plan, "signoffs"), plan_url(section.plan, "plan_activity")):  # fmt: skip
+    for url in (
+        section_url(section, "section_changes"),
+        section_url(section, "comments"),
+        plan_url(section.plan, "signoffs"),
+        plan_url(section.plan, "plan_activity"),
+    ):
         assert client.get(url).status_code == (404 if role == "outsider" else 200), url
 
 
 def test_htmx_approve_returns_the_section_with_its_badge(client, reviewer, section):
     client.force_login(reviewer)
-    response = client.post(section_url(section, "section_review"),
-                           {"decision": "approved", "version": 2, "comment": "Clear."}, **HX)  # fmt: skip
+    response = client.post(
+        section_url(section, "section_review"),
+        {"decision": "approved", "version": 2, "comment": "Clear."},
+        **HX,
+    )
     assert response.status_code == 200
     assert response["HX-Trigger"] == f'{{"reviewChanged": {{"section": {section.pk}}}}}'
     html = response.content.decode()
@@ -93,8 +101,9 @@ def test_htmx_approve_returns_the_section_with_its_badge(client, reviewer, secti
 def test_approval_racing_an_edit_is_409_and_records_nothing(client, reviewer, editor, section):
     client.force_login(reviewer)
     section.save_edit(author=editor, heading="Overview", body="Changed again", base_version=2)
-    response = client.post(section_url(section, "section_review"),
-                           {"decision": "approved", "version": 2}, **HX)  # fmt: skip
+    response = client.post(
+        section_url(section, "section_review"), {"decision": "approved", "version": 2}, **HX
+    )
     assert response.status_code == 409
     html = response.content.decode()
     assert "This section changed while you were reading it (now version 3)" in html
@@ -107,8 +116,9 @@ def test_self_approval_is_refused_with_a_reason(client, editor, section, project
 
     Membership.objects.filter(user=editor).update(role="reviewer")
     client.force_login(editor)
-    response = client.post(section_url(section, "section_review"),
-                           {"decision": "approved", "version": 2}, **HX)  # fmt: skip
+    response = client.post(
+        section_url(section, "section_review"), {"decision": "approved", "version": 2}, **HX
+    )
     assert response.status_code == 403
     assert "You wrote this version of the section" in response.content.decode()
     html = client.get(section.plan.get_absolute_url()).content.decode()
@@ -117,8 +127,11 @@ def test_self_approval_is_refused_with_a_reason(client, editor, section, project
 
 def test_bad_review_input_is_422(client, reviewer, section):
     client.force_login(reviewer)
-    response = client.post(section_url(section, "section_review"),
-                           {"decision": "maybe", "version": 2, "comment": "keep me"}, **HX)  # fmt: skip
+    response = client.post(
+        section_url(section, "section_review"),
+        {"decision": "maybe", "version": 2, "comment": "keep me"},
+        **HX,
+    )
     assert response.status_code == 422
     assert 'value="keep me"' in response.content.decode()
 
@@ -193,18 +206,27 @@ def test_signoff_flow_and_table(client, owner, reviewer, section):
     client.force_login(reviewer)
     html = client.get(plan.get_absolute_url()).content.decode()
     assert "Your decision on “Plan approval”" in html
-    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
-                           {"decision": "declined", "content_hash": review_plan(plan).content_hash}, **HX)  # fmt: skip
+    response = client.post(
+        plan_url(plan, "signoff_decide", slot.pk),
+        {"decision": "declined", "content_hash": review_plan(plan).content_hash},
+        **HX,
+    )
     assert response.status_code == 422
     assert "Give a reason for declining" in response.content.decode()
-    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
-                           {"decision": "signed", "content_hash": "0" * 64}, **HX)  # fmt: skip
+    response = client.post(
+        plan_url(plan, "signoff_decide", slot.pk),
+        {"decision": "signed", "content_hash": "0" * 64},
+        **HX,
+    )
     assert (
         response.status_code == 409
         and "The plan changed while you were reading it" in response.content.decode()
     )
-    response = client.post(plan_url(plan, "signoff_decide", slot.pk),
-                           {"decision": "signed", "content_hash": review_plan(plan).content_hash}, **HX)  # fmt: skip
+    response = client.post(
+        plan_url(plan, "signoff_decide", slot.pk),
+        {"decision": "signed", "content_hash": review_plan(plan).content_hash},
+        **HX,
+    )
     assert response.status_code == 200 and "Signed off" in response.content.decode()
 
 
@@ -240,21 +262,31 @@ def test_plan_without_approvals_section_has_a_signoff_panel(client, viewer, plan
 
 def test_activity_lists_every_kind_of_event(client, owner, reviewer, editor, section):
     plan = section.plan
-    Approval.record(section=section, reviewer=reviewer, decision="changes_requested",
-                    version=2, comment="More detail")  # fmt: skip
+    Approval.record(
+        section=section,
+        reviewer=reviewer,
+        decision="changes_requested",
+        version=2,
+        comment="More detail",
+    )
     Comment.objects.create(section=section, author=reviewer, body="See above")
     slot = plan.signoff_slots.get()
     slot.assign(reviewer, by=owner)
     client.force_login(editor)
     html = client.get(plan_url(plan, "plan_activity")).content.decode()
-    for text in ["created the plan from Feature plan", "edited “Overview” (version 2)",
-                 "requested changes on “Overview” (version 2): More detail",
-                 "commented on “Overview”: See above", "assigned “Plan approval” to rita"]:  # fmt: skip
+    for text in [
+        "created the plan from Feature plan",
+        "edited “Overview” (version 2)",
+        "requested changes on “Overview” (version 2): More detail",
+        "commented on “Overview”: See above",
+        "assigned “Plan approval” to rita",
+    ]:
         assert text in html
 
 
-def test_plan_page_queries_do_not_grow_with_sections(client, owner, reviewer, project,
-                                                     django_assert_max_num_queries):  # fmt: skip
+def test_plan_page_queries_do_not_grow_with_sections(
+    client, owner, reviewer, project, django_assert_max_num_queries
+):
     from planhub.plans.models import Plan
 
     counts = []

@@ -12,8 +12,12 @@ DEMO_USERS = [
     ("carol", Role.REVIEWER),
     ("dave", Role.VIEWER),
 ]
-DEMO_TITLES = {"Feature Name": "Team Calendar", "FEATURE": "Audit Log", "X": "2",
-               "Phase Name": "Payments"}  # fmt: skip
+DEMO_TITLES = {
+    "Feature Name": "Team Calendar",
+    "FEATURE": "Audit Log",
+    "X": "2",
+    "Phase Name": "Payments",
+}
 
 
 class Command(BaseCommand):
@@ -42,8 +46,9 @@ class Command(BaseCommand):
         if not project.plans.exists():
             for slug in BUILTIN_TEMPLATES:
                 template = PlanTemplate.objects.get(project=None, slug=slug)
-                values = {name: DEMO_TITLES.get(name, name) for name in
-                          template.title_placeholders()}  # fmt: skip
+                values = {
+                    name: DEMO_TITLES.get(name, name) for name in template.title_placeholders()
+                }
                 Plan.create_from_template(
                     project=project, template=template, author=users["alice"], values=values
                 )

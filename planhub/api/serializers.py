@@ -1,0 +1,58 @@
+"""The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
+
+from planhub.reviews.models import Approval
+from planhub.reviews.status import PlanReview, SectionReview, SlotReview, SlotStatus
+
+
+def approval_json(approval: Approval, current: bool) -> dict:
+    return {
+        "reviewer": approval.reviewer.username,
+        "decision": approval.decision,
+        "version": approval.version,
+        "current": current,
+    }
+
+
+def section_json(review: SectionReview) -> dict:
+    section = review.section
+    approvals = [approval_json(a, True) for a in review.current]
+    approvals += [approval_json(a, False) for a in review.stale]
+    return {
+        "id": section.pk,
+        "heading": section.heading,
+        "level": section.level,
+        "version": section.version,
+        "status": review.status,
+        "placeholders": review.placeholders,
+        "approvals": approvals,
+    }
+
+
+def signoff_json(review: SlotReview) -> dict:
+    slot = review.slot
+    signed = review.status == SlotStatus.SIGNED
+    return {
+        "slot": slot.name,
+        "assignee": slot.assignee.username if slot.assignee else None,
+        "status": review.status,
+        # Only a sign-off that still counts has a time; a stale or declined one is null.
+        "signed_at": review.latest.created_at if signed else None,
+    }
+
+
+def plan_json(review: PlanReview, url: str) -> dict:
+    plan = review.plan
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "project": plan.project.slug,
+        "url": url,
+        "status": review.status,
+        "placeholders": review.placeholders,
+        "approved_sections": review.approved_sections,
+        "total_sections": len(review.sections),
+        "content_hash": review.content_hash,
+        "updated_at": plan.updated_at,
+        "sections": [section_json(r) for r in review.sections],
+        "signoffs": [signoff_json(r) for r in review.slots],
+    }
