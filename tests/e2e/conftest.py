@@ -111,13 +111,17 @@ def open_page(new_context, live_server, console_errors):
 
 @pytest.fixture
 def screenshot():
-    """screenshot(page, name): a full-page PNG in the screenshot folder, always taken."""
+    """screenshot(page, name): a full-page PNG in the screenshot folder, always taken.
+
+    The page is scrolled to the top first, so sticky and fixed parts (the outline, flash
+    messages) sit where a reader first sees them.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
     def _shot(page: Page, name: str) -> Path:
         path = SCREENSHOT_DIR / f"{name}.png"
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
     return _shot
-

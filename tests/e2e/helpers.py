@@ -23,7 +23,7 @@ def shown_section(page: Page, section: Section) -> Locator:
     return page.locator(f"section#section-{section.pk}")
 
 
-def editor(page: Page, section: Section) -> Locator:
+def editor_form(page: Page, section: Section) -> Locator:
     """The section's in-place editor form."""
     return page.locator(f"form#section-{section.pk}[data-section-editor]")
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_login_form_leads_to_dashboard_listing_the_project(
-    open_page, live_server, project, owner, password, screenshot
+    open_page, live_server, project, owner, plan, password, screenshot
 ):
     page = open_page(None, "/")
     # The dashboard needs a login: the form comes first, remembering where to go next.
@@ -27,6 +27,13 @@ def test_login_form_leads_to_dashboard_listing_the_project(
     expect(card.get_by_role("link", name="Apollo")).to_have_attribute("href", "/p/apollo/")
     expect(card.locator(".role-badge")).to_have_text("Owner")
     expect(page.locator(".whoami")).to_have_text("olivia")
+    # The plan shows among the recently changed plans, linked, with its project.
+    recent = page.locator("table.list-table tbody tr").filter(has_text=plan.title)
+    expect(recent).to_have_count(1)
+    expect(recent.get_by_role("link", name=plan.title)).to_have_attribute(
+        "href", plan.get_absolute_url()
+    )
+    expect(recent).to_contain_text("Apollo")
     screenshot(page, "dashboard")
 
     card.get_by_role("link", name="Apollo").click()
