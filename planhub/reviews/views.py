@@ -118,7 +118,7 @@ def _classify(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def _comments_response(request, membership, section, form=None, status=200):
-    threads = (
+    threads = list(
         section.comments.filter(parent=None)
         .select_related("author", "resolved_by")
         .prefetch_related("replies__author")
@@ -129,6 +129,7 @@ def _comments_response(request, membership, section, form=None, status=200):
         "section": section,
         "membership": membership,
         "threads": threads,
+        "open_comments": sum(not thread.is_resolved for thread in threads),
         "form": form or CommentForm(),
     }
     template = "reviews/comments.html#thread-list" if request.htmx else "reviews/comments.html"
