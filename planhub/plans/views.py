@@ -79,7 +79,9 @@ def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
     context = _plan_context(plan, membership, only_to_fill=request.GET.get("fill") == "1")
-    return render(request, "plans/plan_detail.html#outline", context)
+    # The filter links replace the whole outline (its refresh URL changes); refreshes its content.
+    partial = "outline" if request.GET.get("frame") == "1" else "outline-body"
+    return render(request, f"plans/plan_detail.html#{partial}", context)
 
 
 def _section_response(request, section, membership, *, form=None, conflict=None, status=200):

@@ -190,7 +190,7 @@ def _signoffs_response(request, membership, plan, *, status=200, notice="", form
         "signoff_forms": forms or {},
     }
     if request.htmx:
-        response = render(request, "reviews/_signoffs.html", context, status=status)
+        response = render(request, "reviews/_signoffs_body.html", context, status=status)
         if request.method == "POST" and status == 200:
             trigger_client_event(response, REVIEW_EVENTS, {"plan": plan.pk})
         return response

@@ -12,6 +12,18 @@
       (heading && heading.value !== heading.defaultValue);
   }
 
+  // Messages close on a click, and by themselves after a while (errors stay longer).
+  function dismissable(message) {
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "flash-close";
+    close.setAttribute("aria-label", "Close this message");
+    close.addEventListener("click", function () { message.remove(); });
+    message.appendChild(close);
+    var error = message.classList.contains("flash-error");
+    setTimeout(function () { message.remove(); }, error ? 15000 : 6000);
+  }
+
   function flash(text, kind) {
     var area = document.getElementById("flash");
     if (!area) return;
@@ -20,7 +32,7 @@
     p.setAttribute("role", kind === "error" ? "alert" : "status");
     p.textContent = text;
     area.appendChild(p);
-    setTimeout(function () { p.remove(); }, 8000);
+    dismissable(p);
   }
 
   function cancelEditor(form) {
@@ -63,14 +75,38 @@
     if (edit) edit.click();
   });
 
+  // Mermaid (3.5 MB) is loaded only once a page shows a diagram.
+  var mermaidLoading = null;
+
+  function withMermaid(callback) {
+    if (window.mermaid) return callback(window.mermaid);
+    var source = document.querySelector("meta[name=mermaid-src]");
+    if (!source) return;
+    if (!mermaidLoading) {
+      mermaidLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = source.content;
+        script.onload = function () {
+          window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+          resolve(window.mermaid);
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    mermaidLoading.then(callback, function () {
+      flash("Diagrams could not be drawn: their script did not load.", "error");
+    });
+  }
+
   function drawDiagrams(root) {
-    if (!window.mermaid) return;
     var nodes = root.querySelectorAll ? root.querySelectorAll(".mermaid:not([data-processed])") : [];
-    if (nodes.length) window.mermaid.run({ nodes: nodes, suppressErrors: true });
+    if (!nodes.length) return;
+    withMermaid(function (mermaid) { mermaid.run({ nodes: nodes, suppressErrors: true }); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.mermaid) window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+    document.querySelectorAll("#flash .flash").forEach(dismissable);
     drawDiagrams(document);
   });
 

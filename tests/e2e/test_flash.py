@@ -19,14 +19,6 @@ def covering_element(page, locator) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: `.flash-area` is position:fixed at the top right (top/right .75rem, "
-    "z-index 20) over the top bar, and server-side messages never go away, so after e.g. "
-    "'Plan … created' the Dashboard link and the Log out button under it cannot be clicked "
-    "until the next page load. Fix: place the flash area below the top bar (e.g. top: 3.5rem, "
-    "or in the flow under <header>), and/or give server messages a close button / auto-dismiss.",
-)
 def test_success_message_leaves_top_navigation_clickable(open_page, project, owner):
     template = builtin_template("feature-plan")
     page = open_page(owner, f"/p/apollo/plans/new/?template={template.pk}")

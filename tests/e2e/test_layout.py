@@ -39,14 +39,6 @@ def test_plan_page_at_phone_width(open_page, plan, owner, screenshot):
     screenshot(page, "plan-phone-editor")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: at phone width `.plan-layout` is `grid-template-columns: 1fr`, whose "
-    "minimum is the article's min-content width, so the feature plan's wide <pre> block "
-    "stretches the column to ~483px and the whole page scrolls sideways (scrollWidth 507 on a "
-    "390px screen). Fix in static/css/planhub.css @media (max-width: 760px): "
-    "`.plan-layout { grid-template-columns: minmax(0, 1fr); }`.",
-)
 def test_plan_page_does_not_scroll_sideways_on_a_phone(open_page, plan, owner):
     page = open_page(owner, plan.get_absolute_url(), viewport=PHONE)
     assert page.locator("article.plan-body").bounding_box()["width"] <= PHONE["width"]

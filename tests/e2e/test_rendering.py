@@ -8,13 +8,6 @@ from tests.factories import make_plan
 
 pytestmark = pytest.mark.e2e
 
-MARKDOWN_ENGINE_BUG = (
-    "App bug: planhub/plans/rendering.py renders with Python-Markdown, which is not CommonMark/"
-    "GFM (what the built-in templates are written for, and what outline.py parses with "
-    "markdown-it-py). {what} Fix: render with markdown-it-py (CommonMark + tables/strikethrough, "
-    "mdit-py-plugins' tasklists_plugin) before nh3, or make Python-Markdown behave the same way."
-)
-
 
 def open_plan(open_page, project, owner, text):
     plan = make_plan(project, author=owner, text=text)
@@ -58,14 +51,6 @@ def test_numbered_heading_keeps_its_number(open_page, project, owner):
     assert heading.locator("ol, ul, li").count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=MARKDOWN_ENGINE_BUG.format(
-        what="A list right after a line of text (no blank line), as in feature-plan's "
-        "'**Must Have:**\\n- [ ] ...' and '**[Component 1]:**\\n- Purpose: ...', renders as one "
-        "run-on paragraph '- [ ] All functional ... - [ ] ...' without bullets or checkboxes."
-    ),
-)
 def test_list_right_after_a_line_of_text_is_a_list(open_page, project, owner):
     page = open_plan(open_page, project, owner, (
         "# Plan\n\n## Acceptance\n\n**Must Have:**\n- [ ] Tests pass\n- [ ] Review done\n"
@@ -78,14 +63,6 @@ def test_list_right_after_a_line_of_text_is_a_list(open_page, project, owner):
     assert body.locator("input[type=checkbox]").count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=MARKDOWN_ENGINE_BUG.format(
-        what="Python-Markdown needs 4 spaces to nest a list; the templates indent by 2 (e.g. "
-        "technical-approach-plan's '- **Deliverables**:\\n  - Research findings ...'), so "
-        "sub-items are shown as siblings of their parent."
-    ),
-)
 def test_list_nested_by_two_spaces_stays_nested(open_page, project, owner):
     page = open_plan(open_page, project, owner, (
         "# Plan\n\n## Phase 0\n\n- **Deliverables**:\n  - Research findings\n  - Feasibility\n"

@@ -53,7 +53,7 @@ def test_edit_approve_stale_reapprove_signoff_approved(
     expect(review.locator(".diff-removed")).to_contain_text("Only the EU market.")
     expect(review.locator(".diff-added")).to_contain_text("EU and UK markets.")
     screenshot(review, "review-what-changed")
-    review.go_back()
+    review.goto(review.url.split("/sections/")[0] + "/")
     shown_section(review, scope).get_by_role("button", name="✓ Approve").click()
     expect(shown_section(review, scope).locator(".status-badge")).to_contain_text("Approved")
     shown_section(review, title).get_by_role("button", name="✓ Approve").click()

@@ -138,9 +138,12 @@ def test_preview_renders_sanitized_markdown(client, editor, overview):
 
 def test_outline_partial(client, viewer, plan):
     client.force_login(viewer)
-    html = client.get(reverse("plan_outline", args=[plan.project.slug, plan.pk]), **HX)
-    html = html.content.decode()
-    assert html.lstrip().startswith('<nav id="outline"') and "Architecture" in html
+    url = reverse("plan_outline", args=[plan.project.slug, plan.pk])
+    html = client.get(url, **HX).content.decode()
+    assert html.lstrip().startswith('<h2 class="outline-title">') and "Architecture" in html
+    framed = client.get(url + "?fill=1&frame=1", **HX).content.decode()
+    assert framed.lstrip().startswith('<nav id="outline"') and "?fill=1" in framed
+    assert "Show all sections" in framed and "Only sections still to fill" not in framed
 
 
 def test_section_save_uses_a_bounded_number_of_queries(
