@@ -9,6 +9,8 @@ from planhub.projects.access import get_membership
 
 from .markdown import plan_markdown
 
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
 
 def _plan(request, slug: str, plan_id: int) -> Plan:
     return get_plan(get_membership(request.user, slug), plan_id)
@@ -18,9 +20,11 @@ def _plan(request, slug: str, plan_id: int) -> Plan:
 @require_GET
 def export_md(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     plan = _plan(request, slug, plan_id)
-    plain = request.GET.get("plain") in {"1", "true", "yes", "on"}
+    plain = request.GET.get("plain") in TRUE_VALUES
+    review_summary = request.GET.get("reviews") in TRUE_VALUES
     response = HttpResponse(
-        plan_markdown(plan, plain=plain), content_type="text/markdown; charset=utf-8"
+        plan_markdown(plan, plain=plain, review_summary=review_summary),
+        content_type="text/markdown; charset=utf-8",
     )
     filename = f"{slugify(plan.title) or 'plan'}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -79,3 +79,41 @@ class SectionForm(forms.Form):
                 "Your text is still here: shorten it, or move part of it to another section."
             )
         return body
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Markdown file",
+        help_text="UTF-8 text with at least one # heading; at most 2 MB and 1,000 sections.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown"}),
+    )
+    kind = forms.ChoiceField(
+        label="Import as",
+        choices=[("plan", "A new plan"), ("template", "A template for this project")],
+        initial="plan",
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(
+        required=False,
+        max_length=200,
+        validators=[single_line],
+        label="Name (optional)",
+        help_text="The plan's title when the file has no # title, or the template's name.",
+    )
+
+    def clean(self):
+        from .importing import MAX_IMPORT_BYTES, InvalidMarkdown, decode_markdown
+
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None:
+            return data
+        if upload.size > MAX_IMPORT_BYTES:
+            size = upload.size / 1024 / 1024
+            self.add_error("file", f"{upload.name} is {size:.1f} MB; the limit is 2 MB.")
+            return data
+        try:
+            data["text"] = decode_markdown(upload.read(), name=upload.name)
+        except InvalidMarkdown as error:
+            self.add_error("file", str(error))
+        return data

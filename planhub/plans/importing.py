@@ -1,5 +1,9 @@
-"""Checks on Markdown that comes from outside (files, uploads) before it becomes a plan."""
+"""Checks on Markdown that comes from outside (files, uploads) before it becomes a plan.
 
+Blocks an export generated (the sign-off table, review summaries) are dropped: they describe a
+plan's review state, which an import does not carry over."""
+
+from .generated_blocks import strip_generated_blocks
 from .outline import split_sections
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -24,7 +28,7 @@ def decode_markdown(data: bytes, name: str = "the file") -> str:
         raise InvalidMarkdown(
             f"{name} is not UTF-8 text (byte {error.start} cannot be decoded)."
         ) from None
-    text = text.removeprefix("\ufeff")
+    text = strip_generated_blocks(text.removeprefix("\ufeff"))
     if not text.strip():
         raise InvalidMarkdown(f"{name} is empty.")
     sections = split_sections(text)

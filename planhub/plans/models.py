@@ -71,6 +71,19 @@ class PlanTemplate(models.Model):
         return [(s.level, s.heading) for s in split_sections(self.source) if s.level]
 
     @classmethod
+    def create_uploaded(cls, *, project, text: str, name: str, author=None) -> "PlanTemplate":
+        """A project's own template from uploaded Markdown (named after its H1 by default)."""
+        first = next((s.heading for s in split_sections(text) if s.level), "")
+        name = (name or first or "Uploaded template")[:200]
+        return cls.objects.create(
+            project=project,
+            slug=cls.unique_slug_for(name, project),
+            name=name,
+            source=text,
+            created_by=author,
+        )
+
+    @classmethod
     def unique_slug_for(cls, name: str, project) -> str:
         base = slugify(name)[:70] or "template"
         slug, counter = base, 2

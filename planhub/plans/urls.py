@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("plans/new/", views.plan_new, name="plan_new"),
+    path("import/", views.plan_import, name="plan_import"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/outline/", views.plan_outline, name="plan_outline"),
     path(

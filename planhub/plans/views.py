@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -10,7 +11,7 @@ from planhub.reviews.display import section_display_context, signoff_placement
 from planhub.reviews.status import review_plan
 
 from .access import get_plan, get_section
-from .forms import PlanCreateForm, SectionForm
+from .forms import ImportForm, PlanCreateForm, SectionForm
 from .models import EditConflict, Plan, PlanTemplate
 from .rendering import render_markdown
 
@@ -163,3 +164,28 @@ def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: i
     body = request.POST.get("body", "")
     html = render_markdown(body) if body.strip() else ""
     return render(request, "plans/_preview.html", {"html": html})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a Markdown file as a new plan or as a project template."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    project = membership.project
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text, name = form.cleaned_data["text"], form.cleaned_data["name"].strip()
+        stem = form.cleaned_data["file"].name.rsplit(".", 1)[0]
+        if form.cleaned_data["kind"] == "template":
+            template = PlanTemplate.create_uploaded(
+                project=project, text=text, name=name, author=request.user
+            )
+            messages.success(request, f"Template “{template.name}” added to {project.name}.")
+            return redirect(f"{reverse('plan_new', args=[slug])}?template={template.pk}")
+        plan = Plan.create_from_markdown(
+            project=project, text=text, author=request.user, title=name or stem
+        )
+        messages.success(request, f"Imported “{plan.title}” with {plan.sections.count()} sections.")
+        return redirect(plan)
+    context = {"project": project, "membership": membership, "form": form}
+    return render(request, "plans/import.html", context, status=422 if form.is_bound else 200)

@@ -13,15 +13,19 @@ class Command(BaseCommand):
         parser.add_argument("plan_id", type=int)
         parser.add_argument("--format", choices=["md", "pdf"], default="md")
         parser.add_argument("--plain", action="store_true", help="leave out generated blocks")
+        parser.add_argument(
+            "--reviews", action="store_true", help="add a review summary under every section"
+        )
         parser.add_argument("-o", "--output", type=Path, help="write to this file")
 
     def handle(self, plan_id: int, format: str, plain: bool, output: Path | None, **options):
+        reviews = options.get("reviews", False)
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is None:
             raise CommandError(f"No plan with id {plan_id}.")
         if format == "pdf":
             raise CommandError("PDF export is not available yet; use --format md.")
-        text = plan_markdown(plan, plain=plain)
+        text = plan_markdown(plan, plain=plain, review_summary=reviews)
         if output:
             data = text.encode("utf-8")
             output.write_bytes(data)

@@ -31,11 +31,10 @@ class Command(BaseCommand):
         except InvalidMarkdown as error:
             raise CommandError(str(error)) from None
         first_heading = next(s.heading for s in split_sections(text) if s.level)
-        name = name or first_heading or path.stem
         template = PlanTemplate.objects.create(
             project=owner,
             slug=PlanTemplate.unique_slug_for(path.stem, owner),
-            name=name[:200],
+            name=(name or first_heading or path.stem)[:200],
             source=text,
         )
         self.stdout.write(template.slug)

@@ -1,0 +1,89 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from planhub.exports.markdown import plan_markdown
+from planhub.plans.models import Plan, PlanTemplate
+from tests.factories import make_plan
+
+
+def upload(content: bytes, name="plan.md"):
+    return SimpleUploadedFile(name, content, content_type="text/markdown")
+
+
+def url():
+    return reverse("plan_import", args=["apollo"])
+
+
+@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("editor", 200), ("reviewer", 403),
+                                              ("viewer", 403), ("outsider", 404)])  # fmt: skip
+def test_import_page_role_matrix(client, members, role, status):
+    client.force_login(members[role])
+    assert client.get(url()).status_code == status
+    response = client.post(url(), {"file": upload(b"# T\n"), "kind": "plan"})
+    assert response.status_code == (302 if status == 200 else status)
+
+
+def test_import_as_plan(client, editor, project):
+    client.force_login(editor)
+    response = client.post(url(), {"file": upload(b"# Launch\n\n## Scope\n\nEU\n"), "kind": "plan"})
+    plan = Plan.objects.get()
+    assert response["Location"] == plan.get_absolute_url()
+    assert (plan.title, plan.created_by, plan.project) == ("Launch", editor, project)
+    assert plan.to_markdown() == "# Launch\n\n## Scope\n\nEU\n"
+
+
+def test_import_without_title_uses_the_name_or_file_name(client, editor):
+    client.force_login(editor)
+    client.post(url(), {"file": upload(b"## Only h2\n", "notes.md"), "kind": "plan"})
+    client.post(url(), {"file": upload(b"## Only h2\n"), "kind": "plan", "name": "Named"})
+    assert sorted(Plan.objects.values_list("title", flat=True)) == ["Named", "notes"]
+
+
+def test_import_as_template_then_use_it(client, editor, project):
+    client.force_login(editor)
+    response = client.post(
+        url(), {"file": upload(b"# Release [Version]\n\n## Steps\n"), "kind": "template"}
+    )
+    template = PlanTemplate.objects.get(project=project)
+    assert template.name == "Release [Version]" and template.created_by == editor
+    assert response["Location"] == f"/p/apollo/plans/new/?template={template.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Replaces [Version] in the plan." in page
+
+
+def test_import_of_an_exported_plan_drops_generated_blocks(client, owner, project):
+    original = make_plan(project, owner, slug="technical-approach-plan")
+    exported = plan_markdown(original, review_summary=True).encode()
+    client.force_login(owner)
+    client.post(url(), {"file": upload(exported), "kind": "plan"})
+    imported = Plan.objects.exclude(pk=original.pk).get()
+    assert imported.to_markdown() == original.to_markdown()
+    assert imported.signoff_slots.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"\n \n", "is empty"),
+        (b"no heading here\n", "has no heading"),
+        (b"\xff\xfe# bad", "is not UTF-8 text"),
+        (b"# x\x00\x01", "looks binary"),
+        (b"# T\n" + b"## s\n" * 1000, "has 1001 sections; the limit is 1000"),
+        (b"# Big\n" + b"x" * (2 * 1024 * 1024), "the limit is 2 MB"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message_and_nothing_changes(client, editor, content, message):
+    client.force_login(editor)
+    response = client.post(url(), {"file": upload(content), "kind": "plan", "name": "Kept name"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert message in html and 'value="Kept name"' in html
+    assert not Plan.objects.exists() and not PlanTemplate.objects.filter(project__isnull=False)
+
+
+def test_missing_file(client, editor):
+    client.force_login(editor)
+    response = client.post(url(), {"kind": "plan"})
+    assert response.status_code == 422 and "This field is required." in response.content.decode()
