@@ -66,6 +66,20 @@
     }
   });
 
+  // Menus (<details class="export-menu">) close after a choice, on a click elsewhere, on Esc.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target) || event.target.closest(".menu a")) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
   // A click anywhere on a section's text opens its editor (links and selections excepted).
   document.addEventListener("click", function (event) {
     var body = event.target.closest(".plan-section:not(.editing) .section-body");
