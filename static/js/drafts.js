@@ -1,0 +1,1 @@
+// Autosaved drafts of open section editors (see issue #5).

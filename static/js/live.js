@@ -1,0 +1,1 @@
+// Live updates and presence on the plan page (see issue #5).
