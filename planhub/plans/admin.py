@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Plan, PlanTemplate, Section, SectionRevision
+from .models import Plan, PlanTemplate, Section, SectionRevision, StructureChange
 
 
 @admin.register(PlanTemplate)
@@ -29,8 +29,11 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["heading", "plan", "level", "position", "version", "updated_at"]
-    list_filter = ["level"]
+    list_display = ["heading", "plan", "level", "position", "version", "updated_at", "deleted_at"]
+    list_filter = ["level", ("deleted_at", admin.EmptyFieldListFilter)]
+
+    def get_queryset(self, request):
+        return Section.all_objects.select_related("plan")
     search_fields = ["heading", "plan__title"]
     raw_id_fields = ["plan", "updated_by"]
 
@@ -40,3 +43,10 @@ class SectionRevisionAdmin(admin.ModelAdmin):
     list_display = ["section", "version", "author", "created_at"]
     raw_id_fields = ["section", "author"]
     search_fields = ["heading"]
+
+
+@admin.register(StructureChange)
+class StructureChangeAdmin(admin.ModelAdmin):
+    list_display = ["plan", "section", "action", "author", "created_at"]
+    list_filter = ["action"]
+    raw_id_fields = ["plan", "section", "author"]

@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .merging import merge_edit
 from .outline import atx_heading, detect_line_ending, join_sources, retitle, split_sections
 from .placeholders import find_placeholders
 from .rendering import render_heading, render_markdown
@@ -179,12 +181,52 @@ class Plan(models.Model):
         Plan.objects.filter(pk=self.pk).update(updated_at=timezone.now())
 
 
-class EditConflict(Exception):
-    """Someone saved the section after the version this edit started from."""
+def editable_text(body: str) -> str:
+    """A body as the editor shows it: without its framing blank lines, with \n endings."""
+    return re.sub(r"\r\n|\r", "\n", body.strip("\r\n"))
 
-    def __init__(self, current: "Section"):
+
+def frame_text(old_body: str, text: str, line_ending: str) -> str:
+    """`text` from the editor, with the plan's line endings and `old_body`'s framing (the blank
+    lines around it, which the editor does not show)."""
+    core = re.sub(r"\r\n|\r", "\n", text).strip("\n").replace("\n", line_ending)
+    old_core = old_body.strip("\r\n")
+    if old_core:
+        start = old_body.index(old_core)
+        leading, trailing = old_body[:start], old_body[start + len(old_core) :]
+    else:
+        leading, trailing = line_ending, line_ending * 2
+    if not core:
+        return old_body if not old_core else leading + trailing
+    return leading + core + trailing
+
+
+class EditConflict(Exception):
+    """Someone saved the section after the version this edit started from, and the two edits
+    touch the same lines."""
+
+    def __init__(self, current: "Section", base: "SectionRevision | None" = None):
         super().__init__(f"section {current.pk} is at version {current.version}")
         self.current = current
+        self.base = base
+
+
+@dataclass
+class SaveResult:
+    """What a save did: whether it changed anything, and whose edits it was merged with."""
+
+    changed: bool
+    merged_with: list = field(default_factory=list)  # (user, version) of merged-in edits
+
+    def __bool__(self) -> bool:
+        return self.changed
+
+
+class LiveSectionManager(models.Manager):
+    """Sections not deleted (deleted ones stay, with their history, for a restore)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Section(models.Model):
@@ -202,9 +244,17 @@ class Section(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LiveSectionManager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["plan", "position", "pk"]
+        base_manager_name = "all_objects"
         indexes = [
             # The plan page and the export read a plan's sections in order.
             models.Index(fields=["plan", "position"], name="section_plan_position"),
@@ -234,23 +284,12 @@ class Section(models.Model):
     @property
     def editable_body(self) -> str:
         """The body without the blank lines framing it (they are kept on save)."""
-        return self.body.strip("\r\n").replace("\r\n", "\n").replace("\r", "\n")
+        return editable_text(self.body)
 
     def frame_body(self, text: str) -> str:
-        """`text` from the editor, with the plan's line endings and this body's framing."""
-        line_ending = self.plan.line_ending
-        core = re.sub(r"\r\n|\r", "\n", text).strip("\n").replace("\n", line_ending)
-        old_core = self.body.strip("\r\n")
-        if old_core:
-            start = self.body.index(old_core)
-            leading, trailing = self.body[:start], self.body[start + len(old_core) :]
-        else:
-            leading, trailing = line_ending, line_ending * 2
-        if not core:
-            return self.body if not old_core else leading + trailing
-        return leading + core + trailing
+        return frame_text(self.body, text, self.plan.line_ending)
 
-    def revision(self, author) -> "SectionRevision":
+    def revision(self, author, note: str = "") -> "SectionRevision":
         return SectionRevision(
             section=self,
             version=self.version,
@@ -260,45 +299,90 @@ class Section(models.Model):
             body=self.body,
             body_html=self.body_html,
             author=author,
+            note=note,
         )
 
-    def save_edit(self, *, author, heading: str, body: str, base_version: int) -> bool:
-        """Save an edit made on `base_version`; False when it changes nothing.
+    def save_edit(
+        self, *, author, heading: str, body: str, base_version: int, note: str = ""
+    ) -> SaveResult:
+        """Save an edit (heading and editor text) made on `base_version`.
 
-        Raises EditConflict when someone else saved since `base_version`: the update only
-        applies while the row is still at that version, so two saves can never both win.
+        If others saved since, their edits and this one are merged line by line; when they
+        touch the same lines, EditConflict is raised and nothing is saved. The section row is
+        locked while saving (PostgreSQL) and the update applies only at the version it read,
+        so no save ever overwrites another unseen.
         """
         heading = heading.strip() if self.level else ""
-        heading_source = self.heading_source
-        heading_changed = heading != self.heading
+        result = SaveResult(changed=False)
+        for _attempt in range(50):
+            with transaction.atomic():
+                current = Section.objects.select_for_update().get(pk=self.pk)
+                current.plan = self.plan
+                if current.version != base_version:
+                    base = current.revisions.filter(version=base_version).first()
+                    merged = None
+                    if base is not None:
+                        merged = merge_edit(
+                            (base.heading, editable_text(base.body)),
+                            heading,
+                            editable_text(current.frame_body(body)),
+                            current.heading,
+                            current.editable_body,
+                        )
+                    if merged is None:
+                        current = Section.objects.select_related("updated_by").get(pk=self.pk)
+                        current.plan = self.plan
+                        raise EditConflict(current, base)
+                    heading, body = merged.heading, merged.body
+                    result.merged_with.append((current.updated_by, current.version))
+                    base_version = current.version
+                if self._apply(current, author, heading, body, base_version, note, result):
+                    return result
+        raise EditConflict(Section.objects.select_related("updated_by").get(pk=self.pk))
+
+    def _apply(self, current, author, heading, body, base_version, note, result) -> bool:
+        """Write the edit over `current` (at `base_version`); False if another save won."""
+        heading_changed = heading != current.heading
+        heading_source = current.heading_source
         if heading_changed:
-            heading_source = atx_heading(self.level, heading, self.plan.line_ending)
-        new_body = self.frame_body(body)
-        if not heading_changed and new_body == self.body:
+            heading_source = atx_heading(current.level, heading, self.plan.line_ending)
+        new_body = current.frame_body(body)
+        if not heading_changed and new_body == current.body:
+            self._copy_from(current)
+            return True
+        if result.merged_with and not note:
+            names = ", ".join(f"{user.username if user else 'someone'}'s version {version}"
+                              for user, version in result.merged_with)  # fmt: skip
+            note = f"Merged with {names}"
+        changed = {
+            "heading": heading,
+            "heading_source": heading_source,
+            "body": new_body,
+            "heading_html": render_heading(heading),
+            "body_html": render_markdown(new_body),
+            "updated_by": author,
+            "updated_at": timezone.now(),
+        }
+        claimed = Section.objects.filter(pk=self.pk, version=base_version).update(
+            version=base_version + 1, **changed
+        )
+        if not claimed:
             return False
-        with transaction.atomic():
-            changed = {
-                "heading": heading,
-                "heading_source": heading_source,
-                "body": new_body,
-                "heading_html": render_heading(heading),
-                "body_html": render_markdown(new_body),
-                "updated_by": author,
-                "updated_at": timezone.now(),
-            }
-            claimed = Section.objects.filter(pk=self.pk, version=base_version).update(
-                version=base_version + 1, **changed
-            )
-            if not claimed:
-                raise EditConflict(Section.objects.select_related("updated_by").get(pk=self.pk))
-            for field, value in changed.items():
-                setattr(self, field, value)
-            self.version = base_version + 1
-            self.revision(author).save()
-            if heading_changed and self.is_title:
-                Plan.objects.filter(pk=self.plan_id).update(title=heading[:500])
-            self.plan.touch()
+        self._copy_from(current)
+        for name, value in changed.items():
+            setattr(self, name, value)
+        self.version = base_version + 1
+        self.revision(author, note).save()
+        if heading_changed and self.is_title:
+            Plan.objects.filter(pk=self.plan_id).update(title=heading[:500])
+        self.plan.touch()
+        result.changed = True
         return True
+
+    def _copy_from(self, other: "Section") -> None:
+        for name in ("level", "heading", "heading_source", "body", "heading_html", "body_html",
+                     "version", "updated_at", "updated_by_id", "position"):  # fmt: skip
+            setattr(self, name, getattr(other, name))
 
 
 class SectionRevision(models.Model):
@@ -314,6 +398,9 @@ class SectionRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="How it came about: a merge, a restore, a resolution."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -324,3 +411,36 @@ class SectionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} v{self.version}"
+
+    @property
+    def source(self) -> str:
+        return self.heading_source + self.body
+
+
+class StructureAction(models.TextChoices):
+    ADDED = "added", "added"
+    MOVED_UP = "moved_up", "moved up"
+    MOVED_DOWN = "moved_down", "moved down"
+    PROMOTED = "promoted", "promoted"
+    DEMOTED = "demoted", "demoted"
+    DELETED = "deleted", "deleted"
+    RESTORED = "restored", "restored"
+
+
+class StructureChange(models.Model):
+    """A change to a plan's outline (sections added, moved, re-levelled, deleted, restored)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="structure_changes")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=20, choices=StructureAction.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.section}"

@@ -12,7 +12,8 @@ from planhub.reviews.status import review_plan
 
 from .access import get_plan, get_section
 from .forms import ImportForm, PlanCreateForm, SectionForm
-from .models import EditConflict, Plan, PlanTemplate
+from .merging import side_by_side
+from .models import EditConflict, Plan, PlanTemplate, editable_text
 from .rendering import render_markdown
 
 
@@ -85,7 +86,18 @@ def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     return render(request, f"plans/plan_detail.html#{partial}", context)
 
 
-def _section_response(request, section, membership, *, form=None, conflict=None, status=200):
+def merge_notice(result) -> str:
+    if not result.merged_with:
+        return ""
+    names = sorted({user.username if user else "someone" for user, _ in result.merged_with})
+    return (
+        f"Merged with {' and '.join(names)}'s change{'s' if len(result.merged_with) > 1 else ''}."
+    )
+
+
+def _section_response(
+    request, section, membership, *, form=None, conflict=None, status=200, notice=""
+):
     """The section shown (no form) or its editor (form): a partial for HTMX, else a page."""
     context = {
         "project": section.plan.project,
@@ -93,8 +105,15 @@ def _section_response(request, section, membership, *, form=None, conflict=None,
         "section": section,
         "membership": membership,
         "form": form,
-        "conflict": conflict,
+        "conflict": conflict.current if conflict else None,
+        "save_notice": notice,
     }
+    if conflict is not None:
+        mine = editable_text(form["body"].value() or "")
+        context["their_lines"], context["my_lines"] = side_by_side(
+            conflict.current.editable_body, mine
+        )
+        context["base_version"] = conflict.base.version if conflict.base else None
     if form is None:
         context.update(section_display_context(section))
     if request.htmx:
@@ -118,26 +137,31 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
             form.data = form.data.copy()
             form.data["version"] = section.version
         return _section_response(request, section, membership, form=form, status=422)
+    resolving = request.POST.get("resolving", "")
+    note = f"Resolved a conflict with version {resolving}" if resolving.isdigit() else ""
     try:
-        section.save_edit(
+        result = section.save_edit(
             author=request.user,
             heading=form.cleaned_data.get("heading", ""),
             body=form.cleaned_data["body"],
             base_version=form.cleaned_data["version"],
+            note=note,
         )
     except EditConflict as conflict:
         # Keep the user's text; the next save is knowingly on top of the current version.
         data = request.POST.copy()
         data["version"] = conflict.current.version
-        conflict.current.plan = section.plan
         form = SectionForm(data, section=conflict.current)
         form.is_valid()
         return _section_response(
-            request, conflict.current, membership, form=form, conflict=conflict.current, status=409
+            request, conflict.current, membership, form=form, conflict=conflict, status=409
         )
+    notice = merge_notice(result)
     if request.htmx:
-        response = _section_response(request, section, membership)
+        response = _section_response(request, section, membership, notice=notice)
         return trigger_client_event(response, "sectionSaved", {"id": section.pk})
+    if notice:
+        messages.info(request, notice)
     messages.success(request, f"Saved “{section}”.")
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
 

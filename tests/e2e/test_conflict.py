@@ -43,17 +43,17 @@ def test_second_save_gets_conflict_and_keeps_own_text(
     alert = form.locator(".alert-conflict")
     expect(alert).to_be_visible()
     expect(alert).to_have_attribute("role", "alert")
-    expect(alert).to_contain_text("olivia saved this section while you were editing")
-    expect(alert).to_contain_text("Your text is kept below and was not saved.")
+    expect(alert).to_contain_text("olivia changed the same lines while you were editing")
+    expect(alert).to_contain_text("Nothing of yours was saved and nothing is lost")
     # Eddie's text is still in his textarea, exactly; Olivia's version is shown beside it.
     expect(form.locator("textarea[name=body]")).to_have_value(EDDIE_TEXT)
     expect(form.locator("input[name=heading]")).to_have_value("Overview")
-    theirs = form.locator(".their-version")
-    expect(theirs.locator(".rendered")).to_contain_text(
-        "Olivia's summary: ship checkout v2 in May."
-    )
-    expect(theirs.locator(".rendered strong").last).to_have_text("checkout v2")
-    expect(theirs.locator("textarea.their-text")).to_have_value(OLIVIA_TEXT)
+    # Side by side: her version and his text, the lines that differ marked on both sides.
+    theirs, mine = form.locator("pre.their-text"), form.locator("pre.my-text")
+    for line in OLIVIA_TEXT.splitlines():
+        expect(theirs).to_contain_text(line)
+    expect(theirs.locator(".line-changed").first).to_be_visible()
+    expect(mine.locator(".line-changed").first).to_be_visible()
     expect(form.locator("input[name=version]")).to_have_value("2")
     assert_no_reload(eddie_page)
     overview.refresh_from_db()

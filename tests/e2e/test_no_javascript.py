@@ -58,6 +58,6 @@ def test_conflict_without_javascript_keeps_the_text(
     with page.expect_response(is_save) as answer:
         page.get_by_role("button", name="Save").click()
     assert answer.value.status == 409
-    expect(page.locator(".alert-conflict")).to_contain_text("olivia saved this section")
+    expect(page.locator(".alert-conflict")).to_contain_text("olivia changed the same lines")
     expect(page.locator("textarea[name=body]")).to_have_value("Mine, typed without scripts.")
-    expect(page.locator("textarea.their-text")).to_have_value("Theirs.")
+    expect(page.locator("pre.their-text")).to_contain_text("Theirs.")

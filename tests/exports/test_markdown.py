@@ -59,14 +59,6 @@ def test_export_command_writes_a_file(tmp_path, plan):
 def test_export_command_errors(plan):
     with pytest.raises(CommandError, match="No plan with id 9999"):
         call_command("export_plan", 9999)
-    with pytest.raises(CommandError, match="PDF export is not available yet"):
-        call_command("export_plan", plan.pk, "--format", "pdf")
-
-
-def test_pdf_is_clearly_not_available_yet(client, viewer, plan):
-    client.force_login(viewer)
-    response = client.get(reverse("export_pdf", args=[plan.project.slug, plan.pk]))
-    assert response.status_code == 501 and b"not available yet" in response.content
 
 
 @pytest.mark.parametrize(

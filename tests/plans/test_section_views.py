@@ -75,7 +75,7 @@ def test_stale_save_is_409_and_keeps_the_users_text(client, editor, owner, overv
     response = client.post(url(overview), {"heading": "Overview", "body": mine, "version": 1}, **HX)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "olivia saved this section while you were editing" in html
+    assert "olivia changed the same lines while you were editing" in html
     assert "my careful &lt;paragraph&gt; &amp; more</textarea>" in html
     assert "owner&#x27;s text" in html or "owner's text" in html
     assert 'name="version" value="2"' in html
