@@ -34,6 +34,7 @@ class SectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return Section.all_objects.select_related("plan")
+
     search_fields = ["heading", "plan__title"]
     raw_id_fields = ["plan", "updated_by"]
 

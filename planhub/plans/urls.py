@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+SECTION = "plans/<int:plan_id>/sections/<int:section_id>/"
+
 urlpatterns = [
     path("plans/new/", views.plan_new, name="plan_new"),
     path("import/", views.plan_import, name="plan_import"),
@@ -22,4 +24,9 @@ urlpatterns = [
         views.section_preview,
         name="section_preview",
     ),
+    path(f"{SECTION}structure/", views.section_structure, name="section_structure"),
+    path(f"{SECTION}restore/", views.section_restore, name="section_restore"),
+    path(f"{SECTION}history/", views.section_history, name="section_history"),
+    path(f"{SECTION}revert/", views.section_revert, name="section_revert"),
+    path(f"{SECTION}task/", views.section_task, name="section_task"),
 ]

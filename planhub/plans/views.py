@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from planhub.projects.access import get_membership
 from planhub.reviews.display import section_display_context, signoff_placement
 from planhub.reviews.status import review_plan
 
+from . import structure
 from .access import get_plan, get_section
 from .forms import ImportForm, PlanCreateForm, SectionForm
 from .merging import side_by_side
-from .models import EditConflict, Plan, PlanTemplate, editable_text
+from .models import EditConflict, Plan, PlanTemplate, Section, editable_text
 from .rendering import render_markdown
+from .tasks import set_task
 
 
 @login_required
@@ -213,3 +215,137 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(plan)
     context = {"project": project, "membership": membership, "form": form}
     return render(request, "plans/import.html", context, status=422 if form.is_bound else 200)
+
+
+STRUCTURE_ACTIONS = {
+    "add_after": lambda section, user: structure.add_section_after(section, user),
+    "move_up": lambda section, user: structure.move(section, user, up=True),
+    "move_down": lambda section, user: structure.move(section, user, up=False),
+    "promote": lambda section, user: structure.change_level(section, user, deeper=False),
+    "demote": lambda section, user: structure.change_level(section, user, deeper=True),
+    "delete": lambda section, user: structure.delete_section(section, user),
+}
+
+
+@login_required
+@require_POST
+def section_structure(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    """Outline changes from a section's menu; the page reloads at the changed place."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    plan = get_plan(membership, plan_id)
+    section = get_section(plan, section_id)
+    action = STRUCTURE_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Unknown change: choose one of the section menu's entries.")
+        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+    try:
+        new = action(section, request.user)
+    except structure.StructureRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+    if request.POST.get("action") == "delete":
+        messages.success(
+            request, f"Deleted “{section}”. Restore it from the plan's history if you need it back."
+        )
+        target = plan.get_absolute_url()
+    elif new is not None:  # a new section: open its editor
+        target = f"{plan.get_absolute_url()}?edit={new.pk}#{new.anchor}"
+    else:
+        target = f"{plan.get_absolute_url()}#{section.anchor}"
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def section_restore(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    """Bring a deleted section back, with its revisions and reviews."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    plan = get_plan(membership, plan_id)
+    section = get_object_or_404(Section.all_objects, pk=section_id, plan=plan)
+    structure.restore_section(section, request.user)
+    messages.success(request, f"Restored “{section}”.")
+    return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+
+
+@login_required
+@require_GET
+def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    membership = get_membership(request.user, slug)
+    section = get_section(get_plan(membership, plan_id), section_id)
+    revisions = section.revisions.select_related("author").order_by("-version")
+    context = {"project": section.plan.project, "plan": section.plan, "section": section,
+               "membership": membership, "revisions": revisions}  # fmt: skip
+    return render(request, "plans/section_history.html", context)
+
+
+@login_required
+@require_POST
+def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    """“Restore this version”: a new revision with an old version's text (never a rewrite)."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    section = get_section(get_plan(membership, plan_id), section_id)
+    old = get_object_or_404(section.revisions, version=request.POST.get("version") or 0)
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        base_version = section.version
+    try:
+        result = section.save_edit(
+            author=request.user,
+            heading=old.heading,
+            body=editable_text(old.body),
+            base_version=base_version,
+            note=f"Restored version {old.version}",
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            "The section changed while you were looking at its history; nothing was restored. "
+            "Look again, then restore.",
+        )
+        return redirect("section_history", slug, plan_id, section_id)
+    if result:
+        messages.success(request, f"Restored version {old.version} of “{section}” as version "
+                                  f"{section.version}.")  # fmt: skip
+    else:
+        messages.info(request, f"Version {old.version} is the same as the current text.")
+    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+@login_required
+@require_POST
+def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    """Tick or untick one task list item on the rendered section (a new revision)."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    section = get_section(get_plan(membership, plan_id), section_id)
+    try:
+        index = int(request.POST["index"])
+        base_version = int(request.POST["version"])
+        body = set_task(section.body, index, request.POST.get("done") == "1")
+    except (KeyError, ValueError, IndexError):
+        return HttpResponse("That task is not in this section any more.", status=400)
+    if base_version != section.version:
+        # Tick the item in the version the user saw, then merge it like any other edit.
+        seen = section.revisions.filter(version=base_version).first()
+        if seen is None:
+            return HttpResponse("Unknown version.", status=400)
+        try:
+            body = set_task(seen.body, index, request.POST.get("done") == "1")
+        except IndexError:
+            return HttpResponse("That task is not in this section any more.", status=400)
+    try:
+        result = section.save_edit(
+            author=request.user,
+            heading=section.heading,
+            body=editable_text(body),
+            base_version=base_version,
+        )
+    except EditConflict as conflict:
+        conflict.current.plan = section.plan
+        notice = (f"{conflict.current.updated_by or 'Someone'} changed this list at the same "
+                  "time; nothing was ticked. Here is their version: tick again.")  # fmt: skip
+        return _section_response(request, conflict.current, membership, notice=notice, status=409)
+    response = _section_response(request, section, membership, notice=merge_notice(result))
+    return trigger_client_event(response, "sectionSaved", {"id": section.pk})

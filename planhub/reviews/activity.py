@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from planhub.plans.models import Plan, SectionRevision
+from planhub.plans.models import Plan, SectionRevision, StructureChange
 
 from .models import Approval, Comment, Decision, SignOff, SignOffDecision, SignOffSlot
 
@@ -22,17 +22,19 @@ def _name(user) -> str:
 
 
 def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
-    """Newest first: edits, approvals, sign-offs, assignments and comments (5 queries)."""
+    """Newest first: edits, structure changes, approvals, sign-offs, assignments and comments
+    (six queries)."""
     events: list[Event] = []
     revisions = SectionRevision.objects.filter(section__plan=plan).select_related("author")
     for revision in revisions.filter(version__gt=1).order_by("-created_at")[:limit]:
         what = revision.heading or "the text before the first heading"
+        note = f" — {revision.note}" if revision.note else ""
         events.append(
             Event(
                 revision.created_at,
                 _name(revision.author),
                 "edit",
-                f"edited “{what}” (version {revision.version})",
+                f"edited “{what}” (version {revision.version}){note}",
                 revision.section_id,
             )
         )
@@ -88,6 +90,17 @@ def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
                 "comment",
                 f"{verb} “{comment.section}”: {comment.body[:200]}",
                 comment.section_id,
+            )
+        )
+    for change in StructureChange.objects.filter(plan=plan).select_related("author", "section"):
+        detail = f" {change.detail}" if change.detail else ""
+        events.append(
+            Event(
+                change.created_at,
+                _name(change.author),
+                "structure",
+                f"{change.get_action_display()} “{change.section}”{detail}",
+                change.section_id,
             )
         )
     events.sort(key=lambda e: e.at, reverse=True)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from planhub.plans.access import get_plan, get_section
+from planhub.plans.models import Section
 from planhub.projects.access import get_membership
 
 from .activity import plan_activity
@@ -81,11 +82,13 @@ def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: i
     membership = get_membership(request.user, slug)
     section = get_section(get_plan(membership, plan_id), section_id)
     revisions = {r.version: r for r in section.revisions.select_related("author")}
-    since = request.GET.get("since", "")
+    since, to = request.GET.get("since", ""), request.GET.get("to", "")
     old = revisions.get(int(since)) if since.isdigit() else None
     if old is None:
         old = revisions.get(section.version - 1) or revisions[section.version]
-    new = revisions[section.version]
+    new = revisions.get(int(to)) if to.isdigit() else None
+    if new is None:
+        new = revisions[section.version]
     lines = list(
         difflib.unified_diff(
             (old.heading_source + old.body).splitlines(),
@@ -253,10 +256,14 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
 def activity(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
+    deleted = Section.all_objects.filter(plan=plan, deleted_at__isnull=False).select_related(
+        "deleted_by"
+    )
     context = {
         "project": plan.project,
         "plan": plan,
         "membership": membership,
         "events": plan_activity(plan),
+        "deleted_sections": deleted.order_by("-deleted_at"),
     }
     return render(request, "reviews/activity.html", context)

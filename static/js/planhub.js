@@ -68,13 +68,13 @@
 
   // Menus (<details class="export-menu">) close after a choice, on a click elsewhere, on Esc.
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.export-menu[open], details.section-menu[open]").forEach(function (menu) {
       if (!menu.contains(event.target) || event.target.closest(".menu a")) menu.open = false;
     });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details.export-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.export-menu[open], details.section-menu[open]").forEach(function (menu) {
       menu.open = false;
       menu.querySelector("summary").focus();
     });
@@ -119,9 +119,41 @@
     withMermaid(function (mermaid) { mermaid.run({ nodes: nodes, suppressErrors: true }); });
   }
 
+  // Task list items can be ticked on the rendered section by people who may edit it.
+  function enableTasks(root) {
+    var bodies = root.querySelectorAll ? root.querySelectorAll(".section-body[data-task-url]") : [];
+    bodies.forEach(function (body) {
+      body.querySelectorAll(".task-list-item-checkbox").forEach(function (box, index) {
+        box.disabled = false;
+        box.dataset.taskIndex = index;
+        box.setAttribute("aria-label", "Done: " + box.parentElement.textContent.trim());
+      });
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches(".section-body[data-task-url] .task-list-item-checkbox")) return;
+    var body = box.closest(".section-body");
+    var section = box.closest(".plan-section");
+    box.disabled = true;  // until the section comes back from the server
+    htmx.ajax("POST", body.dataset.taskUrl, {
+      source: box,
+      target: "#" + section.id,
+      swap: "outerHTML",
+      values: { index: box.dataset.taskIndex, done: box.checked ? "1" : "0",
+                version: section.dataset.version },
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#flash .flash").forEach(dismissable);
     drawDiagrams(document);
+    enableTasks(document);
+    // After adding a section, its editor opens by itself.
+    var editId = new URLSearchParams(window.location.search).get("edit");
+    var edit = editId && document.querySelector("#section-" + editId + " .edit-button");
+    if (edit) edit.click();
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -132,6 +164,7 @@
       var field = target.querySelector("[data-autofocus]");
       if (field) { fitTextarea(field); field.focus(); }
     } else if (target.matches && target.matches(".plan-section")) {
+      enableTasks(target.parentElement || document);
       var edit = target.querySelector(".edit-button");
       if (edit && event.detail.requestConfig && event.detail.requestConfig.verb) edit.focus();
       drawDiagrams(target);
