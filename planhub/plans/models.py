@@ -351,8 +351,10 @@ class Section(models.Model):
             self._copy_from(current)
             return True
         if result.merged_with and not note:
-            names = ", ".join(f"{user.username if user else 'someone'}'s version {version}"
-                              for user, version in result.merged_with)  # fmt: skip
+            names = ", ".join(
+                f"{user.username if user else 'someone'}'s version {version}"
+                for user, version in result.merged_with
+            )
             note = f"Merged with {names}"
         changed = {
             "heading": heading,
@@ -380,8 +382,18 @@ class Section(models.Model):
         return True
 
     def _copy_from(self, other: "Section") -> None:
-        for name in ("level", "heading", "heading_source", "body", "heading_html", "body_html",
-                     "version", "updated_at", "updated_by_id", "position"):  # fmt: skip
+        for name in (
+            "level",
+            "heading",
+            "heading_source",
+            "body",
+            "heading_html",
+            "body_html",
+            "version",
+            "updated_at",
+            "updated_by_id",
+            "position",
+        ):
             setattr(self, name, getattr(other, name))
 
 

@@ -34,3 +34,15 @@ def set_task(text: str, index: int, done: bool) -> str:
     mark = "x" if done else " "
     lines[number] = line[: match.start(2)] + mark + line[match.end(2) :]
     return "".join(lines)
+
+
+def task_label(text: str, index: int) -> str:
+    """The text of task item number `index` (without its list marker and checkbox)."""
+    line = split_lines(text)[task_lines(text)[index]]
+    return CHECKBOX.sub("", line).strip()
+
+
+def find_task(text: str, label: str) -> int | None:
+    """The index of the task item whose text is `label` in `text`, if exactly one has it."""
+    matches = [i for i in range(len(task_lines(text))) if task_label(text, i) == label]
+    return matches[0] if len(matches) == 1 else None

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from .forms import ImportForm, PlanCreateForm, SectionForm
 from .merging import side_by_side
 from .models import EditConflict, Plan, PlanTemplate, Section, editable_text
 from .rendering import render_markdown
-from .tasks import set_task
+from .tasks import find_task, set_task, task_label
 
 
 @login_required
@@ -275,8 +276,13 @@ def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: i
     membership = get_membership(request.user, slug)
     section = get_section(get_plan(membership, plan_id), section_id)
     revisions = section.revisions.select_related("author").order_by("-version")
-    context = {"project": section.plan.project, "plan": section.plan, "section": section,
-               "membership": membership, "revisions": revisions}  # fmt: skip
+    context = {
+        "project": section.plan.project,
+        "plan": section.plan,
+        "section": section,
+        "membership": membership,
+        "revisions": revisions,
+    }
     return render(request, "plans/section_history.html", context)
 
 
@@ -307,8 +313,9 @@ def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: in
         )
         return redirect("section_history", slug, plan_id, section_id)
     if result:
-        messages.success(request, f"Restored version {old.version} of “{section}” as version "
-                                  f"{section.version}.")  # fmt: skip
+        messages.success(
+            request, f"Restored version {old.version} of “{section}” as version {section.version}."
+        )
     else:
         messages.info(request, f"Version {old.version} is the same as the current text.")
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
@@ -320,21 +327,23 @@ def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int)
     """Tick or untick one task list item on the rendered section (a new revision)."""
     membership = get_membership(request.user, slug, need="can_edit")
     section = get_section(get_plan(membership, plan_id), section_id)
+    done = request.POST.get("done") == "1"
     try:
-        index = int(request.POST["index"])
-        base_version = int(request.POST["version"])
-        body = set_task(section.body, index, request.POST.get("done") == "1")
-    except (KeyError, ValueError, IndexError):
+        index, base_version = int(request.POST["index"]), int(request.POST["version"])
+        if base_version != section.version:
+            # The page was older than the section: tick the same item in the current text.
+            seen = section.revisions.get(version=base_version)
+            index = find_task(section.body, task_label(seen.body, index))
+            base_version = section.version
+        body = set_task(section.body, index, done) if index is not None else None
+    except (KeyError, ValueError, IndexError, TypeError, ObjectDoesNotExist):
         return HttpResponse("That task is not in this section any more.", status=400)
-    if base_version != section.version:
-        # Tick the item in the version the user saw, then merge it like any other edit.
-        seen = section.revisions.filter(version=base_version).first()
-        if seen is None:
-            return HttpResponse("Unknown version.", status=400)
-        try:
-            body = set_task(seen.body, index, request.POST.get("done") == "1")
-        except IndexError:
-            return HttpResponse("That task is not in this section any more.", status=400)
+    refused = (
+        f"{section.updated_by or 'Someone'} changed this list meanwhile and that item is "
+        "gone or changed; nothing was ticked. Here is the current list."
+    )
+    if body is None:
+        return _section_response(request, section, membership, notice=refused, status=409)
     try:
         result = section.save_edit(
             author=request.user,
@@ -344,8 +353,6 @@ def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int)
         )
     except EditConflict as conflict:
         conflict.current.plan = section.plan
-        notice = (f"{conflict.current.updated_by or 'Someone'} changed this list at the same "
-                  "time; nothing was ticked. Here is their version: tick again.")  # fmt: skip
-        return _section_response(request, conflict.current, membership, notice=notice, status=409)
+        return _section_response(request, conflict.current, membership, notice=refused, status=409)
     response = _section_response(request, section, membership, notice=merge_notice(result))
     return trigger_client_event(response, "sectionSaved", {"id": section.pk})
