@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 
@@ -12,3 +12,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": str(error)}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def bare(request: HttpRequest) -> HttpResponse:
+    """A constant response through the whole middleware stack and no database: the baseline
+    the load benchmark (bench/run.py) compares every page with."""
+    return HttpResponse(b"ok\n", content_type="text/plain")

@@ -7,6 +7,7 @@ page error fails the test (at teardown). Screenshots always go to test-artifacts
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,8 @@ def open_page(new_context, live_server, console_errors):
     `user` is None, with the page already at `path` and watched for JavaScript errors.
     """
 
+    pages: list[Page] = []
+
     def _open(user=None, path: str = "/", *, javascript: bool = True, viewport=None) -> Page:
         options = {"java_script_enabled": javascript}
         if viewport:
@@ -100,13 +103,20 @@ def open_page(new_context, live_server, console_errors):
         if user is not None:
             context.add_cookies([session_cookie(user, live_server.url)])
         page = context.new_page()
+        pages.append(page)
         console_errors.watch(page)
         if path is not None:
             response = page.goto(live_server.url + path)
             assert response is not None and response.ok, f"GET {path}: {response.status}"
         return page
 
-    return _open
+    yield _open
+    # Stop the pages' background polling before the database is emptied for the next test:
+    # a request still running in the live server would hold SQLite's table locks.
+    for page in pages:
+        if not page.is_closed():
+            page.goto("about:blank")
+    time.sleep(0.3)
 
 
 @pytest.fixture
