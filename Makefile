@@ -43,3 +43,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+.PHONY: bench-pdf
+bench-pdf: install  ## PDF engines (WeasyPrint, headless Chromium) on a 100-section plan: time, memory, fidelity
+	@command -v chromium >/dev/null || $(MAKE) system-deps
+	$(PY) bench/pdf_engines.py $(PDF_BENCH_ARGS)

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
     path("plans/<int:plan_id>/export.pdf", views.export_pdf, name="export_pdf"),
+    path("plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
 ]

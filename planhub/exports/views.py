@@ -34,9 +34,21 @@ def export_md(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    _plan(request, slug, plan_id)
-    return HttpResponse(
-        "PDF export is not available yet: export Markdown (export.md) instead.\n",
-        status=501,
-        content_type="text/plain; charset=utf-8",
-    )
+    plan = _plan(request, slug, plan_id)
+    from .pdf import pdf_filename, plan_pdf
+
+    response = HttpResponse(plan_pdf(plan), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(plan)}"'
+    return response
+
+
+@login_required
+@require_GET
+def plan_print(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """The printable plan (the PDF's own template and stylesheet) for the browser's print."""
+    plan = _plan(request, slug, plan_id)
+    from django.shortcuts import render
+
+    from .printing import print_context
+
+    return render(request, "exports/print.html", print_context(plan, for_pdf=False))

@@ -24,7 +24,14 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan with id {plan_id}.")
         if format == "pdf":
-            raise CommandError("PDF export is not available yet; use --format md.")
+            if not output:
+                raise CommandError("--format pdf writes a binary file: give -o FILE (-o plan.pdf).")
+            from planhub.exports.pdf import plan_pdf
+
+            data = plan_pdf(plan)
+            output.write_bytes(data)
+            self.stderr.write(f"Wrote {output} ({len(data):,} bytes).")
+            return
         text = plan_markdown(plan, plain=plain, review_summary=reviews)
         if output:
             data = text.encode("utf-8")

@@ -1,0 +1,417 @@
+"""Measure the two candidate PDF engines on one 100-section plan: WeasyPrint and headless
+Chromium (Playwright driving Debian's /usr/bin/chromium).
+
+    make bench-pdf                      # or: .venv/bin/python bench/pdf_engines.py [--runs 5]
+
+Builds the plan in a temporary SQLite database (migrations, no demo data), renders the
+printable document once (exports/print.html + print.css, the same HTML for both engines) and
+converts it in a fresh worker process per engine:
+
+- time: the first render in the process (imports, fonts, browser launch) and the warm renders
+  after it (median, min-max), as a server that keeps the engine loaded would see them; and the
+  CPU time of a warm render (median; all the worker's processes, so the browser's too), which
+  a busy machine distorts much less than the wall-clock time;
+- memory: the peak, while the worker runs, of the resident memory (RSS) of the worker and all
+  its child processes, summed (Chromium is several processes), and the same for PSS (shared
+  pages counted once between processes, so a fairer sum for Chromium);
+- fidelity, read back from the PDF with pypdf: table of contents page numbers (each entry's
+  printed number equals the page its link points to), the running header (the plan's title)
+  and "Page N of M" on every page after the title page, DRAFT on every page.
+
+"chromium-2pass" is Chromium with the TOC numbers it cannot compute itself (no CSS
+target-counter): render, read each TOC link's target page, write the numbers into the HTML,
+render again.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ENGINES = ("weasyprint", "chromium", "chromium-2pass")
+TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def plan_markdown(sections: int = 100) -> str:
+    """A plan of exactly `sections` sections (H1 + chapters + subsections) with what real plans
+    hold: lists, task lists, tables (one long enough to cross pages), code with long lines,
+    mermaid, and an Approvals list (four sign-off slots)."""
+    parts = [f"# {TITLE}\n\nA generated plan for measuring PDF engines.\n"]
+    chapters, remaining = 10, sections - 2  # minus the H1 and the Approvals section
+    per_chapter = remaining // chapters
+    count = 0
+    for c in range(1, chapters + 1):
+        n = per_chapter if c < chapters else remaining - per_chapter * (chapters - 1)
+        parts.append(
+            f"## {c}. Chapter {c} of the plan\n\nWhy chapter {c} matters, in a sentence.\n"
+        )
+        count += 1
+        for s in range(1, n):
+            count += 1
+            parts.append(_subsection(c, s, count))
+    parts.append(
+        "## Approvals\n\n- **Technical Design**: [Name]\n- **Security Review**: [Name]\n"
+        "- **Product Sign-off**: [Name]\n- **Launch Approval**: [Name]\n"
+    )
+    text = "\n".join(parts)
+    assert len(re.findall(r"(?m)^#{1,6} ", text)) == sections, "wrong number of sections"
+    return text
+
+
+def _subsection(c: int, s: int, k: int) -> str:
+    body = [
+        f"### {c}.{s} Work package {k:03d}\n",
+        f"Package {k} delivers part of chapter {c}. " * 3,
+        "",
+        "- **Owner**: [Team]\n- **Risk**: medium, reviewed weekly\n- **Depends on**: "
+        f"package {max(1, k - 1):03d}",
+        "",
+    ]
+    if k % 3 == 0:
+        body += ["- [x] Design reviewed", "- [ ] Implemented", "- [ ] Load tested", ""]
+    if k % 4 == 0:
+        rows = 40 if k == 8 else 6
+        body += ["| ID | Task | Estimate | Status |", "|----|------|---------:|--------|"]
+        body += [
+            f"| T{k:03d}-{r:02d} | Task {r} of package {k}, with a description that wraps "
+            f"in a narrow column | {r * 2} h | Open |"
+            for r in range(1, rows + 1)
+        ]
+        body.append("")
+    if k % 5 == 0:
+        body += [
+            "```python",
+            f"def package_{k}(items: list[str]) -> dict[str, int]:",
+            "    # a deliberately long line that must wrap inside the code block instead of "
+            "running off the right edge of the page",
+            "    return {item: len(item) for item in items if item and not item.startswith('#')}",
+            "```",
+            "",
+        ]
+    if k % 25 == 0:
+        body += ["```mermaid", "graph TD", f"  A[Package {k}] --> B[Package {k + 1}]", "```", ""]
+    return "\n".join(body)
+
+
+def build_html(sections: int, workdir: Path) -> tuple[Path, dict]:
+    """Migrate a temporary SQLite database, create the plan, render the printable HTML."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planhub.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from planhub.exports.printing import print_context, render_print_html
+    from planhub.plans.models import Plan
+    from planhub.projects.models import Membership, Project, Role
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench")
+    project = Project.objects.create(name="Bench", slug="bench")
+    Membership.objects.create(project=project, user=user, role=Role.OWNER)
+    plan = Plan.create_from_markdown(project=project, text=plan_markdown(sections), author=user)
+    html = render_print_html(plan, for_pdf=True)
+    path = workdir / "plan.html"
+    path.write_text(html, encoding="utf-8")
+    context = print_context(plan, for_pdf=True)
+    info = {
+        "sections": plan.sections.count(),
+        "toc_entries": len(context["toc"]),
+        "title": plan.title,
+        "html_bytes": len(html.encode()),
+    }
+    return path, info
+
+
+# --- the workers (one process per engine) --------------------------------------------------
+
+
+def worker(engine: str, html_path: Path, out: Path, runs: int) -> None:
+    html = html_path.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    times: list[float] = []
+    cpu: list[float] = []
+    first = 0.0
+    if engine == "weasyprint":
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+
+        fetcher = URLFetcher(allowed_protocols={"data"})
+        for _ in range(runs):
+            t, c = time.perf_counter(), _cpu_seconds()
+            data = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+            times.append(time.perf_counter() - t)
+            cpu.append(_cpu_seconds() - c)
+            first = first or time.perf_counter() - started
+    else:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                args=CHROMIUM_ARGS,
+            )
+            for _ in range(runs):
+                t, c = time.perf_counter(), _cpu_seconds()
+                data = _chromium_pdf(browser, html)
+                if engine == "chromium-2pass":
+                    data = _chromium_pdf(browser, _with_toc_numbers(html, data))
+                times.append(time.perf_counter() - t)
+                cpu.append(_cpu_seconds() - c)
+                first = first or time.perf_counter() - started
+            browser.close()
+    out.write_bytes(data)
+    warm = slice(1, None) if runs > 1 else slice(None)
+    print(json.dumps({"first": first, "warm": times[warm], "cpu": cpu[warm], "bytes": len(data)}))
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and all its descendants (the browser)."""
+    ticks = 0
+    for pid in _tree(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime + stime, plus cutime + cstime: exited children (a closed page's renderer) that
+        # the process reaped.
+        ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _chromium_pdf(browser, html: str) -> bytes:
+    page = browser.new_page()
+    try:
+        page.set_content(html, wait_until="load")
+        return page.pdf(prefer_css_page_size=True, print_background=True)
+    finally:
+        page.close()
+
+
+def _with_toc_numbers(html: str, pdf: bytes) -> str:
+    """The HTML with each TOC link's target page written after it (Chromium's second pass)."""
+    pages = {anchor: link[0] for anchor, link in toc_links(pdf).items()}
+
+    def number(match: re.Match) -> str:
+        page = pages.get(match.group(1))
+        extra = f'<span class="toc-number-2pass">{page}</span>' if page else ""
+        return match.group(0) + extra
+
+    html = re.sub(r'<a href="#([^"]+)">(?:(?!</a>).)*</a>', number, html)
+    style = ".toc-number-2pass { position: absolute; right: 0; margin-top: -1.45em; }"
+    return html.replace("</head>", f"<style>{style}</style></head>", 1)
+
+
+# --- reading the PDF back ------------------------------------------------------------------
+
+
+def toc_links(pdf: bytes) -> dict[str, tuple[int, int, float, float]]:
+    """{anchor: (target page number, page index of the link, bottom, top)} for the internal
+    links on the first pages (the table of contents); an entry drawn as several link boxes is
+    merged into one."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    named = {str(name).lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    links: dict[str, tuple[int, int, float, float]] = {}
+    for i, page in enumerate(reader.pages[:8]):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            dest = annot.get("/Dest")
+            if annot.get("/Subtype") != "/Link" or not isinstance(dest, str):
+                continue
+            name = dest.lstrip("/")
+            target = named.get(name)
+            if target is None or target.page is None:
+                continue
+            target_page = page_index.get(target.page.idnum)
+            if target_page is None or target_page <= i:
+                continue
+            low, high = sorted([float(annot["/Rect"][1]), float(annot["/Rect"][3])])
+            if name in links:
+                _, _, old_low, old_high = links[name]
+                low, high = min(low, old_low), max(high, old_high)
+            links[name] = (target_page + 1, i, low, high)
+    return links
+
+
+def fidelity(pdf: bytes, title: str, toc_entries: int) -> dict:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    texts = [page.extract_text() for page in reader.pages]
+    total = len(texts)
+    header = sum(title in t for t in texts[1:])
+    numbered = sum(f"Page {i} of {total}" in t for i, t in enumerate(texts, 1))
+    draft = sum("DRAFT" in t for t in texts)
+
+    # The number printed at the right end of each TOC entry's line.
+    links = toc_links(pdf)
+    numbers: dict[int, list[tuple[float, int]]] = {}
+    for index in {link[1] for link in links.values()}:
+        found: list[tuple[float, int]] = []
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip().isdigit():
+                found.append((tm[5] * cm[3] + cm[5], int(text.strip())))
+
+        reader.pages[index].extract_text(visitor_text=visit)
+        numbers[index] = found
+    correct = 0
+    for target, index, low, high in links.values():
+        on_line = [number for y, number in numbers[index] if low - 2 <= y <= high + 2]
+        correct += on_line[-1:] == [target]
+    return {
+        "pages": total,
+        "toc": f"{correct}/{toc_entries}",
+        "header": f"{header}/{total - 1}",
+        "page_n_of_m": f"{numbered}/{total}",
+        "draft": f"{draft}/{total}",
+    }
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def _tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        todo.extend(children.get(current, []))
+    return pids
+
+
+def _memory(pids: list[int]) -> tuple[int, int]:
+    """(RSS, PSS) in kB, summed over `pids`."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
+def measure(engine: str, html_path: Path, out: Path, runs: int) -> dict:
+    command = [sys.executable, __file__, "--worker", engine, str(html_path), str(out)]
+    process = subprocess.Popen(
+        [*command, "--runs", str(runs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = [0, 0]
+
+    def sample():
+        while process.poll() is None:
+            rss, pss = _memory(_tree(process.pid))
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate(timeout=900)
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{engine} failed:\n{stderr}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["rss_mb"] = peak[0] / 1024
+    result["pss_mb"] = peak[1] / 1024
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=4, help="renders per engine (default 4)")
+    parser.add_argument("--sections", type=int, default=100)
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--keep", type=Path, help="write the PDFs and HTML to this folder")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        engine, html_path, out = args.worker
+        worker(engine, Path(html_path), Path(out), args.runs)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="planhub-bench-") as tmp:
+        workdir = Path(tmp)
+        html_path, info = build_html(args.sections, workdir)
+        print(
+            f"Plan: {info['sections']} sections, {info['toc_entries']} TOC entries, "
+            f"HTML {info['html_bytes'] / 1024:.0f} kB; {args.runs} renders per engine "
+            f"(first = in a new process, warm = the others).\n"
+        )
+        head = (
+            f"{'engine':<15} {'first s':>8} {'warm s (median, min-max)':>26} {'CPU s':>6} "
+            f"{'peak RSS':>9} "
+            f"{'peak PSS':>9} {'pages':>5} {'TOC numbers':>11} {'header':>7} "
+            f"{'Page N of M':>11} {'DRAFT':>7}"
+        )
+        print(head)
+        print("-" * len(head))
+        for engine in args.engines.split(","):
+            out = workdir / f"{engine}.pdf"
+            result = measure(engine, html_path, out, args.runs)
+            check = fidelity(out.read_bytes(), info["title"], info["toc_entries"])
+            warm = result["warm"]
+            spread = f"{statistics.median(warm):.2f} ({min(warm):.2f}-{max(warm):.2f})"
+            print(
+                f"{engine:<15} {result['first']:>8.2f} {spread:>26} "
+                f"{statistics.median(result['cpu']):>6.2f} "
+                f"{result['rss_mb']:>6.0f} MB {result['pss_mb']:>6.0f} MB {check['pages']:>5} "
+                f"{check['toc']:>11} {check['header']:>7} {check['page_n_of_m']:>11} "
+                f"{check['draft']:>7}"
+            )
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                (args.keep / f"{engine}.pdf").write_bytes(out.read_bytes())
+        if args.keep:
+            (args.keep / "plan.html").write_text(html_path.read_text())
+            print(f"\nPDFs and HTML in {args.keep}/")
+
+
+if __name__ == "__main__":
+    main()
