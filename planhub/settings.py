@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "planhub.plans",
     "planhub.exports",
     "planhub.reviews",
+    "planhub.live",
     "planhub.api",
 ]
 

@@ -12,6 +12,7 @@ project_urls = [
     path("", include("planhub.plans.urls")),
     path("", include("planhub.exports.urls")),
     path("", include("planhub.reviews.urls")),
+    path("", include("planhub.live.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,87 @@
+"""Presence: who has a plan open, and which section they are editing.
+
+Polls of the live endpoint keep a heartbeat: one row per (plan, user), upserted when it is
+HEARTBEAT_EVERY old or what the person does changed. A row counts while it is younger than
+PRESENCE_TTL; older rows are deleted along with a later heartbeat. Nothing is kept in a web
+process, so any number of app servers share one view of who is here.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+
+# A heartbeat counts for this long: several poll intervals (3 s), so one slow or lost poll
+# does not make a person flicker away; a closed or hidden tab disappears within it.
+PRESENCE_TTL = timedelta(seconds=30)
+# A poll writes its heartbeat only when it is this old (or what the person does changed): most
+# polls only read, which keeps writes (and SQLite's write lock) off the hot path.
+HEARTBEAT_EVERY = timedelta(seconds=10)
+
+
+class PresenceQuerySet(models.QuerySet):
+    def heartbeat(self, *, plan, user, section_id: int | None, now: datetime) -> None:
+        """`user` is on `plan` now, editing `section_id` (or just reading): one upsert."""
+        self.bulk_create(
+            [Presence(plan=plan, user=user, section_id=section_id, last_seen=now)],
+            update_conflicts=True,
+            unique_fields=["plan", "user"],
+            update_fields=["section", "last_seen"],
+        )
+
+    def here(self, plan, now: datetime) -> "PresenceQuerySet":
+        """Everyone with a live heartbeat on `plan`, by name."""
+        return (
+            self.filter(plan=plan, last_seen__gte=now - PRESENCE_TTL)
+            .select_related("user")
+            .only("section", "last_seen", "user__username", "user__first_name", "user__last_name")
+            .order_by("user__username")
+        )
+
+    def expired(self, now: datetime) -> "PresenceQuerySet":
+        return self.filter(last_seen__lt=now - PRESENCE_TTL)
+
+
+class Presence(models.Model):
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "plans.Section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The section whose editor is open; empty while only reading.",
+    )
+    last_seen = models.DateTimeField()
+
+    objects = PresenceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One heartbeat row per person and plan (the upsert's conflict target). Its index
+            # also serves `here()`: a plan's rows, a handful, filtered by last_seen.
+            models.UniqueConstraint(fields=["plan", "user"], name="presence_unique_plan_user"),
+        ]
+        indexes = [
+            # `expired()`: each heartbeat write deletes the expired rows of all plans.
+            models.Index(fields=["last_seen"], name="presence_last_seen"),
+        ]
+
+    def __str__(self) -> str:
+        doing = f"editing section {self.section_id}" if self.section_id else "reading"
+        return f"{self.user} on plan {self.plan_id}, {doing}"
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def initials(self) -> str:
+        parts = self.name.split()
+        letters = "".join(part[0] for part in parts[:2]) if len(parts) > 1 else self.name[:1]
+        return letters.upper()
+
+    def is_fresh(self, section_id: int | None, now: datetime) -> bool:
+        """This heartbeat still says what the person does, and will for a while."""
+        return self.section_id == section_id and now - self.last_seen < HEARTBEAT_EVERY

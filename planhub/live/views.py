@@ -1,0 +1,116 @@
+"""The plan page's live channel: one cheap JSON poll, changes since a cursor plus presence, read
+from and written to the database only (any number of app servers answer alike)."""
+
+import time
+from datetime import datetime
+from functools import wraps
+
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from planhub.plans.access import get_plan
+from planhub.projects.access import get_membership
+
+from .changes import OVERLAP, changes_since
+from .models import Presence
+
+
+def parse_cursor(value: str, now: datetime) -> datetime | None:
+    """A cursor this endpoint gave out (ISO 8601 with offset); never later than `now`.
+
+    An empty value means "from now on" (nothing to catch up); None means unreadable.
+    """
+    if not value:
+        return now
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))  # an unencoded "+"
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        return None
+    return min(moment, now)
+
+
+def retry_when_locked(view):
+    """Run `view` again when SQLite says "database table is locked".
+
+    In shared-cache mode (the test suite's in-memory database) SQLite reports a table that
+    another connection is writing as locked at once, without waiting for its busy timeout. A
+    poll runs beside everyone's saves all day long: it waits a moment and reads again rather
+    than failing. Nothing else raises this (PostgreSQL, file SQLite wait for locks); the poll
+    has no transaction of its own, so trying again is safe.
+    """
+
+    @wraps(view)
+    def retrying(request, *args, **kwargs):
+        for attempt in range(40):
+            try:
+                return view(request, *args, **kwargs)
+            except OperationalError as error:
+                if "locked" not in str(error) or attempt == 39:
+                    raise
+                time.sleep(0.025)
+
+    return retrying
+
+
+@never_cache
+@require_GET
+@retry_when_locked
+def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """GET ?since=<cursor>&editing=<section id or empty>: what changed, and who is here."""
+    if not request.user.is_authenticated:  # a script asks: 401, not the login page (302)
+        return JsonResponse({"error": "Your session ended: reload the page to log in."}, status=401)
+    membership = get_membership(request.user, slug)
+    plan = get_plan(membership, plan_id)
+    now = timezone.now()  # the server's clock: the next cursor; the client's is never used
+    since = parse_cursor(request.GET.get("since", ""), now)
+    if since is None:
+        return JsonResponse({"error": "since: give back the last answer's cursor."}, status=400)
+    changes = changes_since(plan, since - OVERLAP, request.user.pk)
+
+    editing = request.GET.get("editing", "")
+    editing_id = int(editing) if editing.isdigit() else None
+    if not membership.can_edit or editing_id not in changes.order:
+        editing_id = None  # a viewer never edits; a section of another plan is ignored
+    here = list(Presence.objects.here(plan, now))
+    mine = next((row for row in here if row.user_id == request.user.pk), None)
+    if mine is None or not mine.is_fresh(editing_id, now):
+        Presence.objects.heartbeat(plan=plan, user=request.user, section_id=editing_id, now=now)
+        Presence.objects.expired(now).delete()  # everyone's, on every plan
+    others = [row for row in here if row.user_id != request.user.pk]
+
+    section_url = reverse("section_detail", args=[slug, plan.pk, 0]).removesuffix("0/") + "{id}/"
+    return JsonResponse(
+        {
+            "cursor": now.isoformat(),
+            "sections": [
+                {
+                    "id": change.id,
+                    "version": change.version,
+                    "edited_by": change.edited_by or None,
+                    "edited_by_me": change.edited_by_id == request.user.pk,
+                    "changes": change.tokens,
+                    "mine": change.mine,
+                }
+                for change in changes.sections
+            ],
+            "order": changes.order,
+            "plan_changed": changes.plan_changed,
+            "plan_changes": changes.plan_tokens,
+            "presence": [
+                {
+                    "user": presence.user.username,
+                    "name": presence.name,
+                    "initials": presence.initials,
+                    "editing": presence.section_id,
+                }
+                for presence in others
+            ],
+            "section_url": section_url,
+        }
+    )
