@@ -1,0 +1,106 @@
+"""Shared objects for the security suite: one small project holding one of everything a URL
+can point at (plan, sections, a deleted section, revisions, a comment thread, an assigned
+sign-off slot, members, an API token per user, an uploaded template), and a logged-in test
+client per role."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from planhub.api.models import ApiToken
+from planhub.plans import structure
+from planhub.plans.models import Plan, PlanTemplate, Section
+from planhub.projects.models import Membership, Project
+from planhub.reviews.models import Comment, SignOffSlot
+from tests.factories import make_plan, make_user
+
+ROLES = ["anonymous", "outsider", "viewer", "reviewer", "editor", "owner"]
+
+PLAN_TEXT = (
+    "# Security plan\n\n"
+    "## Alpha\n\n- [ ] first task\n\nalpha text\n\n"
+    "## Beta\n\nbeta text\n\n"
+    "## Gamma\n\ngamma text\n"
+)
+TEMPLATE_TEXT = "# Uploaded template\n\n## Part one\n\nWrite here.\n"
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    project: Project
+    plan: Plan
+    section: Section  # Alpha: version 2, last written by the editor, with a task list
+    sibling: Section  # Beta
+    deleted: Section  # Gamma, deleted (restorable)
+    thread: Comment  # a comment thread on Alpha, by the reviewer
+    slot: SignOffSlot  # assigned to the reviewer
+    target: Membership  # the viewer's membership (role changes, removal)
+    template: PlanTemplate  # uploaded to the project, no title placeholder
+    tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)  # role -> (token, secret)
+
+    @property
+    def slug(self) -> str:
+        return self.project.slug
+
+
+def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World:
+    owner, editor, reviewer = members["owner"], members["editor"], members["reviewer"]
+    plan = make_plan(project, author=owner, text=text)
+    section = plan.sections.get(heading="Alpha")
+    section.plan = plan
+    section.save_edit(
+        author=editor,
+        heading="Alpha",
+        body="- [ ] first task\n\nalpha text, edited\n",
+        base_version=1,
+    )
+    sibling = plan.sections.get(heading="Beta")
+    deleted = plan.sections.get(heading="Gamma")
+    structure.delete_section(deleted, owner)
+    deleted = Section.all_objects.get(pk=deleted.pk)
+    thread = Comment.objects.create(section=section, author=reviewer, body="A first thread")
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    target = Membership.objects.get(project=project, user=members["viewer"])
+    template = PlanTemplate.create_uploaded(
+        project=project, text=TEMPLATE_TEXT, name="", author=owner
+    )
+    tokens = {role: ApiToken.issue(user, f"{role} token") for role, user in members.items()}
+    return World(
+        users=dict(members),
+        project=project,
+        plan=plan,
+        section=section,
+        sibling=sibling,
+        deleted=deleted,
+        thread=thread,
+        slot=slot,
+        target=target,
+        template=template,
+        tokens=tokens,
+    )
+
+
+@pytest.fixture
+def world(members, project) -> World:
+    return build_world(members, project)
+
+
+@pytest.fixture
+def clients(members) -> dict[str, Client]:
+    """A test client per role, logged in (anonymous: not)."""
+    result = {"anonymous": Client()}
+    for role, user in members.items():
+        client = Client()
+        client.force_login(user)
+        result[role] = client
+    return result
+
+
+@pytest.fixture
+def newbie(db) -> User:
+    """A user who is in no project (to be added as a member)."""
+    return make_user("newbie")

@@ -1,0 +1,387 @@
+"""Every URL of the app x method x role -> the status it must answer.
+
+The table below is THE list of the app's routes: `test_every_route_has_rows` walks Django's
+URL resolver and fails for any route without a GET and a POST row (and for any row naming a
+route that no longer exists), so a new URL cannot ship without its access rules written down.
+
+Roles: anonymous (not logged in), outsider (logged in, not a member of the project), and the
+four project roles. Expected answers:
+- anonymous: 302 to /accounts/login/ for pages; 401 for the JSON endpoints (API, live poll);
+- outsider: 404 for anything inside a project (its existence is not revealed);
+- a member without the capability: 403; allowed: 200 / 201 / 204 / 302 (redirect after a write);
+- a method the view does not take: 405 (after the login check when login comes first).
+
+Each case runs in a savepoint that is rolled back, so every role acts on the same objects and
+one test per row stays fast.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from planhub.reviews.status import review_plan
+
+from .conftest import ROLES, World
+
+LOGIN = "login"  # 302 to /accounts/login/?next=...
+MEMBERS = ("viewer", "reviewer", "editor", "owner")
+WRITERS = ("editor", "owner")
+REVIEWERS = ("reviewer", "owner")
+COMMENTERS = ("reviewer", "editor", "owner")
+OWNERS = ("owner",)
+HX = {"HTTP_HX_REQUEST": "true"}
+
+# Routes that are not the app's own (Django's auth views and admin): left out on purpose.
+EXCLUDED_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def project_rule(ok: int, allowed=MEMBERS, *, anonymous=LOGIN) -> dict[str, object]:
+    """A page inside a project: login first, outsiders 404, `allowed` roles `ok`, others 403."""
+    expected = {"anonymous": anonymous, "outsider": 404}
+    for role in MEMBERS:
+        expected[role] = ok if role in allowed else 403
+    return expected
+
+
+def everyone(status, *, anonymous=LOGIN) -> dict[str, object]:
+    """The same answer for every logged-in user (and `anonymous` for the anonymous one)."""
+    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
+
+
+NOT_ALLOWED = everyone(405)  # login_required first, then the method check
+NOT_ALLOWED_ANYONE = everyone(405, anonymous=405)  # the method check comes first
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    expected: dict[str, object]
+    data: Callable[[World], dict] | None = None
+    variant: str = ""
+    headers: dict = field(default_factory=dict)
+    auth: str = "session"  # "session", "token" (each role its own API token), "bad-token"
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}-{self.method}{'-' + self.variant if self.variant else ''}"
+
+
+# How each route's arguments come from the shared objects.
+ARGS: dict[str, Callable[[World], list]] = {
+    "dashboard": lambda w: [],
+    "project_new": lambda w: [],
+    "healthz": lambda w: [],
+    "bench_bare": lambda w: [],
+    "api_tokens": lambda w: [],
+    "api_token_revoke": lambda w: [w.tokens["owner"][0].pk],
+    "api_plan_status": lambda w: [w.plan.pk],
+    "project_detail": lambda w: [w.slug],
+    "project_settings": lambda w: [w.slug],
+    "members": lambda w: [w.slug],
+    "member_role": lambda w: [w.slug, w.target.pk],
+    "member_remove": lambda w: [w.slug, w.target.pk],
+    "plan_new": lambda w: [w.slug],
+    "plan_import": lambda w: [w.slug],
+    "comment_resolve": lambda w: [w.slug, w.plan.pk, w.thread.pk],
+    "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
+    "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
+    "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
+}
+PLAN_ROUTES = [
+    "plan_detail",
+    "plan_outline",
+    "export_md",
+    "export_pdf",
+    "plan_print",
+    "signoffs",
+    "plan_activity",
+    "live_poll",
+]
+SECTION_ROUTES = [
+    "section_detail",
+    "section_edit",
+    "section_preview",
+    "section_structure",
+    "section_history",
+    "section_revert",
+    "section_task",
+    "section_review",
+    "section_changes",
+    "comments",
+]
+for _name in PLAN_ROUTES:
+    ARGS[_name] = lambda w: [w.slug, w.plan.pk]
+for _name in SECTION_ROUTES:
+    ARGS[_name] = lambda w: [w.slug, w.plan.pk, w.section.pk]
+
+
+def markdown_upload(text: str = "# Imported\n\n## One\n\ntext\n", name: str = "plan.md"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/markdown")
+
+
+def section_save(w: World) -> dict:
+    return {"heading": "Alpha", "body": "saved by the matrix", "version": w.section.version}
+
+
+def review(w: World) -> dict:
+    return {"decision": "approved", "version": w.section.version, "comment": "ok"}
+
+
+def sign(w: World) -> dict:
+    return {"decision": "signed", "content_hash": review_plan(w.plan).content_hash}
+
+
+def assign(w: World) -> dict:
+    return {"assignee": w.project.memberships.get(user=w.users["owner"]).pk}
+
+
+# fmt: off
+TABLE: list[Row] = [
+    # Outside any project.
+    Row("dashboard", "get", everyone(200)),
+    Row("dashboard", "post", NOT_ALLOWED),
+    Row("project_new", "get", everyone(200)),
+    Row("project_new", "post", everyone(302),
+        lambda w: {"name": "Matrix project", "slug": "matrix-project", "description": "d"}),
+    Row("api_tokens", "get", everyone(200)),
+    Row("api_tokens", "post", everyone(201), lambda w: {"name": "matrix token"}),
+    # The owner's token: only its user can revoke it; for anybody else it does not exist.
+    Row("api_token_revoke", "get", NOT_ALLOWED),
+    Row("api_token_revoke", "post", {**everyone(404), "owner": 302}),
+    Row("api_plan_status", "get", project_rule(200, anonymous=401)),
+    Row("api_plan_status", "get", project_rule(200, anonymous=401), variant="token",
+        auth="token"),
+    Row("api_plan_status", "get", everyone(401, anonymous=401), variant="bad-token",
+        auth="bad-token"),
+    Row("api_plan_status", "post", NOT_ALLOWED_ANYONE),
+    Row("api_plan_status", "put", NOT_ALLOWED_ANYONE),
+    Row("api_plan_status", "delete", NOT_ALLOWED_ANYONE),
+    Row("healthz", "get", everyone(200, anonymous=200)),
+    Row("healthz", "post", NOT_ALLOWED_ANYONE),
+    # The load benchmark's baseline: public, constant, no database.
+    Row("bench_bare", "get", everyone(200, anonymous=200)),
+    Row("bench_bare", "post", NOT_ALLOWED_ANYONE),
+    # Project pages.
+    Row("project_detail", "get", project_rule(200)),
+    Row("project_detail", "post", NOT_ALLOWED),
+    Row("project_settings", "get", project_rule(200, OWNERS)),
+    Row("project_settings", "post", project_rule(302, OWNERS),
+        lambda w: {"name": "Apollo", "description": "", "required_approvals": 1}),
+    Row("members", "get", project_rule(200)),
+    Row("members", "post", project_rule(302, OWNERS),
+        lambda w: {"username": "newbie", "role": "viewer"}),
+    Row("member_role", "get", NOT_ALLOWED),
+    Row("member_role", "post", project_rule(302, OWNERS), lambda w: {"role": "editor"}),
+    Row("member_remove", "get", NOT_ALLOWED),
+    Row("member_remove", "post", project_rule(302, OWNERS)),
+    Row("plan_new", "get", project_rule(200, WRITERS)),
+    Row("plan_new", "get", project_rule(200, WRITERS), variant="template",
+        headers={"QUERY_STRING": "template=TEMPLATE"}),
+    Row("plan_new", "post", project_rule(302, WRITERS),
+        lambda w: {"template": w.template.pk, "title": "Matrix plan"}),
+    Row("plan_import", "get", project_rule(200, WRITERS)),
+    Row("plan_import", "post", project_rule(302, WRITERS),
+        lambda w: {"file": markdown_upload(), "kind": "plan", "name": ""}),
+    Row("plan_import", "post", project_rule(302, WRITERS),
+        lambda w: {"file": markdown_upload(), "kind": "template", "name": "T"},
+        variant="template"),
+    # Plan pages.
+    Row("plan_detail", "get", project_rule(200)),
+    Row("plan_detail", "post", NOT_ALLOWED),
+    Row("plan_outline", "get", project_rule(200)),
+    Row("plan_outline", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("plan_outline", "post", NOT_ALLOWED),
+    Row("export_md", "get", project_rule(200)),
+    Row("export_md", "post", NOT_ALLOWED),
+    Row("export_pdf", "get", project_rule(200)),
+    Row("export_pdf", "post", NOT_ALLOWED),
+    Row("plan_print", "get", project_rule(200)),
+    Row("plan_print", "post", NOT_ALLOWED),
+    Row("signoffs", "get", project_rule(200)),
+    Row("signoffs", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("signoffs", "post", NOT_ALLOWED),
+    Row("signoff_assign", "get", NOT_ALLOWED),
+    Row("signoff_assign", "post", project_rule(302, OWNERS), assign),
+    Row("signoff_assign", "post", project_rule(200, OWNERS), assign, variant="htmx", headers=HX),
+    # The slot is assigned to the reviewer: an owner may review, but this one is not theirs.
+    Row("signoff_decide", "get", NOT_ALLOWED),
+    Row("signoff_decide", "post", project_rule(302, ("reviewer",)), sign),
+    Row("signoff_decide", "post", project_rule(200, ("reviewer",)), sign, variant="htmx",
+        headers=HX),
+    Row("plan_activity", "get", project_rule(200)),
+    Row("plan_activity", "post", NOT_ALLOWED),
+    # The live channel answers scripts: 401 JSON rather than the login page.
+    Row("live_poll", "get", project_rule(200, anonymous=401)),
+    Row("live_poll", "post", NOT_ALLOWED_ANYONE),
+    # Section pages.
+    Row("section_detail", "get", project_rule(200)),
+    Row("section_detail", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("section_detail", "post", project_rule(302, WRITERS), section_save),
+    Row("section_detail", "post", project_rule(200, WRITERS), section_save, variant="htmx",
+        headers=HX),
+    Row("section_edit", "get", project_rule(200, WRITERS)),
+    Row("section_edit", "get", project_rule(200, WRITERS), variant="htmx", headers=HX),
+    Row("section_edit", "post", NOT_ALLOWED),
+    Row("section_preview", "get", NOT_ALLOWED),
+    Row("section_preview", "post", project_rule(200, WRITERS), lambda w: {"body": "*hi*"}),
+    Row("section_structure", "get", NOT_ALLOWED),
+    Row("section_structure", "post", project_rule(302, WRITERS), lambda w: {"action": "move_down"}),
+    Row("section_structure", "post", project_rule(200, WRITERS), lambda w: {"action": "add_after"},
+        variant="htmx", headers=HX),
+    Row("section_restore", "get", NOT_ALLOWED),
+    Row("section_restore", "post", project_rule(302, WRITERS)),
+    Row("section_history", "get", project_rule(200)),
+    Row("section_history", "post", NOT_ALLOWED),
+    Row("section_revert", "get", NOT_ALLOWED),
+    Row("section_revert", "post", project_rule(302, WRITERS),
+        lambda w: {"version": 1, "base_version": w.section.version}),
+    Row("section_task", "get", NOT_ALLOWED),
+    Row("section_task", "post", project_rule(200, WRITERS),
+        lambda w: {"index": 0, "done": "1", "version": w.section.version}),
+    Row("section_review", "get", NOT_ALLOWED),
+    Row("section_review", "post", project_rule(302, REVIEWERS), review),
+    Row("section_review", "post", project_rule(200, REVIEWERS), review, variant="htmx",
+        headers=HX),
+    Row("section_changes", "get", project_rule(200)),
+    Row("section_changes", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("section_changes", "post", NOT_ALLOWED),
+    Row("comments", "get", project_rule(200)),
+    Row("comments", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("comments", "post", project_rule(302, COMMENTERS), lambda w: {"body": "matrix comment"}),
+    Row("comments", "post", project_rule(200, COMMENTERS),
+        lambda w: {"body": "matrix reply", "parent": w.thread.pk}, variant="reply-htmx",
+        headers=HX),
+    Row("comment_resolve", "get", NOT_ALLOWED),
+    Row("comment_resolve", "post", project_rule(302, COMMENTERS), lambda w: {"resolved": "1"}),
+]
+# fmt: on
+
+executed: list[str] = []  # one entry per URL x method x role case that ran
+
+
+def app_routes() -> dict[str, str]:
+    """{name: route} for every URL of the app, from Django's resolver (admin and auth views
+    excluded by name above); an unnamed route is listed under its pattern."""
+    routes: dict[str, str] = {}
+
+    def walk(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXCLUDED_NAMESPACES:
+                    continue
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                route = prefix + str(entry.pattern)
+                if entry.name not in EXCLUDED_NAMES:
+                    routes[entry.name or f"<unnamed {route}>"] = route
+
+    walk(get_resolver())
+    return routes
+
+
+def test_every_route_has_rows(capsys):
+    routes = app_routes()
+    covered = {(row.name, row.method) for row in TABLE}
+    missing = sorted(
+        f"{name} ({route}) {method.upper()}"
+        for name, route in routes.items()
+        for method in ("get", "post")
+        if (name, method) not in covered
+    )
+    assert not missing, "routes without a row in the security URL table:\n" + "\n".join(missing)
+    stale = sorted({row.name for row in TABLE} - set(routes))
+    assert not stale, f"rows for routes that do not exist (any more): {stale}"
+    assert set(ARGS) >= set(routes), set(routes) - set(ARGS)
+    assert len({row.id for row in TABLE}) == len(TABLE), "duplicate row ids"
+    with capsys.disabled():
+        print(
+            f"\n[security] URL table: {len(routes)} routes, {len(TABLE)} rows x {len(ROLES)} "
+            f"roles = {len(TABLE) * len(ROLES)} cases"
+        )
+
+
+def request(client: Client, row: Row, world: World, role: str):
+    url = reverse(row.name, args=ARGS[row.name](world))
+    headers = dict(row.headers)
+    query = headers.pop("QUERY_STRING", "").replace("TEMPLATE", str(world.template.pk))
+    if query:
+        url += "?" + query
+    if row.auth == "token" and role != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[role][1]}"
+    elif row.auth == "bad-token":
+        headers["HTTP_AUTHORIZATION"] = "Bearer ph_not-a-real-token"
+    data = row.data(world) if row.data else {}
+    if row.method in ("get", "post"):
+        return getattr(client, row.method)(url, data, **headers)
+    return getattr(client, row.method)(url, **headers)
+
+
+def check(response, expected, world: World) -> str | None:
+    """None when the response is what the table says, else a description of the difference."""
+    status = response.status_code
+    if status in (401, 403, 404, 405) and any(
+        secret in response.content for secret in (b"Security plan", b"alpha text", b"Alpha")
+    ):
+        return f"{status}, but the answer shows the plan's content"
+    if expected == LOGIN:
+        location = response.get("Location", "")
+        if status == 302 and location.startswith("/accounts/login/"):
+            return None
+        return f"expected 302 to /accounts/login/, got {status} {location}"
+    if status != expected:
+        return f"expected {expected}, got {status}"
+    if status == 401 and not response["Content-Type"].startswith("application/json"):
+        return f"401 without JSON: {response['Content-Type']}"
+    return None
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    """The PDF view checks access before it renders; the rendering itself (seconds of
+    WeasyPrint per request) is tested in tests/exports, so here it is a stub."""
+    try:
+        from planhub.exports import pdf
+    except ImportError:  # pragma: no cover - no PDF renderer in this tree
+        return
+    monkeypatch.setattr(pdf, "plan_pdf", lambda plan: b"%PDF-1.7 stub")
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row.id)
+def test_url_matrix(row, world, clients, newbie, quick_pdf):
+    failures = []
+    for role in ROLES:
+        client = clients[role] if row.auth == "session" else Client()
+        with transaction.atomic():  # a savepoint: every role acts on the same state
+            response = request(client, row, world, role)
+            transaction.set_rollback(True)
+        executed.append(f"{row.id}:{role}")
+        problem = check(response, row.expected[role], world)
+        if problem:
+            body = response.content[:300].decode(errors="replace")
+            failures.append(f"{role}: {problem} — {body!r}")
+    assert not failures, f"{row.method.upper()} {row.name}:\n" + "\n".join(failures)
+
+
+def test_zz_summary(capsys):
+    """Runs last in this module: how many URL x role cases were tried."""
+    with capsys.disabled():
+        print(
+            f"\n[security] URL x method x role cases tried: {len(executed)} "
+            f"({len({case.split(':')[0] for case in executed})} rows x {len(ROLES)} roles)"
+        )
