@@ -27,11 +27,11 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     project = membership.project
     templates = PlanTemplate.objects.available_in(project)
     template_id = request.POST.get("template") or request.GET.get("template")
-    template = templates.filter(pk=template_id).first() if str(template_id).isdigit() else None
-    if template is None:
-        status = 400 if request.method == "POST" else 200
+    if not template_id:
         context = {"project": project, "membership": membership, "templates": templates}
-        return render(request, "plans/plan_new.html", context, status=status)
+        return render(request, "plans/plan_new.html", context)
+    # A template of another project (or none at all) is not found here.
+    template = get_object_or_404(templates, pk=template_id if template_id.isdigit() else 0)
 
     form = PlanCreateForm(request.POST or None, template=template)
     if request.method == "POST" and form.is_valid():

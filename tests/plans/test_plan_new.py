@@ -59,8 +59,9 @@ def test_missing_title_is_422_and_creates_nothing(client, editor):
 
 def test_unknown_template_shows_the_chooser(client, editor):
     client.force_login(editor)
-    response = client.post(new_url(), {"template": "99999"})
-    assert response.status_code == 400 and "choose a template" in response.content.decode()
+    assert client.post(new_url(), {"template": "99999"}).status_code == 404
+    assert client.get(new_url(), {"template": "abc"}).status_code == 404
+    assert "choose a template" in client.post(new_url(), {}).content.decode()
 
 
 def test_template_of_another_project_cannot_be_used(client, editor, outsider):
@@ -73,4 +74,4 @@ def test_template_of_another_project_cannot_be_used(client, editor, outsider):
     html = client.get(new_url()).content.decode()
     assert "Theirs" not in html
     response = client.post(new_url(), {"template": theirs.pk, "placeholder_0": "x"})
-    assert response.status_code == 400 and not Plan.objects.exists()
+    assert response.status_code == 404 and not Plan.objects.exists()

@@ -274,26 +274,16 @@ def test_another_projects_template_is_not_offered(world: World):
     client = Client()
     client.force_login(world.users["owner"])
     url = reverse("plan_new", args=[world.slug])
-    chooser = client.get(f"{url}?template={other.template.pk}")
+    chooser = client.get(url)
     assert chooser.status_code == 200 and SECRET.encode() not in chooser.content
+    probe = client.get(f"{url}?template={other.template.pk}")
+    assert probe.status_code == 404 and SECRET.encode() not in probe.content
     plans = Plan.objects.count()
     refused = client.post(url, {"template": other.template.pk, "title": "stolen"})
-    assert refused.status_code == 400 and SECRET.encode() not in refused.content
+    assert refused.status_code == 404 and SECRET.encode() not in refused.content
     assert Plan.objects.count() == plans
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "plan_new answers a template id of another project (or one that does not exist) with "
-        "the template chooser: GET ?template=<id> is 200 and POST template=<id> is 400, not "
-        "404 as the issue asks for every id of another project. Nothing leaks (the answers are "
-        "the same as for a missing id, and test_another_projects_template_is_not_offered "
-        "checks that). Proposed fix, planhub/plans/views.py plan_new: when a `template` value "
-        "is given and is not in PlanTemplate.objects.available_in(project), raise Http404 "
-        "(get_object_or_404(templates, pk=template_id)) instead of showing the chooser."
-    ),
-)
 def test_another_projects_template_id_is_404(world: World):
     other = build_other(world.users["owner"], "golf")
     client = Client()
