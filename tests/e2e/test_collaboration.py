@@ -20,7 +20,9 @@ def doc(project, owner):
 
 def open_editor(page, section):
     shown_section(page, section).get_by_role("link", name=f"Edit {section.heading}").click()
-    return editor_form(page, section)
+    form = editor_form(page, section)
+    expect(form.locator("textarea[name=body]")).to_be_focused()  # loaded at the current version
+    return form
 
 
 def test_edits_of_different_lines_merge(open_page, doc, owner, editor, screenshot):
