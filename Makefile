@@ -48,3 +48,9 @@ clean:
 bench-pdf: install  ## PDF engines (WeasyPrint, headless Chromium) on a 100-section plan: time, memory, fidelity
 	@command -v chromium >/dev/null || $(MAKE) system-deps
 	$(PY) bench/pdf_engines.py $(PDF_BENCH_ARGS)
+
+# Load benchmark: builds the planhub_bench database on PostgreSQL (BENCH_DATABASE_URL), runs the
+# app under gunicorn with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data.
+.PHONY: bench
+bench: install  ## load benchmark (PostgreSQL at 127.0.0.1:5432): req/s, p50/p95/p99, queries
+	$(PY) bench/run.py $(BENCH_ARGS)

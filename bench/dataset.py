@@ -1,0 +1,497 @@
+"""The load benchmark's data set, in its own PostgreSQL database (`planhub_bench`).
+
+    .venv/bin/python bench/dataset.py [--reuse]      # build it alone (bench/run.py calls build())
+
+What it holds (a team that has used PlanHub for a while):
+
+- 50 users: editor01-20, reviewer01-20, owner01-05, viewer01-05 (password BENCH_PASSWORD), each
+  a member of the 5 projects (bench, bench-2 … bench-5) with that role;
+- 201 plans: 40 per project from the four built-in templates (35 to 55 sections each) and, in
+  project `bench`, one plan of exactly 100 sections (tables, code, task lists, an Approvals list
+  of four sign-offs) - the plan the benchmark reads, edits, reviews and exports;
+- 12,000 section revisions: revision 1 of every section, then further versions of the 100-section
+  plan's sections (1 to 9 each) and of random sections of the other plans. Every version chain is
+  complete (1 … n, each with its own text and rendered HTML) and Section.version, body, body_html
+  and updated_by are those of the section's latest revision;
+- approvals (current, stale, change requests), comment threads with replies, sign-off slots
+  (assigned, some signed).
+
+It is built in bulk (one plan per template through Plan.create_from_template, the others cloned
+from it with bulk_create; revisions rendered with the app's own renderer) in well under a minute.
+"""
+
+import os
+import random
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planhub_bench"
+BENCH_PASSWORD = "bench-password-1"
+MARKER = "PlanHub load benchmark data set v1"
+BIG_TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
+
+PROJECTS = ["bench", "bench-2", "bench-3", "bench-4", "bench-5"]
+PLANS_PER_PROJECT = 40
+BIG_SECTIONS = 100
+REVISIONS = 12_000
+ROLES = [("editor", 20), ("reviewer", 20), ("owner", 5), ("viewer", 5)]
+NAMES = [
+    "Payments",
+    "Search",
+    "Audit Log",
+    "Team Calendar",
+    "Notifications",
+    "Billing Export",
+    "Single Sign-On",
+    "Mobile Sync",
+    "Rate Limits",
+    "Data Retention",
+]
+
+
+def usernames(role: str) -> list[str]:
+    count = dict(ROLES)[role]
+    return [f"{role}{n:02d}" for n in range(1, count + 1)]
+
+
+def setup_django(database_url: str) -> None:
+    """Configure Django for the bench database (call before importing any model)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planhub.settings")
+    os.environ.setdefault("SECRET_KEY", "planhub-bench-only-key-not-secret")
+    os.environ.setdefault("DEBUG", "0")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# --- the database -----------------------------------------------------------------------------
+
+
+def _admin_connection(database_url: str):
+    """A connection to the server's `postgres` database (to drop and create the bench one)."""
+    import psycopg
+
+    parts = urlsplit(database_url)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    return psycopg.connect(admin_url, autocommit=True), parts.path.lstrip("/")
+
+
+def database_exists(database_url: str) -> bool:
+    connection, name = _admin_connection(database_url)
+    with connection:
+        row = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None
+
+
+def recreate_database(database_url: str) -> None:
+    from psycopg import sql
+
+    connection, name = _admin_connection(database_url)
+    if not name.startswith("planhub_bench"):
+        raise SystemExit(f"refusing to drop database {name!r}: its name must start planhub_bench")
+    with connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def existing_dataset() -> dict | None:
+    """The data set's counts if a complete one is there (for --reuse), else None."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    from planhub.plans.models import Plan, SectionRevision
+    from planhub.projects.models import Project
+
+    try:
+        project = Project.objects.filter(slug=PROJECTS[0], description=MARKER).first()
+        if project is None:
+            return None
+        big = Plan.objects.filter(project=project, title=BIG_TITLE).first()
+        counts = {
+            "users": get_user_model().objects.count(),
+            "plans": Plan.objects.count(),
+            "revisions": SectionRevision.objects.count(),
+            "big_plan_sections": big.sections.count() if big else 0,
+        }
+    except DatabaseError:
+        return None
+    complete = (
+        counts["users"] >= 50
+        and counts["plans"] >= 200
+        and counts["revisions"] >= 10_000
+        and counts["big_plan_sections"] == BIG_SECTIONS
+    )
+    return counts if complete else None
+
+
+# --- the 100-section plan ---------------------------------------------------------------------
+
+
+def big_plan_markdown(sections: int = BIG_SECTIONS) -> str:
+    """A plan of exactly `sections` sections (H1, 10 chapters with work packages, Approvals)."""
+    parts = [f"# {BIG_TITLE}\n\nThe plan the load benchmark reads, edits, reviews and exports.\n"]
+    chapters, remaining = 10, sections - 2  # minus the H1 and the Approvals section
+    per_chapter = remaining // chapters
+    count = 0
+    for c in range(1, chapters + 1):
+        n = per_chapter if c < chapters else remaining - per_chapter * (chapters - 1)
+        parts.append(f"## {c}. Chapter {c}\n\nWhy chapter {c} matters, in a sentence.\n")
+        count += 1
+        for s in range(1, n):
+            count += 1
+            parts.append(_work_package(c, s, count))
+    parts.append(
+        "## Approvals\n\n- **Technical Design**: [Name]\n- **Security Review**: [Name]\n"
+        "- **Product Sign-off**: [Name]\n- **Launch Approval**: [Name]\n"
+    )
+    return "\n".join(parts)
+
+
+def _work_package(c: int, s: int, k: int) -> str:
+    lines = [
+        f"### {c}.{s} Work package {k:03d}\n",
+        f"Package {k} delivers part of chapter {c}, with [details to fill] where needed. " * 3,
+        "",
+        f"- **Owner**: [Team]\n- **Risk**: medium, reviewed weekly\n- **Depends on**: "
+        f"package {max(1, k - 1):03d}",
+        "",
+    ]
+    if k % 3 == 0:
+        lines += ["- [x] Design reviewed", "- [ ] Implemented", "- [ ] Load tested", ""]
+    if k % 4 == 0:
+        rows = 40 if k == 8 else 6
+        lines += ["| ID | Task | Estimate | Status |", "|----|------|---------:|--------|"]
+        lines += [
+            f"| T{k:03d}-{r:02d} | Task {r} of package {k}, described in a sentence "
+            f"| {r * 2} h | Open |"
+            for r in range(1, rows + 1)
+        ]
+        lines.append("")
+    if k % 5 == 0:
+        lines += [
+            "```python",
+            f"def package_{k}(items: list[str]) -> dict[str, int]:",
+            "    return {item: len(item) for item in items if item and not item.startswith('#')}",
+            "```",
+            "",
+        ]
+    if k % 25 == 0:
+        lines += ["```mermaid", "graph TD", f"  A[Package {k}] --> B[Package {k + 1}]", "```", ""]
+    return "\n".join(lines)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    password = make_password(BENCH_PASSWORD)  # hashed once (PBKDF2 takes ~0.6 s per hash)
+    User.objects.bulk_create(
+        User(username=name, email=f"{name}@example.com", password=password)
+        for role, _ in ROLES
+        for name in usernames(role)
+    )
+    by_name = {user.username: user for user in User.objects.all()}
+    return {role: [by_name[name] for name in usernames(role)] for role, _ in ROLES}
+
+
+def _marker(name: str) -> str:
+    return "@@" + "".join(ch for ch in name if ch.isalnum()) + "@@"
+
+
+def _masters(project, author):
+    """One plan per built-in template, with a marker for each title placeholder (cloned later)."""
+    from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
+    from planhub.plans.models import Plan, PlanTemplate
+
+    masters = []
+    for slug in BUILTIN_TEMPLATES:
+        template = PlanTemplate.objects.get(project=None, slug=slug)
+        names = template.title_placeholders()
+        values = {name: _marker(name) for name in names}
+        title = "" if names else _marker("Title")
+        plan = Plan.create_from_template(
+            project=project, template=template, author=author, values=values, title=title
+        )
+        masters.append((plan, list(plan.sections.all()), list(plan.signoff_slots.all())))
+    return masters
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for marker, value in values.items():
+        text = text.replace(marker, value)
+    return text
+
+
+def build(database_url: str = DEFAULT_DATABASE_URL, reuse: bool = False, log=print) -> dict:
+    """Build the data set (or keep the existing one with `reuse`); its counts and build time."""
+    started = time.perf_counter()
+    if reuse and database_exists(database_url):
+        setup_django(database_url)
+        counts = existing_dataset()
+        if counts is not None:
+            counts["seconds"] = time.perf_counter() - started
+            counts["reused"] = True
+            return counts
+        log("  --reuse: no complete data set in the database; building it")
+    recreate_database(database_url)
+    setup_django(database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    counts = _build_data()
+    counts["migrate_seconds"] = migrated - started
+    counts["seconds"] = time.perf_counter() - started
+    counts["reused"] = False
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return counts
+
+
+def _build_data() -> dict:
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _build_rows()
+
+
+def _build_rows() -> dict:
+    from django.db import connection
+    from django.db.models import Count
+
+    from planhub.plans.models import Plan, Section, SectionRevision
+    from planhub.projects.models import Membership, Project
+    from planhub.reviews.models import Approval, Comment, SignOff, SignOffSlot
+    from planhub.reviews.status import content_hash
+
+    rng = random.Random(6)
+    users = _users()
+    writers = users["editor"] + users["owner"]
+    projects = [
+        Project(
+            slug=slug,
+            name=f"Benchmark {index + 1}",
+            description=MARKER if index == 0 else "Benchmark project",
+        )
+        for index, slug in enumerate(PROJECTS)
+    ]
+    projects = Project.objects.bulk_create(projects)
+    Membership.objects.bulk_create(
+        Membership(project=project, user=user, role=role)
+        for project in projects
+        for role, people in users.items()
+        for user in people
+    )
+
+    # Plans: 40 per project, cloned from one plan per template; masters deleted afterwards.
+    masters = _masters(projects[0], users["owner"][0])
+    plans, plan_values = [], []
+    for p_index, project in enumerate(projects):
+        for n in range(PLANS_PER_PROJECT):
+            master, _, _ = masters[n % len(masters)]
+            name = f"{NAMES[n % len(NAMES)]} {p_index + 1}.{n + 1}"
+            values = {
+                _marker("Feature Name"): name,
+                _marker("FEATURE"): name,
+                _marker("X"): str(n % 9 + 1),
+                _marker("Phase Name"): name,
+                _marker("Title"): f"Implementation Plan: {name}",
+            }
+            plans.append(
+                Plan(
+                    project=project,
+                    title=_fill(master.title, values),
+                    template=master.template,
+                    line_ending=master.line_ending,
+                    created_by=rng.choice(writers),
+                )
+            )
+            plan_values.append((n % len(masters), values))
+    plans = Plan.objects.bulk_create(plans, batch_size=500)
+    sections, slots = [], []
+    for plan, (m_index, values) in zip(plans, plan_values, strict=True):
+        _, master_sections, master_slots = masters[m_index]
+        for s in master_sections:
+            sections.append(
+                Section(
+                    plan=plan,
+                    position=s.position,
+                    level=s.level,
+                    heading=_fill(s.heading, values),
+                    heading_source=_fill(s.heading_source, values),
+                    body=_fill(s.body, values),
+                    guidance=_fill(s.guidance, values),
+                    heading_html=_fill(s.heading_html, values),
+                    body_html=_fill(s.body_html, values),
+                    updated_by=plan.created_by,
+                )
+            )
+        slots += [
+            SignOffSlot(plan=plan, name=slot.name, position=slot.position) for slot in master_slots
+        ]
+    Plan.objects.filter(pk__in=[m.pk for m, _, _ in masters]).delete()
+    Section.objects.bulk_create(sections, batch_size=1000)
+    SignOffSlot.objects.bulk_create(slots, batch_size=1000)
+
+    # The 100-section plan, through the app's own import path.
+    big = Plan.create_from_markdown(
+        project=projects[0], text=big_plan_markdown(), author=users["owner"][0]
+    )
+    assert big.title == BIG_TITLE, big.title
+    assert big.sections.count() == BIG_SECTIONS, big.sections.count()
+
+    # Revisions: 1 for every section, then further versions up to REVISIONS in all.
+    all_sections = list(Section.objects.select_related("plan", "updated_by").order_by("pk"))
+    big_sections = [s for s in all_sections if s.plan_id == big.pk]
+    others = [s for s in all_sections if s.plan_id != big.pk]
+    SectionRevision.objects.bulk_create(
+        (s.revision(s.updated_by) for s in others), batch_size=1000
+    )  # the big plan's revision 1 exists already (create_from_markdown)
+    extra = {s.pk: rng.randint(1, 9) for s in big_sections}
+    for _ in range(max(0, REVISIONS - len(all_sections) - sum(extra.values()))):
+        section = rng.choice(others)
+        extra[section.pk] = extra.get(section.pk, 0) + 1
+    revisions, changed = [], []
+    for section in all_sections:
+        for _ in range(extra.get(section.pk, 0)):
+            author = rng.choice(writers)
+            _next_version(section, author)
+            revisions.append(section.revision(author))
+        if section.pk in extra:
+            changed.append(section)
+    _check_rendering(changed, revisions, rng)
+    SectionRevision.objects.bulk_create(revisions, batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Section._meta.db_table} SET body = %s, body_html = %s, version = %s, "
+            "updated_by_id = %s WHERE id = %s",
+            [(s.body, s.body_html, s.version, s.updated_by_id, s.pk) for s in changed],
+        )
+
+    # Reviews: decisions on current and earlier versions, comment threads, sign-offs.
+    approvals, comments = [], []
+    for section in all_sections:
+        roll = rng.random()
+        reviewer = rng.choice(users["reviewer"])
+        if roll < 0.30:
+            approvals.append(_approval(section, reviewer, "approved", section.version))
+        elif roll < 0.40 and section.version > 1:
+            approvals.append(_approval(section, reviewer, "approved", section.version - 1))
+        elif roll < 0.45:
+            approvals.append(_approval(section, reviewer, "changes_requested", section.version))
+        if rng.random() < 0.12:
+            comments.append(
+                Comment(section=section, author=reviewer, body=f"Question on {section.heading}?")
+            )
+    Approval.objects.bulk_create(approvals, batch_size=1000)
+    Comment.objects.bulk_create(comments, batch_size=1000)
+    replies = [
+        Comment(section_id=c.section_id, author=rng.choice(writers), parent=c, body="Answered.")
+        for c in comments[::2]
+    ]
+    Comment.objects.bulk_create(replies, batch_size=1000)
+
+    slots = list(SignOffSlot.objects.order_by("pk"))
+    for slot in slots:
+        slot.assignee = rng.choice(users["reviewer"] + users["owner"])
+    SignOffSlot.objects.bulk_update(slots, ["assignee"], batch_size=1000)
+    signed_plans = rng.sample(plans, 20)
+    versions: dict[int, list] = {}
+    for section in all_sections:
+        versions.setdefault(section.plan_id, []).append(section)
+    signoffs = []
+    for plan in signed_plans:
+        state = content_hash(sorted(versions[plan.pk], key=lambda s: (s.position, s.pk)))
+        for slot in slots:
+            if slot.plan_id == plan.pk:
+                signoffs.append(
+                    SignOff(slot=slot, user=slot.assignee, decision="signed", content_hash=state)
+                )
+    SignOff.objects.bulk_create(signoffs, batch_size=1000)
+
+    users_count = sum(len(people) for people in users.values())
+    biggest = Plan.objects.annotate(n=Count("sections")).order_by("-n").values_list("n", flat=True)
+    return {
+        "users": users_count,
+        "projects": len(projects),
+        "plans": Plan.objects.count(),
+        "sections": len(all_sections),
+        "big_plan_sections": biggest[0],
+        "revisions": SectionRevision.objects.count(),
+        "approvals": len(approvals),
+        "comments": len(comments) + len(replies),
+        "signoffs": len(signoffs),
+    }
+
+
+def _next_version(section, author) -> None:
+    """The section's next version: a paragraph added at the top of its text. Its HTML is the
+    paragraph's followed by the previous HTML (a paragraph ended by a blank line is a block of
+    its own); _check_rendering verifies that against the app's renderer."""
+    version = section.version + 1
+    note = f"Update {version}: {author.username} settled this after review round {version - 1}."
+    core = section.body.strip("\r\n")
+    if core:
+        start = section.body.index(core)
+        section.body = f"{section.body[:start]}{note}\n\n{section.body[start:]}"
+        section.body_html = _render_note(note) + section.body_html
+    else:
+        section.body = f"\n{note}\n\n"
+        section.body_html = _render_note(note)
+    section.version = version
+    section.updated_by = author
+
+
+@cache
+def _render_note(note: str) -> str:
+    from planhub.plans.rendering import render_markdown
+
+    return render_markdown(note)
+
+
+def _check_rendering(sections, revisions, rng, sample: int = 300) -> None:
+    """Render a sample of the new versions with the app's renderer; if any differs from the
+    shortcut HTML, render every new revision (and section) in full instead."""
+    from planhub.plans.rendering import render_markdown
+
+    picked = rng.sample(sections, min(sample, len(sections)))
+    if all(render_markdown(s.body) == s.body_html for s in picked):
+        return
+    for item in [*revisions, *sections]:
+        item.body_html = render_markdown(item.body)
+
+
+def _approval(section, reviewer, decision: str, version: int):
+    from planhub.reviews.models import Approval
+
+    return Approval(section=section, reviewer=reviewer, decision=decision, version=version)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reuse", action="store_true", help="keep a complete existing data set")
+    args = parser.parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    counts = build(database_url, reuse=args.reuse)
+    print(", ".join(f"{key} {value}" for key, value in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
