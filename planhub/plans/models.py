@@ -25,6 +25,13 @@ class PlanTemplateQuerySet(models.QuerySet):
             F("project").asc(nulls_first=True), "name"
         )
 
+    def active(self) -> "PlanTemplateQuerySet":
+        """Offered for new plans (only a project's own templates are ever archived)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "PlanTemplateQuerySet":
+        return self.filter(archived_at__isnull=False)
+
 
 class PlanTemplate(models.Model):
     project = models.ForeignKey(
@@ -41,6 +48,12 @@ class PlanTemplate(models.Model):
     source = models.TextField(help_text="The template's Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Archived: hidden from the chooser and the library's main list; plans made from it keep
+    # it. No index: a project has a handful of templates, read all at once.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
@@ -61,6 +74,19 @@ class PlanTemplate(models.Model):
     def is_builtin(self) -> bool:
         return self.project_id is None
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def set_archived(self, archived: bool, user=None) -> None:
+        """Archive (or restore) a project's own template; built-ins are shared by every project
+        and cannot be archived."""
+        if self.is_builtin:
+            raise ValueError("built-in templates cannot be archived")
+        self.archived_at = timezone.now() if archived else None
+        self.archived_by = user if archived else None
+        self.save(update_fields=["archived_at", "archived_by"])
+
     def title_line(self) -> str:
         """The text of the template's first H1 (the future plan's title), or ""."""
         return next((s.heading for s in split_sections(self.source) if s.level == 1), "")
@@ -73,7 +99,9 @@ class PlanTemplate(models.Model):
         return [(s.level, s.heading) for s in split_sections(self.source) if s.level]
 
     @classmethod
-    def create_uploaded(cls, *, project, text: str, name: str, author=None) -> "PlanTemplate":
+    def create_uploaded(
+        cls, *, project, text: str, name: str, author=None, description: str = ""
+    ) -> "PlanTemplate":
         """A project's own template from uploaded Markdown (named after its H1 by default)."""
         first = next((s.heading for s in split_sections(text) if s.level), "")
         name = (name or first or "Uploaded template")[:200]
@@ -81,6 +109,7 @@ class PlanTemplate(models.Model):
             project=project,
             slug=cls.unique_slug_for(name, project),
             name=name,
+            description=description,
             source=text,
             created_by=author,
         )
@@ -100,6 +129,19 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
     return text
 
 
+def blank_plan_text(title: str, line_ending: str = "\n") -> str:
+    """A blank plan: its title and one empty section to start writing in."""
+    return f"{atx_heading(1, title, line_ending)}{line_ending}## Overview{line_ending}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def active(self) -> "PlanQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "PlanQuerySet":
+        return self.filter(archived_at__isnull=False)
+
+
 class Plan(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(max_length=500)
@@ -112,6 +154,18 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    started_blank = models.BooleanField(
+        default=False, help_text="Started as a blank plan, without a template."
+    )
+    # Archived plans leave the project's default list and the dashboard, and stay readable and
+    # editable at their address. No index of their own: both lists read a project's plans
+    # through plan_project_updated and drop the archived ones on the way.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -128,7 +182,7 @@ class Plan(models.Model):
     @classmethod
     @transaction.atomic
     def create_from_markdown(
-        cls, *, project, text: str, author, title: str = "", template=None
+        cls, *, project, text: str, author, title: str = "", template=None, started_blank=False
     ) -> "Plan":
         """A plan whose sections are `text` split at its headings; revision 1 of each."""
         parsed = split_sections(text)
@@ -139,6 +193,7 @@ class Plan(models.Model):
             template=template,
             line_ending=detect_line_ending(text),
             created_by=author,
+            started_blank=started_blank,
         )
         sections = Section.objects.bulk_create(
             Section(
@@ -172,6 +227,36 @@ class Plan(models.Model):
             text = retitle(text, title)
         return cls.create_from_markdown(
             project=project, text=text, author=author, title=template.name, template=template
+        )
+
+    @classmethod
+    def create_blank(cls, *, project, title: str, author) -> "Plan":
+        """A plan without a template: its title as the H1 and an empty ## Overview."""
+        return cls.create_from_markdown(
+            project=project,
+            text=blank_plan_text(title),
+            author=author,
+            title=title,
+            started_blank=True,
+        )
+
+    @property
+    def template_label(self) -> str:
+        """What the plan was started from, as lists show it."""
+        if self.template_id is not None:
+            return self.template.name
+        return "Blank" if self.started_blank else "Imported"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def set_archived(self, archived: bool, user=None) -> None:
+        """Archive or unarchive; `updated_at` stays (it is when the plan's content changed)."""
+        self.archived_at = timezone.now() if archived else None
+        self.archived_by = user if archived else None
+        Plan.objects.filter(pk=self.pk).update(
+            archived_at=self.archived_at, archived_by=self.archived_by
         )
 
     def to_markdown(self) -> str:
