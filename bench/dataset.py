@@ -240,12 +240,18 @@ def build(database_url: str = DEFAULT_DATABASE_URL, reuse: bool = False, log=pri
     started = time.perf_counter()
     if reuse and database_exists(database_url):
         setup_django(database_url)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the data set outlives the code's migrations
         counts = existing_dataset()
         if counts is not None:
             counts["seconds"] = time.perf_counter() - started
             counts["reused"] = True
             return counts
         log("  --reuse: no complete data set in the database; building it")
+        from django.db import connections
+
+        connections.close_all()  # the database is dropped under them
     recreate_database(database_url)
     setup_django(database_url)
     from django.core.management import call_command

@@ -86,3 +86,12 @@ def is_postgres():
 def fast_password_hashing(settings):
     """Tests create many users: a deliberately slow hasher would dominate their run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches, as a freshly started server would."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

@@ -422,8 +422,14 @@ class Section(models.Model):
                     result.merged_with.append((current.updated_by, current.version))
                     base_version = current.version
                 if self._apply(current, author, heading, body, base_version, note, result):
-                    return result
-        raise EditConflict(Section.objects.select_related("updated_by").get(pk=self.pk))
+                    break
+        else:
+            raise EditConflict(Section.objects.select_related("updated_by").get(pk=self.pk))
+        if result.changed:
+            # After the section's transaction: saves of different sections do not queue on
+            # the plan's row lock.
+            self.plan.touch()
+        return result
 
     def _apply(self, current, author, heading, body, base_version, note, result) -> bool:
         """Write the edit over `current` (at `base_version`); False if another save won."""
@@ -462,7 +468,6 @@ class Section(models.Model):
         self.revision(author, note).save()
         if heading_changed and self.is_title:
             Plan.objects.filter(pk=self.plan_id).update(title=heading[:500])
-        self.plan.touch()
         result.changed = True
         return True
 

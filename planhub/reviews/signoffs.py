@@ -3,6 +3,8 @@ Review**: [Name]”), or a “**Reviewed By:** / **Approved:**” block; otherwi
 
 import re
 
+from django.db.models import Q
+
 from .models import SignOffSlot
 
 APPROVALS_HEADING = re.compile(r"^\W*(approvals?|sign[- ]?offs?)\W*$", re.IGNORECASE)
@@ -47,3 +49,20 @@ def signoff_placement(sections) -> tuple[int | None, bool]:
 
 LABELLED_ITEM_LINE = re.compile(LABELLED_ITEM.pattern + r".*$", re.MULTILINE)
 SIGNATURE_LINE_FULL = re.compile(SIGNATURE_LINE.pattern + r".*$", re.MULTILINE | re.IGNORECASE)
+
+
+# Lower-case text every match of APPROVALS_HEADING / SIGNATURE_LINE contains.
+HEADING_WORDS = ("approval", "sign")
+SIGNATURE_WORDS = ("reviewed by:**", "approved by:**", "approved:**", "signed-off by:**", "signed off by:**")
+
+
+def signoff_candidates(sections):
+    """The sections of a queryset that may hold the sign-off list, filtered in SQL so a save
+    need not read every section's text; the regular expressions above then decide."""
+    heading = Q()
+    for word in HEADING_WORDS:
+        heading |= Q(heading__icontains=word)
+    signature = Q()
+    for words in SIGNATURE_WORDS:
+        signature |= Q(body__icontains=words)
+    return sections.filter((Q(level__gt=0) & heading) | signature)

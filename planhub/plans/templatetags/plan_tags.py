@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -26,3 +27,34 @@ def ago(moment) -> str:
 def approved_by(review, user) -> bool:
     """Whether `user`'s current decision in a SectionReview is an approval."""
     return any(a.reviewer_id == user.pk and a.decision == "approved" for a in review.current)
+
+
+@register.simple_tag(takes_context=True)
+def cached_section(context, section):
+    """The plan page's section partial, served from the fragment cache (see fragments.py)."""
+    from planhub.plans.fragments import render_section
+
+    return render_section(
+        section,
+        plan=context["plan"],
+        membership=context["membership"],
+        user=context["user"],
+        csrf_token=context.get("csrf_token", ""),
+    )
+
+
+STATUS_ICONS = {"approved": "✓", "signed": "✓", "changes_requested": "!", "declined": "✗", "stale": "↻"}
+
+
+@register.simple_tag
+def status_icon(status: str, label: str) -> str:
+    """The status mark (icon for the eye, words for screen readers); a tag, not an include,
+    because the outline draws one per section."""
+    return format_html(
+        '<span class="status-icon status-{}" title="{}" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}: </span>',
+        status,
+        label,
+        STATUS_ICONS.get(status, "○"),
+        label,
+    )

@@ -1,0 +1,80 @@
+"""The plan page's sections, each rendered once per state and then served from a cache.
+
+Rendering a section (text, menu, review bar) through the template engine costs about a
+millisecond; a 100-section page is mostly that. The HTML of a section depends only on the
+values gathered in `section_state`, so it is cached under a hash of them: any change (an edit,
+a review, a comment, the reader's role, a relative time that moved on) is a new key, and
+nothing ever has to be invalidated. The CSRF token is the one value that differs per reader and
+is the same everywhere on a page: fragments hold a marker that is replaced on the way out.
+"""
+
+import hashlib
+import secrets
+
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from planhub.plans.templatetags.plan_tags import ago, approved_by
+
+CACHE_ALIAS = "fragments"
+# Bump when the section partial changes in a way its inputs do not show (a shared cache
+# across deploys would otherwise serve the old markup).
+FRAGMENT_VERSION = 1
+CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
+
+
+def section_state(section, *, plan, membership, user) -> tuple:
+    """Every value the section partial shows, for the page's reader."""
+    review = section.review
+    decisions = tuple(
+        (a.pk, a.decision, a.version, a.reviewer.username, a.comment, ago(a.created_at))
+        for a in (*review.current, *review.stale)
+    )
+    project = plan.project
+    return (
+        FRAGMENT_VERSION,
+        project.slug,
+        project.required_approvals,
+        project.allow_self_approval,
+        plan.pk,
+        membership.can_edit,
+        membership.can_review,
+        section.pk,
+        section.version,
+        section.level,
+        section.heading,
+        section.heading_html,
+        section.body_html,
+        section.updated_by_id == user.pk,
+        approved_by(review, user),
+        review.status,
+        review.approved_count,
+        review.placeholders,
+        review.open_comments,
+        decisions,
+    )
+
+
+def cache_key(state: tuple) -> str:
+    return "section:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
+
+
+def render_section(section, *, plan, membership, user, csrf_token) -> SafeString:
+    """The section as on the plan page, from the cache when this state was rendered before.
+    Not for the section that holds the sign-off table (it shows the plan's sign-offs)."""
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(section_state(section, plan=plan, membership=membership, user=user))
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "section": section,
+            "plan": plan,
+            "project": plan.project,
+            "membership": membership,
+            "user": user,
+            "csrf_token": CSRF_MARKER,
+        }
+        html = get_template("plans/plan_detail.html#section").render(context)
+        cache.set(key, html)
+    return mark_safe(html.replace(CSRF_MARKER, str(csrf_token)))

@@ -1,0 +1,40 @@
+"""Where the live sign-off table goes: the SQL pre-filter a save uses finds the same section
+as reading every section would."""
+
+import pytest
+
+from planhub.reviews.signoffs import signoff_candidates, signoff_placement
+from tests.factories import make_plan
+
+TEMPLATES = ["feature-plan", "implementation-plan", "phase-plan", "technical-approach-plan"]
+DOCUMENTS = {
+    "approvals heading": "# T\n\n## Goal\n\nx\n\n## APPROVALS\n\n- **Design**: [Name]\n",
+    "sign-off heading, not first": "# T\n\n## Sign-Off\n\nNo list here.\n\n## Sign off\n\n"
+    "- **Ops**: [Name]\n",
+    "signature lines": "# T\n\n## Close\n\nDone.\n\n**Reviewed By:** [Name]\n**Approved:** [Name]\n",
+    "signed-off line": "# T\n\n## End\n\n**Signed-off By:** [Name]\n",
+    "approvals heading without a list": "# T\n\n## Approvals\n\nAsk around.\n",
+    "nothing": "# T\n\n## Goal\n\nApproved by everyone, signed in blood.\n",
+}
+
+
+def placements(plan):
+    everything = signoff_placement(list(plan.sections.all()))
+    filtered = signoff_placement(signoff_candidates(plan.sections.all()))
+    return everything, filtered
+
+
+@pytest.mark.parametrize("slug", TEMPLATES)
+def test_builtin_templates(project, owner, slug):
+    everything, filtered = placements(make_plan(project, author=owner, slug=slug))
+    assert filtered == everything
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_documents(project, owner, name):
+    everything, filtered = placements(make_plan(project, author=owner, text=DOCUMENTS[name]))
+    assert filtered == everything
+    if name in ("nothing", "approvals heading without a list"):
+        assert everything == (None, False)
+    else:
+        assert everything[0] is not None
