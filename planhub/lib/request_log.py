@@ -4,6 +4,8 @@ Server-Timing header so the time is visible in the browser's tools too."""
 import logging
 import time
 
+from django.utils.functional import empty
+
 logger = logging.getLogger("planhub.request")
 
 
@@ -17,6 +19,8 @@ class RequestLogMiddleware:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response["Server-Timing"] = f"app;dur={duration_ms}"
         user = getattr(request, "user", None)
+        if getattr(user, "_wrapped", None) is empty:
+            user = None  # the view never needed it: logging must not cost a session query
         logger.info(
             "request",
             extra={

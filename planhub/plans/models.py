@@ -343,6 +343,8 @@ class Section(models.Model):
         indexes = [
             # The plan page and the export read a plan's sections in order.
             models.Index(fields=["plan", "position"], name="section_plan_position"),
+            # The dashboard's "waiting for my review": newest sections first, up to 20.
+            models.Index(fields=["-updated_at"], name="section_recent"),
         ]
 
     def __str__(self) -> str:

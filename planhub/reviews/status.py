@@ -222,24 +222,33 @@ def plan_statuses(plans) -> dict[int, str]:
     """{plan id: status} for many plans at once, in four queries whatever their number."""
     plans = list(plans)
     ids = [plan.pk for plan in plans]
+    # Plain rows, not model instances: a list of plans reads thousands of them.
     sections = defaultdict(list)
-    for section in Section.objects.filter(plan__in=ids).only(
-        "pk", "plan_id", "version", "position"
+    for section in Section.objects.filter(plan__in=ids).values_list(
+        "pk", "plan_id", "version", "position", named=True
     ):
         sections[section.plan_id].append(section)
     decisions = defaultdict(list)
-    for approval in Approval.objects.filter(section__plan__in=ids).only(
-        "section_id", "reviewer_id", "decision", "version", "created_at"
+    for approval in (
+        Approval.objects.filter(section__plan__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("section_id", "reviewer_id", "decision", "version", named=True)
     ):
         decisions[approval.section_id].append(approval)
     slots = defaultdict(list)
-    for slot in SignOffSlot.objects.filter(plan__in=ids):
+    for slot in SignOffSlot.objects.filter(plan__in=ids).values_list(
+        "pk", "plan_id", "assignee_id", named=True
+    ):
         slots[slot.plan_id].append(slot)
     signoffs = defaultdict(list)
     signoff_plans = set()
-    for signoff in SignOff.objects.filter(slot__plan__in=ids).select_related("slot"):
+    for signoff in (
+        SignOff.objects.filter(slot__plan__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("slot_id", "slot__plan_id", "user_id", "decision", "content_hash", named=True)
+    ):
         signoffs[signoff.slot_id].append(signoff)
-        signoff_plans.add(signoff.slot.plan_id)
+        signoff_plans.add(signoff.slot__plan_id)
 
     statuses = {}
     for plan in plans:

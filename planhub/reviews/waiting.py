@@ -1,36 +1,59 @@
 """The dashboard's review queues for one user, each one query."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from planhub.plans.models import Plan, Section
-from planhub.projects.models import Role
+from planhub.projects.models import Membership, Role
 
 from .models import Approval, Decision, SignOff, SignOffDecision, SignOffSlot
 
 
 def sections_waiting_for(user, limit: int = 20):
     """Sections in projects where `user` reviews, not yet approved, without a decision of theirs
-    on the current version (and not written by them where self-approval is off); newest first."""
+    on the current version (and not written by them where self-approval is off); newest first.
+
+    Counted with correlated subqueries rather than a join and GROUP BY, which would group
+    every section row (text included) of every plan the user reviews before the limit."""
+    reviewing = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.REVIEWER])
+    approvals_now = (
+        Approval.objects.filter(
+            section=OuterRef("pk"), version=OuterRef("version"), decision=Decision.APPROVED
+        )
+        .order_by()
+        .values("section")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     mine_on_current = Approval.objects.filter(
         section=OuterRef("pk"), reviewer=user, version=OuterRef("version")
     )
     return (
         Section.objects.filter(
-            plan__project__memberships__user=user,
-            plan__project__memberships__role__in=[Role.OWNER, Role.REVIEWER],
+            plan__project__in=reviewing.values("project"), plan__archived_at__isnull=True
         )
-        .annotate(
-            current_approvals=Count(
-                "approvals",
-                filter=Q(approvals__version=F("version"), approvals__decision=Decision.APPROVED),
-            )
-        )
+        .annotate(current_approvals=Coalesce(Subquery(approvals_now), 0))
         .filter(current_approvals__lt=F("plan__project__required_approvals"))
         .exclude(Exists(mine_on_current))
         .exclude(Q(updated_by=user) & Q(plan__project__allow_self_approval=False))
         .select_related("plan__project", "updated_by")
+        .only(*WAITING_SECTION_FIELDS)
         .order_by("-updated_at")[:limit]
     )
+
+
+# What the dashboard shows of a waiting section.
+WAITING_SECTION_FIELDS = (
+    "heading",
+    "version",
+    "updated_at",
+    "plan__title",
+    "plan__project__slug",
+    "plan__project__name",
+    "plan__project__required_approvals",
+    "plan__project__allow_self_approval",
+    "updated_by__username",
+)
 
 
 def signoffs_waiting_for(user, limit: int = 20):
