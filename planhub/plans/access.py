@@ -7,7 +7,7 @@ from .models import Plan, Section
 
 def get_plan(membership, plan_id: int) -> Plan:
     return get_object_or_404(
-        Plan.objects.select_related("project", "template", "created_by"),
+        Plan.objects.select_related("project", "template", "created_by", "archived_by"),
         pk=plan_id,
         project=membership.project,
     )

@@ -117,3 +117,50 @@ class ImportForm(forms.Form):
         except InvalidMarkdown as error:
             self.add_error("file", str(error))
         return data
+
+
+class BlankPlanForm(forms.Form):
+    """A plan without a template asks only for its title."""
+
+    title = forms.CharField(
+        max_length=500,
+        validators=[single_line],
+        help_text="The plan starts with this title and an empty Overview section.",
+    )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        if not title.strip("#").strip():
+            raise forms.ValidationError("Give the plan a title with words in it.")
+        return title
+
+
+class SaveAsTemplateForm(forms.Form):
+    """“Save as template”: the plan's current text becomes a template of its project."""
+
+    name = forms.CharField(
+        max_length=200,
+        validators=[single_line],
+        error_messages={"required": "Give the template a name."},
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown in the template chooser and the templates library.",
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        taken = PlanTemplate.objects.available_in(self.project).filter(name__iexact=name).first()
+        if taken is not None:
+            where = " (archived)" if taken.is_archived else ""
+            raise forms.ValidationError(
+                f"This project already has a template named “{taken.name}”{where}: "
+                "choose another name."
+            )
+        return name

@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -13,7 +14,7 @@ from planhub.reviews.status import review_plan
 
 from . import structure
 from .access import get_plan, get_section
-from .forms import ImportForm, PlanCreateForm, SectionForm
+from .forms import BlankPlanForm, ImportForm, PlanCreateForm, SectionForm
 from .merging import side_by_side
 from .models import EditConflict, Plan, PlanTemplate, Section, editable_text
 from .rendering import render_markdown
@@ -23,15 +24,26 @@ from .tasks import find_task, set_task, task_label
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """The template chooser (active templates and “Blank plan”), then the chosen one's title
+    fields. `template=blank` starts a plan without a template."""
     membership = get_membership(request.user, slug, need="can_edit")
     project = membership.project
     templates = PlanTemplate.objects.available_in(project)
     template_id = request.POST.get("template") or request.GET.get("template")
     if not template_id:
-        context = {"project": project, "membership": membership, "templates": templates}
+        context = {"project": project, "membership": membership, "templates": templates.active()}
         return render(request, "plans/plan_new.html", context)
+    if template_id == "blank":
+        return _blank_plan(request, membership)
     # A template of another project (or none at all) is not found here.
     template = get_object_or_404(templates, pk=template_id if template_id.isdigit() else 0)
+    if template.is_archived:
+        messages.error(
+            request,
+            f"The template “{template.name}” is archived. Restore it in the templates library "
+            "to start plans from it again.",
+        )
+        return redirect("plan_new", slug)
 
     form = PlanCreateForm(request.POST or None, template=template)
     if request.method == "POST" and form.is_valid():
@@ -45,6 +57,19 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"Plan “{plan.title}” created from {template.name}.")
         return redirect(plan)
     context = {"project": project, "membership": membership, "template": template, "form": form}
+    status = 422 if form.is_bound else 200
+    return render(request, "plans/plan_new.html", context, status=status)
+
+
+def _blank_plan(request: HttpRequest, membership) -> HttpResponse:
+    form = BlankPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = Plan.create_blank(
+            project=membership.project, title=form.cleaned_data["title"], author=request.user
+        )
+        messages.success(request, f"Blank plan “{plan.title}” created.")
+        return redirect(plan)
+    context = {"project": membership.project, "membership": membership, "blank": True, "form": form}
     status = 422 if form.is_bound else 200
     return render(request, "plans/plan_new.html", context, status=status)
 
@@ -199,7 +224,9 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a Markdown file as a new plan or as a project template."""
     membership = get_membership(request.user, slug, need="can_edit")
     project = membership.project
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # The templates library links here with ?kind=template.
+    initial = {"kind": "template"} if request.GET.get("kind") == "template" else None
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         text, name = form.cleaned_data["text"], form.cleaned_data["name"].strip()
         stem = form.cleaned_data["file"].name.rsplit(".", 1)[0]
@@ -216,6 +243,42 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(plan)
     context = {"project": project, "membership": membership, "form": form}
     return render(request, "plans/import.html", context, status=422 if form.is_bound else 200)
+
+
+def local_next(request: HttpRequest, project, fallback: str) -> str:
+    """Where to go back after a write: the form's `next` if it is a page of this project."""
+    target = request.POST.get("next", "")
+    if target.startswith(project.get_absolute_url()) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def plan_archive(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """Archive (action=archive) or unarchive (action=unarchive) a plan; editors and owners.
+
+    An archived plan leaves the project's list and the dashboard and keeps working at its
+    address: readable, editable, reviewable, exportable."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    plan = get_plan(membership, plan_id)
+    target = local_next(request, plan.project, plan.project.get_absolute_url())
+    action = request.POST.get("action", "")
+    if action not in ("archive", "unarchive"):
+        messages.error(request, "Choose Archive or Unarchive.")
+        return redirect(target)
+    plan.set_archived(action == "archive", request.user)
+    if action == "archive":
+        # The project page offers to undo this once, next to the list.
+        request.session["planhub_undo_archive"] = plan.pk
+        messages.success(
+            request, f"Archived “{plan.title}”. It is listed under Show: archived plans."
+        )
+    else:
+        messages.success(request, f"Unarchived “{plan.title}”: it is back in the plans list.")
+    return redirect(target)
 
 
 STRUCTURE_ACTIONS = {

@@ -201,6 +201,16 @@ def foreign_cases(w: World, o: Other) -> list[tuple[str, str, str, dict]]:
         url = reverse("signoff_decide", args=[a, plan_id, o.slot.pk])
         data = {"decision": "signed", "content_hash": hash_b}
         cases.append((f"signoff_decide: B's slot in {plan_label}", "post", url, data))
+    # B's plan archived or saved as a template, B's template previewed or archived, through A.
+    url = reverse("plan_archive", args=[a, bp])
+    cases.append(("plan_archive: B's plan", "post", url, {"action": "archive"}))
+    url = reverse("plan_save_as_template", args=[a, bp])
+    cases.append(("plan_save_as_template: B's plan", "get", url, {}))
+    cases.append(("plan_save_as_template POST: B's plan", "post", url, {"name": "stolen"}))
+    url = reverse("template_detail", args=[a, o.template.pk])
+    cases.append(("template_detail: B's template", "get", url, {}))
+    url = reverse("template_archive", args=[a, o.template.pk])
+    cases.append(("template_archive: B's template", "post", url, {"action": "archive"}))
     # B's thread as the parent of a reply on A's section.
     url = reverse("comments", args=[a, ap, w.section.pk])
     cases.append(("reply to B's thread", "post", url, {"body": "x", "parent": o.thread.pk}))
@@ -244,6 +254,10 @@ def test_another_projects_ids_through_my_project_are_404(world: World):
     assert Section.all_objects.get(pk=other.deleted.pk).deleted_at is not None
     assert not SignOff.objects.filter(slot=other.slot).exists()
     assert Membership.objects.get(pk=other.membership.pk).role == Role.REVIEWER
+    other.plan.refresh_from_db()
+    other.template.refresh_from_db()
+    assert other.plan.archived_at is None and other.template.archived_at is None
+    assert not PlanTemplate.objects.filter(name="stolen").exists()
 
 
 def test_a_stranger_projects_ids_are_404(world: World):

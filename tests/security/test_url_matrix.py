@@ -102,6 +102,9 @@ ARGS: dict[str, Callable[[World], list]] = {
     "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
+    "template_library": lambda w: [w.slug],
+    "template_detail": lambda w: [w.slug, w.template.pk],
+    "template_archive": lambda w: [w.slug, w.template.pk],
 }
 PLAN_ROUTES = [
     "plan_detail",
@@ -112,6 +115,8 @@ PLAN_ROUTES = [
     "signoffs",
     "plan_activity",
     "live_poll",
+    "plan_archive",
+    "plan_save_as_template",
 ]
 SECTION_ROUTES = [
     "section_detail",
@@ -201,6 +206,19 @@ TABLE: list[Row] = [
     Row("plan_import", "post", project_rule(302, WRITERS),
         lambda w: {"file": markdown_upload(), "kind": "template", "name": "T"},
         variant="template"),
+    Row("plan_new", "get", project_rule(200, WRITERS), variant="blank",
+        headers={"QUERY_STRING": "template=blank"}),
+    Row("plan_new", "post", project_rule(302, WRITERS),
+        lambda w: {"template": "blank", "title": "Matrix blank plan"}, variant="blank"),
+    # The templates library: every member browses; editors and owners archive and restore.
+    Row("template_library", "get", project_rule(200)),
+    Row("template_library", "post", NOT_ALLOWED),
+    Row("template_detail", "get", project_rule(200)),
+    Row("template_detail", "post", NOT_ALLOWED),
+    Row("template_archive", "get", NOT_ALLOWED),
+    Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"}),
+    Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "restore"},
+        variant="restore"),
     # Plan pages.
     Row("plan_detail", "get", project_rule(200)),
     Row("plan_detail", "post", NOT_ALLOWED),
@@ -226,6 +244,13 @@ TABLE: list[Row] = [
         headers=HX),
     Row("plan_activity", "get", project_rule(200)),
     Row("plan_activity", "post", NOT_ALLOWED),
+    Row("plan_archive", "get", NOT_ALLOWED),
+    Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"}),
+    Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "unarchive"},
+        variant="unarchive"),
+    Row("plan_save_as_template", "get", project_rule(200, WRITERS)),
+    Row("plan_save_as_template", "post", project_rule(302, WRITERS),
+        lambda w: {"name": "Matrix template", "description": "from the matrix"}),
     # The live channel answers scripts: 401 JSON rather than the login page.
     Row("live_poll", "get", project_rule(200, anonymous=401)),
     Row("live_poll", "post", NOT_ALLOWED_ANYONE),

@@ -1,0 +1,236 @@
+"""The templates library (/p/<slug>/templates/), a template's preview page and archiving a
+project's own templates."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from planhub.plans.models import Plan, PlanTemplate
+from tests.factories import builtin_template, make_plan, make_project, make_user
+from tests.security.html_audit import audit
+
+TEMPLATE_TEXT = "# Runbook: [Service]\n\nIntro.\n\n## Alerts\n\n### Paging\n\nWho.\n\n## Rollback\n"
+
+
+def library_url(slug="apollo"):
+    return reverse("template_library", args=[slug])
+
+
+def detail_url(template, slug="apollo"):
+    return reverse("template_detail", args=[slug, template.pk])
+
+
+def archive_url(template, slug="apollo"):
+    return reverse("template_archive", args=[slug, template.pk])
+
+
+@pytest.fixture
+def uploaded(project, editor):
+    template = PlanTemplate.create_uploaded(
+        project=project, text=TEMPLATE_TEXT, name="Runbook", author=editor
+    )
+    template.description = "For on-call services."
+    template.save()
+    return template
+
+
+def test_library_lists_builtin_and_uploaded_templates(client, editor, uploaded, project):
+    make_plan(project, author=editor, slug="phase-plan")
+    make_plan(project, author=editor, slug="phase-plan")
+    other = make_project(owner=make_user("someone"), slug="other")
+    make_plan(other, slug="phase-plan")  # another project's plans are not counted
+    client.force_login(editor)
+    response = client.get(library_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for template in PlanTemplate.objects.filter(project=None):
+        assert template.name in html and template.description in html
+    assert html.count('<span class="tag">Built-in</span>') == 4
+    assert "Runbook" in html and "For on-call services." in html and "Added by eddie" in html
+    # The outline, one click away (<details>), indented by level.
+    assert "Outline: 4 headings" in html
+    assert '<li class="outline-level-2">Alerts</li>' in html
+    assert '<li class="outline-level-3">Paging</li>' in html
+    assert "2 plans made from it" in html and "0 plans made from it" in html
+    phase = builtin_template("phase-plan")
+    assert f'href="/p/apollo/plans/new/?template={phase.pk}"' in html
+    assert f'href="{detail_url(uploaded)}"' in html
+    # Uploading is the import page's, preset to “template”.
+    assert 'href="/p/apollo/import/?kind=template"' in html
+    # Archive buttons on the project's own templates only.
+    assert html.count('value="archive"') == 1 and f'action="{archive_url(uploaded)}"' in html
+
+
+def test_viewer_browses_but_cannot_use_or_archive(client, viewer, uploaded):
+    client.force_login(viewer)
+    html = client.get(library_url()).content.decode()
+    assert "Runbook" in html and "Outline:" in html
+    assert "Use this template" not in html and 'value="archive"' not in html
+    assert "Upload a template" not in html
+
+
+@pytest.mark.parametrize(("role", "status"), [("outsider", 404), ("viewer", 200)])
+def test_library_access(client, members, role, status):
+    client.force_login(members[role])
+    assert client.get(library_url()).status_code == status
+
+
+def test_library_needs_login(client, project):
+    response = client.get(library_url())
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_import_page_preselects_template_from_library_link(client, editor):
+    client.force_login(editor)
+    url = reverse("plan_import", args=["apollo"])
+    preset = client.get(url + "?kind=template").content.decode()
+    assert "checked" in re.search(r'<input[^>]*value="template"[^>]*>', preset).group(0)
+    plain = client.get(url).content.decode()
+    assert "checked" not in re.search(r'<input[^>]*value="template"[^>]*>', plain).group(0)
+
+
+def test_preview_page_shows_outline_and_rendered_markdown(client, viewer, uploaded):
+    client.force_login(viewer)
+    response = client.get(detail_url(uploaded))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Runbook</h1>" in html and "For on-call services." in html
+    assert "Outline (4 headings)" in html and '<li class="outline-level-3">Paging</li>' in html
+    assert "<h2>Alerts</h2>" in html and "<p>Who.</p>" in html  # rendered
+    assert "Use this template" not in html  # viewers do not create plans
+
+
+def test_preview_of_a_builtin_says_it_cannot_be_archived(client, editor):
+    template = builtin_template("technical-approach-plan")
+    client.force_login(editor)
+    html = client.get(detail_url(template)).content.decode()
+    assert "built-in templates cannot be archived" in html
+    assert 'value="archive"' not in html and "Use this template" in html
+
+
+def test_another_projects_template_is_404(client, owner, project):
+    other = make_project(owner=owner, slug="bravo")
+    theirs = PlanTemplate.create_uploaded(project=other, text="# B secret\n", name="B secret")
+    client.force_login(owner)
+    response = client.get(detail_url(theirs))
+    assert response.status_code == 404 and b"B secret" not in response.content
+    response = client.post(archive_url(theirs), {"action": "archive"})
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.archived_at is None
+    assert b"B secret" not in client.get(library_url()).content
+
+
+@pytest.mark.parametrize("role", ["editor", "owner"])
+def test_archive_and_restore(client, members, uploaded, role):
+    plan = Plan.create_from_template(
+        project=uploaded.project,
+        template=uploaded,
+        author=members["owner"],
+        values={"Service": "X"},
+    )
+    client.force_login(members[role])
+    response = client.post(archive_url(uploaded), {"action": "archive"}, follow=True)
+    assert response.redirect_chain[-1][0] == library_url()
+    uploaded.refresh_from_db()
+    assert uploaded.is_archived and uploaded.archived_by == members[role]
+    html = response.content.decode()
+    assert "Archived the template “Runbook”" in html
+    card = html.index(f'id="template-{uploaded.pk}"')
+    assert card > html.index('id="archived-heading"') and 'value="restore"' in html[card:]
+    # Hidden from the chooser; its plans keep working.
+    chooser = client.get(reverse("plan_new", args=["apollo"])).content.decode()
+    assert "Runbook" not in chooser
+    page = client.get(plan.get_absolute_url())
+    assert page.status_code == 200 and "From Runbook" in page.content.decode()
+    # Restore.
+    response = client.post(archive_url(uploaded), {"action": "restore"}, follow=True)
+    uploaded.refresh_from_db()
+    assert not uploaded.is_archived and uploaded.archived_by is None
+    assert "Restored “Runbook”" in response.content.decode()
+    assert "Runbook" in client.get(reverse("plan_new", args=["apollo"])).content.decode()
+
+
+def test_an_archived_template_cannot_start_a_plan(client, editor, uploaded):
+    uploaded.set_archived(True, editor)
+    client.force_login(editor)
+    url = reverse("plan_new", args=["apollo"])
+    response = client.get(url, {"template": uploaded.pk}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "The template “Runbook” is archived." in response.content.decode()
+    response = client.post(url, {"template": uploaded.pk, "placeholder_0": "X"})
+    assert response.status_code == 302 and not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("viewer", 403), ("reviewer", 403), ("outsider", 404)]
+)
+def test_archive_needs_edit_rights(client, members, uploaded, role, status):
+    client.force_login(members[role])
+    assert client.post(archive_url(uploaded), {"action": "archive"}).status_code == status
+    uploaded.refresh_from_db()
+    assert uploaded.archived_at is None
+
+
+def test_archive_is_post_only(client, editor, uploaded):
+    client.force_login(editor)
+    assert client.get(archive_url(uploaded)).status_code == 405
+
+
+def test_builtin_templates_cannot_be_archived(client, owner):
+    template = builtin_template()
+    client.force_login(owner)
+    assert client.post(archive_url(template), {"action": "archive"}).status_code == 404
+    template.refresh_from_db()
+    assert template.archived_at is None
+    with pytest.raises(ValueError):
+        template.set_archived(True, owner)
+
+
+def test_unknown_action_changes_nothing(client, editor, uploaded):
+    client.force_login(editor)
+    response = client.post(archive_url(uploaded), {"action": "delete"}, follow=True)
+    assert "Choose Archive or Restore." in response.content.decode()
+    uploaded.refresh_from_db()
+    assert uploaded.archived_at is None
+
+
+def test_archive_goes_back_to_a_local_next_only(client, editor, uploaded):
+    client.force_login(editor)
+    data = {"action": "archive", "next": detail_url(uploaded)}
+    assert client.post(archive_url(uploaded), data)["Location"] == detail_url(uploaded)
+    data = {"action": "restore", "next": "https://evil.example/p/apollo/"}
+    assert client.post(archive_url(uploaded), data)["Location"] == library_url()
+
+
+def test_archived_template_preview_has_a_banner_and_restore(client, editor, uploaded):
+    uploaded.set_archived(True, editor)
+    client.force_login(editor)
+    html = client.get(detail_url(uploaded)).content.decode()
+    assert "<strong>Archived</strong> by eddie" in html and 'value="restore"' in html
+    assert "Use this template" not in html
+
+
+def test_library_queries_do_not_grow_with_templates(
+    client, editor, project, django_assert_max_num_queries
+):
+    for number in range(10):
+        PlanTemplate.create_uploaded(project=project, text=f"# T{number}\n\n## A\n", name="")
+    client.force_login(editor)
+    with django_assert_max_num_queries(6):
+        assert client.get(library_url()).status_code == 200
+
+
+def test_library_escapes_names_descriptions_and_headings(client, editor, project):
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    template = PlanTemplate.create_uploaded(
+        project=project, text=f"# T\n\n## xq001z {evil}\n\nxq002z {evil}\n", name=f"xq003z {evil}"
+    )
+    template.description = f"xq004z {evil}"
+    template.save()
+    client.force_login(editor)
+    for url in (library_url(), detail_url(template)):
+        result = audit(client.get(url).content.decode())
+        assert result.findings == [], (url, result.findings)
+        assert {"xq001z", "xq003z", "xq004z"} <= set(result.markers)
