@@ -1,0 +1,348 @@
+"""The project page's plans list: filters (status, template, active/archived), sorts, the count
+and empty states, the HTMX partial, and archiving / unarchiving plans."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from planhub.plans.models import Plan, PlanTemplate
+from planhub.reviews.models import Approval
+from planhub.reviews.status import review_plan
+from tests.factories import builtin_template, make_plan, make_project
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def list_url(**query):
+    url = reverse("project_detail", args=["apollo"])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def archive_url(plan):
+    return reverse("plan_archive", args=[plan.project.slug, plan.pk])
+
+
+def aged(plan, days: int) -> Plan:
+    """`plan` as last changed `days` ago (the list sorts by it)."""
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=days))
+    plan.refresh_from_db()
+    return plan
+
+
+def listed(html: str) -> list[str]:
+    """Plan titles in the list, in order."""
+    table = html.split('id="plan-list"', 1)[1].split("</table>", 1)[0]
+    return [
+        part.split(">", 1)[1].split("</a>", 1)[0]
+        for part in table.split('<td><a href="/p/apollo/plans/')[1:]
+    ]
+
+
+@pytest.fixture
+def plans(project, owner, reviewer):
+    """Five plans of every origin and status, each changed on a different day."""
+    draft = aged(make_plan(project, owner, text="# Bravo draft\n\n## A\n"), 1)
+    in_review = make_plan(project, owner, text="# Alpha in review\n\n## A\n")
+    section = in_review.sections.get(heading="A")
+    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=1)
+    aged(in_review, 2)
+    approved = make_plan(project, owner, text="# Charlie approved\n")
+    only = approved.sections.get()
+    Approval.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
+    slot = approved.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    slot.decide(
+        user=reviewer, decision="signed", reason="", seen_hash=review_plan(approved).content_hash
+    )
+    aged(approved, 3)
+    from_template = aged(make_plan(project, owner, slug="phase-plan"), 4)
+    blank = aged(Plan.create_blank(project=project, title="Delta blank", author=owner), 5)
+    return {
+        "draft": draft,
+        "in_review": in_review,
+        "approved": approved,
+        "template": from_template,
+        "blank": blank,
+    }
+
+
+def test_default_list_is_active_plans_recently_updated_first(client, viewer, plans):
+    client.force_login(viewer)
+    html = client.get(list_url()).text
+    assert listed(html) == [
+        "Bravo draft",
+        "Alpha in review",
+        "Charlie approved",
+        plans["template"].title,
+        "Delta blank",
+    ]
+    assert "<strong>5 plans</strong>" in html and "Clear filters" not in html
+    assert (
+        "<td>Blank</td>" in html and "<td>Imported</td>" in html and "<td>Phase plan</td>" in html
+    )
+    # Labelled controls, a plain GET form with a submit button.
+    for field in ("status", "template", "sort", "show"):
+        assert f'<label for="id_{field}">' in html
+    assert '<form method="get" action="/p/apollo/"' in html and ">Apply</button>" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("draft", ["Bravo draft", "TEMPLATE", "Delta blank"]),
+        ("in_review", ["Alpha in review"]),
+        ("approved", ["Charlie approved"]),
+    ],
+)
+def test_filter_by_status(client, viewer, plans, status, expected):
+    client.force_login(viewer)
+    html = client.get(list_url(status=status)).text
+    expected = [plans["template"].title if t == "TEMPLATE" else t for t in expected]
+    assert listed(html) == expected
+    word = "plan matches" if len(expected) == 1 else "plans match"
+    assert (
+        f"<strong>{len(expected)} {word.split()[0]}</strong> {word.split()[1]} these filters"
+        in html
+    )
+    assert f'<option value="{status}" selected>' in html  # the state is kept
+
+
+def test_filter_by_template(client, viewer, plans):
+    client.force_login(viewer)
+    phase = builtin_template("phase-plan")
+    assert listed(client.get(list_url(template=phase.pk)).text) == [plans["template"].title]
+    assert listed(client.get(list_url(template="blank")).text) == ["Delta blank"]
+    assert listed(client.get(list_url(template="imported")).text) == [
+        "Bravo draft",
+        "Alpha in review",
+        "Charlie approved",
+    ]
+
+
+def test_template_filter_offers_every_template_including_archived(client, viewer, project, plan):
+    mine = PlanTemplate.create_uploaded(project=project, text="# Mine\n", name="Mine")
+    mine.set_archived(True)
+    client.force_login(viewer)
+    html = client.get(list_url()).text
+    select = html.split('name="template"', 1)[1].split("</select>", 1)[0]
+    for name in (
+        "Any template",
+        "Feature plan",
+        "Phase plan",
+        "Mine (archived)",
+        "Blank",
+        "Imported",
+    ):
+        assert f">{name}</option>" in select
+
+
+def test_combined_filters_and_sorts(client, viewer, plans):
+    client.force_login(viewer)
+    html = client.get(list_url(status="draft", template="imported")).text
+    assert listed(html) == ["Bravo draft"]
+    oldest = listed(client.get(list_url(sort="oldest")).text)
+    assert oldest[0] == "Delta blank" and oldest[-1] == "Bravo draft"
+    by_title = listed(client.get(list_url(sort="title")).text)
+    assert by_title == sorted(by_title, key=str.lower) and by_title[0] == "Alpha in review"
+
+
+def test_no_match_has_its_own_empty_state(client, viewer, plans):
+    client.force_login(viewer)
+    html = client.get(list_url(status="approved", template="blank")).text
+    assert "No plans match these filters — " in html
+    assert '<a href="/p/apollo/">clear filters</a>' in html
+    assert "No plans in this project yet." not in html
+
+
+def test_project_without_plans_keeps_its_first_plan_invitation(client, editor, project):
+    client.force_login(editor)
+    html = client.get(list_url(status="draft")).text
+    assert "No plans in this project yet." in html and "No plans match" not in html
+    assert 'class="plan-filters"' not in html  # nothing to filter
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "bogus"},
+        {"status": "changes_requested"},  # a section status, not a plan's
+        {"template": "999999"},
+        {"template": "x';--"},
+        {"sort": "-pk"},
+        {"show": "everything"},
+    ],
+)
+def test_bad_values_are_reported_and_treated_as_any(client, viewer, plans, query):
+    client.force_login(viewer)
+    response = client.get(list_url(**query))
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.text and "Showing any." in response.text
+    assert len(listed(response.text)) == 5
+
+
+def test_another_projects_template_is_not_a_filter(client, owner, plans):
+    other = make_project(owner=owner, slug="bravo")
+    theirs = PlanTemplate.create_uploaded(project=other, text="# Secret T\n", name="Secret T")
+    client.force_login(owner)
+    html = client.get(list_url(template=theirs.pk)).text
+    assert "Secret T" not in html and len(listed(html)) == 5
+
+
+def test_htmx_gets_only_the_list(client, viewer, plans):
+    client.force_login(viewer)
+    response = client.get(list_url(status="in_review"), **HX)
+    assert response.status_code == 200
+    html = response.text
+    assert html.lstrip().startswith('<div id="plan-list"') and "<html" not in html
+    assert listed(html) == ["Alpha in review"]
+
+
+def test_form_swaps_the_list_with_htmx(client, viewer, plans):
+    client.force_login(viewer)
+    html = client.get(list_url()).text
+    assert 'hx-get="/p/apollo/"' in html and 'hx-target="#plan-list"' in html
+    assert 'hx-push-url="true"' in html
+
+
+# --- Archiving ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["editor", "owner"])
+def test_archive_then_unarchive(client, members, plans, role):
+    plan = plans["draft"]
+    client.force_login(members[role])
+    back = list_url(sort="title")
+    response = client.post(archive_url(plan), {"action": "archive", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    plan.refresh_from_db()
+    assert plan.is_archived and plan.archived_by == members[role]
+    updated_at = plan.updated_at
+    page = client.get(back).text
+    assert "Archived “Bravo draft”." in page  # the flash message
+    assert "Bravo draft" not in listed(page)
+    # The undo, once, next to the list.
+    assert "“Bravo draft” is archived." in page and "Undo: unarchive" in page
+    assert "Undo: unarchive" not in client.get(back).text
+    # Under Show: archived, with Unarchive.
+    archived = client.get(list_url(show="archived")).text
+    assert listed(archived) == ["Bravo draft"] and "<strong>1 archived plan</strong>" in archived
+    assert 'value="unarchive"' in archived and "Archived plans (1)" in archived
+    response = client.post(archive_url(plan), {"action": "unarchive", "next": back}, follow=True)
+    plan.refresh_from_db()
+    assert not plan.is_archived and plan.archived_by is None and plan.updated_at == updated_at
+    assert "Unarchived “Bravo draft”" in response.text and "Bravo draft" in listed(response.text)
+
+
+def test_editors_see_archive_buttons_viewers_do_not(client, editor, viewer, plans):
+    client.force_login(editor)
+    html = client.get(list_url()).text
+    assert html.count('value="archive"') == 5
+    assert f'aria-label="Archive {plans["blank"].title}"' in html
+    client.force_login(viewer)
+    assert 'value="archive"' not in client.get(list_url()).text
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("viewer", 403), ("reviewer", 403), ("outsider", 404)]
+)
+def test_archive_needs_edit_rights(client, members, plan, role, status):
+    client.force_login(members[role])
+    assert client.post(archive_url(plan), {"action": "archive"}).status_code == status
+    plan.refresh_from_db()
+    assert plan.archived_at is None
+
+
+def test_archive_needs_login_and_post(client, editor, plan):
+    response = client.post(archive_url(plan), {"action": "archive"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(editor)
+    assert client.get(archive_url(plan)).status_code == 405
+    plan.refresh_from_db()
+    assert plan.archived_at is None
+
+
+def test_another_projects_plan_is_404(client, owner, project):
+    other = make_project(owner=owner, slug="bravo")
+    theirs = make_plan(other, owner, text="# B secret\n")
+    client.force_login(owner)
+    url = reverse("plan_archive", args=["apollo", theirs.pk])
+    assert client.post(url, {"action": "archive"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.archived_at is None
+
+
+def test_unknown_action_and_foreign_next_are_ignored(client, editor, plan):
+    client.force_login(editor)
+    response = client.post(archive_url(plan), {"action": "delete"}, follow=True)
+    assert "Choose Archive or Unarchive." in response.text
+    plan.refresh_from_db()
+    assert plan.archived_at is None
+    for evil in ("https://evil.example/p/apollo/", "//evil.example/", "/p/other/"):
+        response = client.post(archive_url(plan), {"action": "archive", "next": evil})
+        assert response["Location"] == "/p/apollo/"
+
+
+def test_archived_plan_opens_with_a_banner_and_stays_editable(client, editor, viewer, plan):
+    plan.set_archived(True, editor)
+    client.force_login(editor)
+    html = client.get(plan.get_absolute_url()).text
+    assert "<strong>Archived</strong> by eddie" in html and 'value="unarchive"' in html
+    section = plan.sections.exclude(level=0).first()
+    url = reverse("section_detail", args=["apollo", plan.pk, section.pk])
+    data = {"heading": section.heading, "body": "Still editable.", "version": section.version}
+    assert client.post(url, data).status_code == 302
+    assert client.get(reverse("export_md", args=["apollo", plan.pk])).status_code == 200
+    client.force_login(viewer)
+    html = client.get(plan.get_absolute_url()).text
+    assert "<strong>Archived</strong>" in html and 'value="unarchive"' not in html
+
+
+def test_unarchive_from_the_plan_page_goes_back_there(client, editor, plan):
+    plan.set_archived(True, editor)
+    client.force_login(editor)
+    data = {"action": "unarchive", "next": plan.get_absolute_url()}
+    response = client.post(archive_url(plan), data, follow=True)
+    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
+    assert "<strong>Archived</strong>" not in response.text
+
+
+def test_archived_plans_leave_the_dashboard(client, owner, plans):
+    plans["blank"].set_archived(True, owner)
+    client.force_login(owner)
+    html = client.get("/").text
+    assert "Bravo draft" in html and "Delta blank" not in html
+
+
+# --- Queries ------------------------------------------------------------------------------------
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"status": "draft"}, {"template": "imported", "sort": "title"}, {"show": "archived"}],
+)
+def test_queries_do_not_grow_with_plans(
+    client, editor, owner, project, query, django_assert_max_num_queries
+):
+    for number in range(3):
+        plan = make_plan(project, owner, text="# Few\n\n## A\n\n## B\n")
+        if number == 0:
+            plan.set_archived(True, owner)
+    client.force_login(editor)
+    few = count_queries(client, list_url(**query))
+    for number in range(27):
+        plan = make_plan(project, owner, text="# Many\n\n## A\n\n## B\n")
+        if number % 3 == 0:
+            plan.set_archived(True, owner)
+    with django_assert_max_num_queries(few):
+        client.get(list_url(**query))
+    assert count_queries(client, list_url(**query)) == few
