@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "planhub.reviews",
     "planhub.live",
     "planhub.api",
+    "planhub.search",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("projects/new/", project_views.project_new, name="project_new"),
     path("p/<slug:slug>/", include(project_urls)),
+    path("search/", include("planhub.search.urls")),
     path("accounts/tokens/", include(api_urls.token_patterns)),
     path(
         "accounts/login/",

@@ -88,6 +88,7 @@ ARGS: dict[str, Callable[[World], list]] = {
     "project_new": lambda w: [],
     "healthz": lambda w: [],
     "bench_bare": lambda w: [],
+    "search": lambda w: [],
     "api_tokens": lambda w: [],
     "api_token_revoke": lambda w: [w.tokens["owner"][0].pk],
     "api_plan_status": lambda w: [w.plan.pk],
@@ -182,6 +183,10 @@ TABLE: list[Row] = [
     # The load benchmark's baseline: public, constant, no database.
     Row("bench_bare", "get", everyone(200, anonymous=200)),
     Row("bench_bare", "post", NOT_ALLOWED_ANYONE),
+    # Site-wide search: any logged-in user, in their own projects only (none for the outsider).
+    Row("search", "get", everyone(200)),
+    Row("search", "get", everyone(200), variant="query", headers={"QUERY_STRING": "q=alpha"}),
+    Row("search", "post", NOT_ALLOWED),
     # Project pages.
     Row("project_detail", "get", project_rule(200)),
     Row("project_detail", "post", NOT_ALLOWED),

@@ -201,6 +201,9 @@ def test_section_body(members, project):
             **HX,
         )
         pages.check("preview", preview, [marker(index)])
+    for index in range(len(PAYLOADS)):  # its own section and the combined one, as snippets
+        found = owner.get(reverse("search"), {"q": marker(index)})
+        pages.check("search results", found, [marker(index)])
     edit_url = plan_url(plan, "section_edit", combined.pk)
     pages.check("edit form (page)", editor.get(edit_url), markers, plain=True)
     pages.check("edit form (partial)", editor.get(edit_url, **HX), markers, plain=True)
@@ -239,6 +242,9 @@ def test_section_heading(members, project):
     markers = [marker(i) for i in range(len(PAYLOADS))]
     plan_pages(pages, owner, plan, markers)
     pages.check("activity", owner.get(plan_url(plan, "plan_activity")), markers, plain=True)
+    for index in range(len(PAYLOADS)):  # the heading, highlighted
+        found = owner.get(reverse("search"), {"q": marker(index)})
+        pages.check("search results", found, [marker(index)])
     for (text, pack_markers), section in zip(heading_packs, sections[len(PAYLOADS) :], strict=True):
         data = {"heading": text, "body": "text", "version": 1}
         assert editor.post(section.get_absolute_url(), data).status_code == 302
@@ -277,6 +283,8 @@ def test_comment_and_reply(members, project, kind):
     pages.check("comments page", owner.get(url), markers, plain=True)
     pages.check("comments partial", owner.get(url, **HX), markers, plain=True)
     pages.check("activity", owner.get(plan_url(plan, "plan_activity")), markers, plain=True)
+    for m in markers:  # the comment, as a snippet
+        pages.check("search results", owner.get(reverse("search"), {"q": m}), [m])
     # Too long: refused, and the text comes back in the form.
     refused = reviewer.post(url, {"body": every_payload() + "x" * 10_000, **parent}, **HX)
     pages.check("refused comment form", refused, markers if not parent else [], status=422)

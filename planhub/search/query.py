@@ -1,0 +1,241 @@
+"""Site-wide search: plans (by title), live sections (heading and text) and comments, in the
+projects the user is a member of, best first.
+
+PostgreSQL: full text search (English stemming; the websearch syntax: `"a phrase"`, `-word`,
+`or`), ranked by ts_rank over weighted vectors — a plan's title (A) above a section's heading
+(B) above a section's text (C) above a comment (D); ts_headline says which words matched.
+Other databases (SQLite): every word must occur (case-insensitively, anywhere in a word); plan
+titles first, then sections with every word in their heading, then sections matched in their
+text, then comments, the most recently changed first within each.
+Either way the snippets are cut from the original text and escaped in Python (highlight.py).
+
+Each kind is one query limited to `limit + 1` rows, so a search costs three queries whatever the
+amount of data; the three answers are merged by rank. No index: the vectors are computed per
+search over the user's projects only, which is fast for the plan counts PlanHub is made for (a
+GIN expression index on the sections would be the next step).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from planhub.plans.models import Plan, Section
+from planhub.projects.models import Membership, Project
+from planhub.reviews.models import Comment
+
+from .highlight import START, STOP, highlight, marked_words, snippet, terms, terms_pattern
+
+MAX_RESULTS = 50
+MAX_QUERY_CHARS = 200
+CONFIG = "english"
+KIND_LABELS = {"plan": "Plan", "section": "Section", "comment": "Comment"}
+PREAMBLE = "Before the first heading"  # a section of level 0 has no heading (as on the plan page)
+# Large columns a result never shows.
+UNSHOWN_SECTION_FIELDS = ("body_html", "heading_html", "heading_source", "guidance")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "plan", "section" or "comment"
+    rank: float
+    updated_at: datetime
+    url: str
+    title: SafeString  # plan title or section heading, highlighted; a comment's section heading
+    snippet: SafeString
+    project: Project
+    plan: Plan
+    comment: Comment | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    hits: list[Hit]
+    more: bool  # more than `hits` matched
+
+    def counts(self) -> list[tuple[str, int]]:
+        """[("Plan", 1), ("Section", 8), …] for the kinds that have hits."""
+        counter = Counter(hit.kind for hit in self.hits)
+        return [(KIND_LABELS[kind], counter[kind]) for kind in KIND_LABELS if counter[kind]]
+
+
+def search(user: AbstractBaseUser, text: str, *, limit: int = MAX_RESULTS) -> Results:
+    """The best `limit` hits for `text` in `user`'s projects."""
+    projects = Membership.objects.filter(user=user).values("project_id")
+    plans = Plan.objects.filter(project__in=projects).select_related("project")
+    sections = (
+        Section.objects.filter(plan__project__in=projects)
+        .select_related("plan__project")
+        .defer(*UNSHOWN_SECTION_FIELDS)
+        # The H1 a plan's title comes from is found as the plan: its section is not found again
+        # by those words (but still by its text).
+        .annotate(
+            own_heading=Case(
+                When(heading=F("plan__title"), then=Value("")),
+                default=F("heading"),
+                output_field=CharField(),
+            )
+        )
+    )
+    comments = Comment.objects.filter(
+        section__deleted_at__isnull=True, section__plan__project__in=projects
+    ).select_related("section__plan__project", "author")
+    comments = comments.defer(*(f"section__{name}" for name in ("body", *UNSHOWN_SECTION_FIELDS)))
+    backend = _postgres if connection.vendor == "postgresql" else _fallback
+    hits = backend(text, plans, sections, comments, limit + 1)
+    hits.sort(key=lambda hit: (hit.rank, hit.updated_at), reverse=True)
+    return Results(query=text, hits=hits[:limit], more=len(hits) > limit)
+
+
+def _postgres(text: str, plans, sections, comments, limit: int) -> list[Hit]:
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+
+    def vector(field: str, weight: str) -> SearchVector:
+        return SearchVector(field, weight=weight, config=CONFIG)
+
+    def marked(field: str, **options) -> SearchHeadline:
+        """ts_headline, only to learn which words of `field` match (see marked_words); the
+        sentinels are taken out of the text first, so those in its answer are its own."""
+        clean = Replace(Replace(F(field), Value(START), Value("")), Value(STOP), Value(""))
+        return SearchHeadline(
+            clean, query, config=CONFIG, start_sel=START, stop_sel=STOP, **options
+        )
+
+    def best(queryset: QuerySet, document, recency: str, **headlines) -> QuerySet:
+        return (
+            queryset.annotate(document=document)
+            .filter(document=query)
+            .annotate(rank=SearchRank(F("document"), query), **headlines)
+            .order_by("-rank", f"-{recency}")[:limit]
+        )
+
+    # Short fragments, several: enough to see every matching word without sending long texts.
+    fragments = {"max_fragments": 6, "max_words": 12, "min_words": 4}
+    plans = best(
+        plans, vector("title", "A"), "updated_at", title_marked=marked("title", highlight_all=True)
+    )
+    sections = best(
+        sections,
+        vector("own_heading", "B") + vector("body", "C"),
+        "updated_at",
+        heading_marked=marked("heading", highlight_all=True),
+        body_marked=marked("body", **fragments),
+    )
+    comments = best(
+        comments, vector("body", "D"), "created_at", body_marked=marked("body", **fragments)
+    )
+    hits = []
+    for plan in plans:
+        pattern = terms_pattern(marked_words(plan.title_marked), whole_words=True)
+        hits.append(_plan_hit(plan, plan.rank, highlight(plan.title, pattern)))
+    for section in sections:
+        words = marked_words(section.heading_marked, section.body_marked)
+        pattern = terms_pattern(words, whole_words=True)
+        heading, text = highlight(section.heading, pattern), snippet(section.body, pattern)
+        hits.append(_section_hit(section, section.rank, heading, text))
+    for comment in comments:
+        pattern = terms_pattern(marked_words(comment.body_marked), whole_words=True)
+        hits.append(_comment_hit(comment, comment.rank, snippet(comment.body, pattern)))
+    return hits
+
+
+def _fallback(text: str, plans, sections, comments, limit: int) -> list[Hit]:
+    words = terms(text)
+    if not words:
+        return []
+    pattern = terms_pattern(words)
+
+    def every_word(*fields: str) -> Q:
+        """Each word in one of `fields`."""
+        return reduce(
+            and_,
+            (reduce(or_, (Q(**{f"{field}__icontains": w}) for field in fields)) for w in words),
+        )
+
+    plans = plans.filter(every_word("title")).order_by("-updated_at")[:limit]
+    sections = (
+        sections.filter(every_word("own_heading", "body"))
+        .annotate(
+            heading_hit=Case(
+                When(every_word("own_heading"), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-heading_hit", "-updated_at")[:limit]
+    )
+    comments = comments.filter(every_word("body")).order_by("-created_at")[:limit]
+    # Ranks: a title hit, then a heading hit, then a text hit, then a comment.
+    return [
+        *(_plan_hit(plan, 3, highlight(plan.title, pattern)) for plan in plans),
+        *(
+            _section_hit(
+                section,
+                1 + section.heading_hit,
+                highlight(section.heading, pattern),
+                snippet(section.body, pattern),
+            )
+            for section in sections
+        ),
+        *(_comment_hit(comment, 0, snippet(comment.body, pattern)) for comment in comments),
+    ]
+
+
+def _plan_hit(plan: Plan, rank: float, title: SafeString) -> Hit:
+    return Hit(
+        kind="plan",
+        rank=rank,
+        updated_at=plan.updated_at,
+        url=plan.get_absolute_url(),
+        title=title,
+        snippet=SafeString(""),
+        project=plan.project,
+        plan=plan,
+    )
+
+
+def _section_hit(section: Section, rank: float, heading: SafeString, text: SafeString) -> Hit:
+    plan = section.plan
+    url = reverse("plan_detail", args=[plan.project.slug, plan.pk])
+    return Hit(
+        kind="section",
+        rank=rank,
+        updated_at=section.updated_at,
+        url=f"{url}#section-{section.pk}",
+        title=heading if section.heading else escape(PREAMBLE),
+        snippet=text,
+        project=plan.project,
+        plan=plan,
+    )
+
+
+def _comment_hit(comment: Comment, rank: float, text: SafeString) -> Hit:
+    section = comment.section
+    plan = section.plan
+    url = reverse("comments", args=[plan.project.slug, plan.pk, section.pk])
+    return Hit(
+        kind="comment",
+        rank=rank,
+        updated_at=comment.created_at,
+        url=f"{url}#comment-{comment.pk}",
+        title=escape(section.heading or PREAMBLE),
+        snippet=text,
+        project=plan.project,
+        plan=plan,
+        comment=comment,
+    )
