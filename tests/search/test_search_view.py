@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from planhub.plans import structure
 from planhub.projects.models import Role
@@ -146,6 +147,15 @@ def test_finds_in_every_project_of_the_user(client, owner, apollo_plan, other_pr
     client.force_login(owner)
     hits = get(client, "zebra").context["results"].hits
     assert {h.project.slug for h in hits} == {"apollo", "hermes"}
+
+
+def test_archived_plans_are_found_and_labelled(client, owner, apollo_plan):
+    apollo_plan.archived_at = timezone.now()
+    apollo_plan.save(update_fields=["archived_at"])
+    client.force_login(owner)
+    response = get(client, "zebra")
+    assert [h.plan for h in response.context["results"].hits] == [apollo_plan]
+    assert '<span class="kind-badge">Archived</span>' in response.content.decode()
 
 
 def test_deleted_sections_and_their_comments_are_not_found(client, owner, apollo_plan):
