@@ -6,13 +6,17 @@ server; it prints as its alt text. See README "PDF export" for why WeasyPrint (m
 bench/pdf_engines.py against headless Chromium).
 """
 
+import hashlib
 import logging
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 
 from planhub.plans.models import Plan
 
-from .printing import render_print_html
+from .cache import cached_pdf
+from .printing import print_context
 
 # WeasyPrint reports every layout step at INFO; the app logs INFO to the console.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -32,5 +36,19 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def plan_pdf(plan: Plan) -> bytes:
-    """The plan as a PDF: title page, contents with page numbers, sections, sign-offs."""
-    return html_to_pdf(render_print_html(plan, for_pdf=True))
+    """The plan as a PDF: title page, contents with page numbers, sections, sign-offs.
+
+    A 100-section plan takes WeasyPrint seconds, so each PDF is kept (planhub.exports.cache)
+    under a hash of its document with the generation time left out: until the plan, its
+    reviews or its sign-offs change, every download is the same file, and twenty people asking
+    at once wait for one rendering instead of running twenty.
+    """
+    context = print_context(plan, for_pdf=True)
+    context["exported_at"] = None
+    key = hashlib.sha256(render_to_string("exports/print.html", context).encode()).hexdigest()
+
+    def render() -> bytes:
+        context["exported_at"] = timezone.now()
+        return html_to_pdf(render_to_string("exports/print.html", context))
+
+    return cached_pdf(key, render)
