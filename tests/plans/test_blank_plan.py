@@ -43,7 +43,7 @@ def test_create_a_blank_plan(client, editor, project):
     page = client.get(plan.get_absolute_url())
     assert "Started blank" in page.text and "Blank plan “Search rewrite” created." in page.text
     # The project page (and the dashboard) call its template “Blank”.
-    assert "<td>Blank</td>" in client.get(project.get_absolute_url()).text
+    assert '<td data-label="Template">Blank</td>' in client.get(project.get_absolute_url()).text
     assert "<td>Blank</td>" in client.get("/").text
 
 
