@@ -65,9 +65,8 @@ def test_every_request_is_one_json_log_line(client, owner, caplog):
 def test_logging_a_request_costs_no_query(client, owner, caplog, django_assert_num_queries):
     """The log reads the user only when the view did: a constant page stays query-free."""
     client.force_login(owner)
-    with caplog.at_level(logging.INFO, logger="planhub.request"):
-        with django_assert_num_queries(0):
-            response = client.get("/bench/bare")
+    with caplog.at_level(logging.INFO, logger="planhub.request"), django_assert_num_queries(0):
+        response = client.get("/bench/bare")
     assert response.status_code == 200
     [record] = [r for r in caplog.records if r.name == "planhub.request"]
     assert record.user_id is None and record.status == 200

@@ -43,9 +43,8 @@ def section_state(section, *, plan, membership, user) -> tuple:
         section.pk,
         section.version,
         section.level,
-        section.heading,
-        section.heading_html,
-        section.body_html,
+        section.heading,  # the rendered text changes only with the version (and a deploy,
+        # which empties this per-process cache)
         section.updated_by_id == user.pk,
         approved_by(review, user),
         review.status,
@@ -56,8 +55,8 @@ def section_state(section, *, plan, membership, user) -> tuple:
     )
 
 
-def cache_key(state: tuple) -> str:
-    return "section:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
+def cache_key(state: tuple, kind: str = "section") -> str:
+    return f"{kind}:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
 
 
 def render_section(section, *, plan, membership, user, csrf_token) -> SafeString:
@@ -78,3 +77,41 @@ def render_section(section, *, plan, membership, user, csrf_token) -> SafeString
         html = get_template("plans/plan_detail.html#section").render(context)
         cache.set(key, html)
     return mark_safe(html.replace(CSRF_MARKER, str(csrf_token)))
+
+
+def outline_state(*, plan, sections, plan_review, only_to_fill) -> tuple:
+    """Every value the outline shows (it is the same for every reader of the plan)."""
+    return (
+        FRAGMENT_VERSION,
+        plan.project.slug,
+        plan.pk,
+        only_to_fill,
+        plan_review.status,
+        plan_review.approved_sections,
+        len(plan_review.sections),
+        plan_review.signed_slots,
+        len(plan_review.slots),
+        plan_review.placeholders,
+        plan_review.sections_to_fill,
+        tuple((s.pk, s.level, s.heading, s.review.status, s.review.placeholders) for s in sections),
+    )
+
+
+def render_outline_body(*, plan, sections, plan_review, only_to_fill) -> SafeString:
+    """The outline's content (a hundred status marks and links), from the cache if unchanged."""
+    cache = caches[CACHE_ALIAS]
+    state = outline_state(
+        plan=plan, sections=sections, plan_review=plan_review, only_to_fill=only_to_fill
+    )
+    key = cache_key(state, kind="outline")
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "plan": plan,
+            "sections": sections,
+            "plan_review": plan_review,
+            "only_to_fill": only_to_fill,
+        }
+        html = get_template("plans/plan_detail.html#outline-body").render(context)
+        cache.set(key, html)
+    return mark_safe(html)

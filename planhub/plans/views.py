@@ -85,7 +85,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
     """Sections with their review state, for the plan page and its outline (constant queries)."""
-    sections = list(plan.sections.select_related("updated_by"))
+    sections = list(plan.sections.defer("guidance"))
     plan_review = review_plan(plan, sections)
     for section in sections:
         section.plan = plan

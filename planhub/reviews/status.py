@@ -173,12 +173,17 @@ def plan_status(sections: list[SectionReview], slots: list[SlotReview], any_acti
     return PlanStatus.IN_REVIEW.value if any_activity else PlanStatus.DRAFT.value
 
 
+# What a review bar shows of an approval (not the reviewer's whole user row).
+APPROVAL_FIELDS = ("section_id", "reviewer_id", "decision", "version", "comment", "created_at")
+
+
 def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview:
     """The whole review state of `plan` in five queries (four when `sections` are given)."""
     if sections is None:
         sections = list(plan.sections.all())
     decisions = defaultdict(list)
-    for approval in Approval.objects.filter(section__plan=plan).select_related("reviewer"):
+    approvals = Approval.objects.filter(section__plan=plan).select_related("reviewer")
+    for approval in approvals.only(*APPROVAL_FIELDS, "reviewer__username"):
         decisions[approval.section_id].append(approval)
     open_threads = dict(
         Comment.objects.filter(section__plan=plan, parent=None, resolved_at=None)

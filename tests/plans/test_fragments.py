@@ -123,3 +123,21 @@ def test_a_form_from_a_section_cached_for_someone_else_carries_my_token(
     )
     assert response.status_code == 302
     assert Approval.objects.filter(reviewer=reviewer, section=overview).exists()
+
+
+def test_the_outline_follows_reviews_and_the_filter(client, owner, reviewer, plan, overview):
+    client.force_login(owner)
+    before = page(client, plan)
+    assert "0 of" in before.split('class="progress-line"')[1]
+    Approval.record(section=overview, reviewer=reviewer, decision="approved", version=2)
+    after = page(client, plan)
+    outline = after[
+        after.index('id="outline"') : after.index("</nav>", after.index('id="outline"'))
+    ]
+    assert "1 of" in outline.split('class="progress-line"')[1]
+    assert (
+        f'<span class="visually-hidden">Approved: </span>\n        <a href="#section-{overview.pk}"'
+        in outline
+    )
+    only_to_fill = client.get(plan.get_absolute_url() + "?fill=1").content.decode()
+    assert "Show all sections" in only_to_fill and "Show all sections" not in after

@@ -11,7 +11,8 @@ DOCUMENTS = {
     "approvals heading": "# T\n\n## Goal\n\nx\n\n## APPROVALS\n\n- **Design**: [Name]\n",
     "sign-off heading, not first": "# T\n\n## Sign-Off\n\nNo list here.\n\n## Sign off\n\n"
     "- **Ops**: [Name]\n",
-    "signature lines": "# T\n\n## Close\n\nDone.\n\n**Reviewed By:** [Name]\n**Approved:** [Name]\n",
+    "signature lines": "# T\n\n## Close\n\nDone.\n\n**Reviewed By:** [Name]\n"
+    "**Approved:** [Name]\n",
     "signed-off line": "# T\n\n## End\n\n**Signed-off By:** [Name]\n",
     "approvals heading without a list": "# T\n\n## Approvals\n\nAsk around.\n",
     "nothing": "# T\n\n## Goal\n\nApproved by everyone, signed in blood.\n",

@@ -43,7 +43,13 @@ def cached_section(context, section):
     )
 
 
-STATUS_ICONS = {"approved": "✓", "signed": "✓", "changes_requested": "!", "declined": "✗", "stale": "↻"}
+STATUS_ICONS = {
+    "approved": "✓",
+    "signed": "✓",
+    "changes_requested": "!",
+    "declined": "✗",
+    "stale": "↻",
+}
 
 
 @register.simple_tag
@@ -57,4 +63,17 @@ def status_icon(status: str, label: str) -> str:
         label,
         STATUS_ICONS.get(status, "○"),
         label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cached_outline_body(context):
+    """The plan page's outline content, served from the fragment cache (see fragments.py)."""
+    from planhub.plans.fragments import render_outline_body
+
+    return render_outline_body(
+        plan=context["plan"],
+        sections=context["sections"],
+        plan_review=context["plan_review"],
+        only_to_fill=context.get("only_to_fill", False),
     )
