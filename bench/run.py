@@ -169,6 +169,7 @@ class Result:
     queries: int | None = None
     note: str = ""
     available: bool = True
+    cold: float | None = None  # export.pdf: seconds for one request with no PDF kept
 
     @property
     def good(self) -> list[float]:
@@ -265,6 +266,7 @@ class Server:
             DJANGO_SETTINGS_MODULE="planhub.settings",
         )
         env.pop("STATIC_MANIFEST", None)
+        env["PDF_CACHE_DIR"] = str(logdir / "pdf-cache")  # every run starts with no PDF kept
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.command = [
             str(gunicorn),
@@ -487,6 +489,13 @@ class Bench:
             mine["version"] = int(found.group(1))
         return timed(answer, False, "409 conflict" if answer.status == 409 else "")
 
+    def change_plan(self) -> None:
+        """One edit of the big plan (its PDF is then rendered anew)."""
+        if not self.own:
+            self.prepare_saves()
+        if not self.save(0).ok:
+            raise BenchError("could not edit the plan before the PDF phase")
+
     def prepare_approvals(self) -> None:
         """Each reviewer gets its own sections to approve at their current version (the
         100-section plan's first), none written by that reviewer."""
@@ -520,16 +529,16 @@ def measure(bench: Bench, scenario: Scenario, server: Server) -> Result:
     count = len(scenario.browsers)
     pdf = scenario.name == "export.pdf"
 
-    # Warm every worker (templates, imports): as many requests at once as there are workers.
-    warm, _ = run_clients([lambda i=i: step(i) for i in range(WORKERS)], 3600, WORKERS)
-    if pdf and any(not s.ok for s in warm):
-        probe = scenario.browsers[0].request("GET", bench.plan_url + "export.pdf")
-        if probe.status != 200 or not probe.body.startswith(b"%PDF"):
+    if pdf:  # one request with nothing cached: the time a PDF takes to render
+        server.drain()
+        cold = step(0)
+        if not cold.ok:
             result.available = False
-            result.note = f"not available (answers HTTP {probe.status})"
+            result.note = "not available (no PDF in the answer)"
             return result
-    if pdf:
-        result.note = f"first PDF in a fresh worker: {max(s.seconds for s in warm):.2f} s"
+        result.cold = cold.seconds
+    # Warm every worker (templates, imports): as many requests at once as there are workers.
+    run_clients([lambda i=i: step(i) for i in range(WORKERS)], 3600, WORKERS)
 
     server.drain()
     solo, _ = run_clients([lambda: step(0)], 3600, PDF_RUNS if pdf else SOLO)
@@ -537,7 +546,10 @@ def measure(bench: Bench, scenario: Scenario, server: Server) -> Result:
 
     server.drain()
     before = server.worker_cpu()
-    if pdf:  # every client asks for one PDF, all at the same time
+    if pdf:  # right after an edit (nothing cached), every client asks for it at once
+        bench.change_plan()
+        server.drain()
+        before = server.worker_cpu()
         count = min(count, PDF_CLIENTS)
         samples, wall = run_clients([lambda i=i: step(i) for i in range(count)], 3600, count)
     else:
@@ -668,13 +680,13 @@ def targets(results: dict[str, Result]) -> list[tuple[str, str, str]]:
         detail = f"{ms(p95)} ms with {r.clients} clients; {ms(solo)} ms with 1 client ({alone})"
         rows.append((label, verdict, detail))
     pdf = results.get("export.pdf")
-    if pdf is not None and pdf.available and pdf.solo:
-        slowest = max(pdf.solo)
-        verdict = "PASS" if slowest < TARGETS["export.pdf"] else "FAIL"
+    if pdf is not None and pdf.available and pdf.cold is not None:
+        verdict = "PASS" if pdf.cold < TARGETS["export.pdf"] else "FAIL"
+        kept = f"{max(pdf.solo) * 1000:.0f} ms" if pdf.solo else "-"
         detail = (
-            f"slowest of {len(pdf.solo)} single requests {slowest:.2f} s "
-            f"(CPU {pdf.cpu / max(1, len(pdf.samples)):.1f} s each); "
-            f"p95 {ms(pdf.pct(95))} ms with {pdf.clients} asking at once"
+            f"rendered {pdf.cold:.2f} s (nothing kept); kept: {kept} (slowest of "
+            f"{len(pdf.solo)}); {pdf.clients} at once after an edit: p95 {ms(pdf.pct(95))} ms, "
+            f"workers' CPU {pdf.cpu:.1f} s in all"
         )
     else:
         verdict, detail = "N/A", (pdf.note if pdf else "") or "not measured"
