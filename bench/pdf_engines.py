@@ -36,14 +36,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402 - needs ROOT on sys.path
+
 ENGINES = ("weasyprint", "chromium", "chromium-2pass")
 TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
 
@@ -172,7 +169,7 @@ def worker(engine: str, html_path: Path, out: Path, runs: int) -> None:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                executable_path=CHROMIUM_PATH,
                 args=CHROMIUM_ARGS,
             )
             for _ in range(runs):
