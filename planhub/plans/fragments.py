@@ -62,20 +62,16 @@ def cache_key(state: tuple, kind: str = "section") -> str:
 def render_section(section, *, plan, membership, user, csrf_token) -> SafeString:
     """The section as on the plan page, from the cache when this state was rendered before.
     Not for the section that holds the sign-off table (it shows the plan's sign-offs)."""
-    cache = caches[CACHE_ALIAS]
     key = cache_key(section_state(section, plan=plan, membership=membership, user=user))
-    html = cache.get(key)
-    if html is None:
-        context = {
-            "section": section,
-            "plan": plan,
-            "project": plan.project,
-            "membership": membership,
-            "user": user,
-            "csrf_token": CSRF_MARKER,
-        }
-        html = get_template("plans/plan_detail.html#section").render(context)
-        cache.set(key, html)
+    context = {
+        "section": section,
+        "plan": plan,
+        "project": plan.project,
+        "membership": membership,
+        "user": user,
+        "csrf_token": CSRF_MARKER,
+    }
+    html = _rendered(key, "plans/plan_detail.html#section", context)
     return mark_safe(html.replace(CSRF_MARKER, str(csrf_token)))
 
 
@@ -99,19 +95,25 @@ def outline_state(*, plan, sections, plan_review, only_to_fill) -> tuple:
 
 def render_outline_body(*, plan, sections, plan_review, only_to_fill) -> SafeString:
     """The outline's content (a hundred status marks and links), from the cache if unchanged."""
-    cache = caches[CACHE_ALIAS]
     state = outline_state(
         plan=plan, sections=sections, plan_review=plan_review, only_to_fill=only_to_fill
     )
-    key = cache_key(state, kind="outline")
+    context = {
+        "plan": plan,
+        "sections": sections,
+        "plan_review": plan_review,
+        "only_to_fill": only_to_fill,
+    }
+    return mark_safe(_rendered(cache_key(state, kind="outline"), OUTLINE_PARTIAL, context))
+
+
+OUTLINE_PARTIAL = "plans/plan_detail.html#outline-body"
+
+
+def _rendered(key: str, template_name: str, context: dict) -> str:
+    cache = caches[CACHE_ALIAS]
     html = cache.get(key)
     if html is None:
-        context = {
-            "plan": plan,
-            "sections": sections,
-            "plan_review": plan_review,
-            "only_to_fill": only_to_fill,
-        }
-        html = get_template("plans/plan_detail.html#outline-body").render(context)
+        html = get_template(template_name).render(context)
         cache.set(key, html)
-    return mark_safe(html)
+    return html
