@@ -53,7 +53,13 @@ SIGNATURE_LINE_FULL = re.compile(SIGNATURE_LINE.pattern + r".*$", re.MULTILINE |
 
 # Lower-case text every match of APPROVALS_HEADING / SIGNATURE_LINE contains.
 HEADING_WORDS = ("approval", "sign")
-SIGNATURE_WORDS = ("reviewed by:**", "approved by:**", "approved:**", "signed-off by:**", "signed off by:**")
+SIGNATURE_WORDS = (
+    "reviewed by:**",
+    "approved by:**",
+    "approved:**",
+    "signed-off by:**",
+    "signed off by:**",
+)
 
 
 def signoff_candidates(sections):
