@@ -119,12 +119,14 @@
     withMermaid(function (mermaid) { mermaid.run({ nodes: nodes, suppressErrors: true }); });
   }
 
-  // Task list items can be ticked on the rendered section by people who may edit it.
+  // Task list items can be ticked on the rendered section by people who may edit it; every
+  // checkbox, ticking or read-only, is named after its item for screen readers.
   function enableTasks(root) {
-    var bodies = root.querySelectorAll ? root.querySelectorAll(".section-body[data-task-url]") : [];
+    var bodies = root.querySelectorAll ? root.querySelectorAll(".section-body") : [];
     bodies.forEach(function (body) {
+      var editable = body.hasAttribute("data-task-url");
       body.querySelectorAll(".task-list-item-checkbox").forEach(function (box, index) {
-        box.disabled = false;
+        if (editable) box.disabled = false;
         box.dataset.taskIndex = index;
         box.setAttribute("aria-label", "Done: " + box.parentElement.textContent.trim());
       });
@@ -156,20 +158,141 @@
     if (edit) edit.click();
   });
 
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+
+  // After a request replaced a section, focus goes back where the person was: the Edit button
+  // when the editor closed (Save, Cancel, Esc), the same task box after a tick, else the
+  // section itself. Swaps without a request (live updates) move no focus.
+  function refocusSection(section, detail) {
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    var edit = section.querySelector(".edit-button");
+    if (source && source.closest && source.closest("form[data-section-editor]") && edit) {
+      edit.focus();
+    } else if (source && source.matches && source.matches(".task-list-item-checkbox")) {
+      var box = section.querySelectorAll(".task-list-item-checkbox")[source.dataset.taskIndex];
+      (box || section).focus();
+    } else if (focusLost()) {
+      if (!section.hasAttribute("tabindex")) section.tabIndex = -1;
+      section.focus({ preventScroll: true });
+    }
+  }
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.elt;
     if (!target || !target.isConnected) target = document.getElementById(event.detail.target.id);
     if (!target) return;
+    var requested = !!(event.detail.requestConfig && event.detail.requestConfig.verb);
     if (target.matches && target.matches("form[data-section-editor]")) {
       var field = target.querySelector("[data-autofocus]");
       if (field) { fitTextarea(field); field.focus(); }
     } else if (target.matches && target.matches(".plan-section")) {
       enableTasks(target.parentElement || document);
-      var edit = target.querySelector(".edit-button");
-      if (edit && event.detail.requestConfig && event.detail.requestConfig.verb) edit.focus();
+      if (requested) refocusSection(target, event.detail);
       drawDiagrams(target);
     }
+    if (requested) announceSwap(target, event.detail);
   });
+
+  // Loading: a thin bar at the top of the window while any htmx request runs (counted, so
+  // several at once keep it up until the last ends, whether it succeeds, fails or is aborted),
+  // aria-busy on the element being replaced, and the form's buttons disabled meanwhile.
+  // The xhr's loadend comes once per request, after its swap, whatever happened to it.
+  var running = 0;
+  var busyTargets = new Map();
+
+  function setBusy(element, delta) {
+    if (!element || !element.setAttribute) return;
+    var count = (busyTargets.get(element) || 0) + delta;
+    if (count > 0) {
+      busyTargets.set(element, count);
+      element.setAttribute("aria-busy", "true");
+    } else {
+      busyTargets.delete(element);
+      element.removeAttribute("aria-busy");
+    }
+  }
+
+  function buttonsToDisable(elt) {
+    var form = elt.matches("form") ? elt : elt.closest("form");
+    var buttons = form ? Array.prototype.slice.call(
+      form.querySelectorAll("button:not([type=button]), input[type=submit], button[hx-post]")) : [];
+    if (elt.matches("button, input[type=submit]")) buttons.push(elt);
+    return buttons.filter(function (button) { return !button.disabled; });
+  }
+
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var detail = event.detail;
+    var xhr = detail.xhr;
+    if (!xhr) return;
+    var target = detail.target;
+    var disabled = detail.elt && detail.elt.matches ? buttonsToDisable(detail.elt) : [];
+    running += 1;
+    document.body.classList.add("htmx-loading");
+    setBusy(target, 1);
+    disabled.forEach(function (button) { button.disabled = true; });
+    xhr.addEventListener("loadend", function () {
+      running = Math.max(0, running - 1);
+      if (!running) document.body.classList.remove("htmx-loading");
+      setBusy(target, -1);
+      disabled.forEach(function (button) { button.disabled = false; });
+    });
+  });
+
+  // Screen readers hear what a swap did, through the polite #announcer region: a message the
+  // new content carries (data-announce), else one made from the request and the section.
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    // Set after a moment: the same message twice in a row is still read out.
+    setTimeout(function () { region.textContent = text; }, 60);
+  }
+
+  function sectionName(element) {
+    var heading = element.querySelector("input[name=heading]");
+    if (heading && heading.value) return "“" + heading.value.trim() + "”";
+    var label = element.querySelector(".section-heading");
+    return label ? "“" + label.textContent.trim() + "”" : "the section";
+  }
+
+  function swapMessage(target, detail) {
+    var own = target.matches("[data-announce]") ? target : target.querySelector("[data-announce]");
+    if (own) return own.getAttribute("data-announce");
+    // Alerts (a conflict, refused input, a refused review) are read out by themselves.
+    if (target.querySelector("[role=alert]")) return "";
+    var config = detail.requestConfig || {};
+    var verb = config.verb;
+    var path = (config.path || "").split("?")[0];
+    var source = config.elt;
+    if (target.matches("form[data-section-editor]")) {
+      return verb === "get" ? "Editing " + sectionName(target) + ". Ctrl+Enter saves, Esc cancels." : "";
+    }
+    if (target.matches(".plan-section")) {
+      var name = sectionName(target);
+      var notice = target.querySelector(".save-notice");
+      if (source && source.closest && source.closest("form[data-section-editor]")) {
+        if (verb === "post") return "Saved " + name + "." + (notice ? " " + notice.textContent.trim() : "");
+        return "Closed the editor of " + name + ".";
+      }
+      if (/\/review\/$/.test(path)) {
+        var decision = config.triggeringEvent && config.triggeringEvent.submitter &&
+          config.triggeringEvent.submitter.value;
+        return (decision === "changes_requested" ? "Requested changes on " : "Approved ") + name + ".";
+      }
+      if (/\/task\/$/.test(path)) return "Task list of " + name + " saved.";
+      if (verb === "post") return "Saved " + name + ".";
+    }
+    if (target.matches(".comments")) return verb === "post" ? "Comments updated." : "Comments shown.";
+    return "";
+  }
+
+  function announceSwap(target, detail) {
+    if (!target.matches) return;
+    announce(swapMessage(target, detail));
+  }
 
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;

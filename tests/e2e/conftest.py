@@ -1,10 +1,12 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Every page opened through `open_page` is watched: a JavaScript console error or an uncaught
-page error fails the test (at teardown). Screenshots always go to test-artifacts/screenshots/
-(git-ignored), or to $SCREENSHOT_DIR.
+Every page a test opens (through `open_page`, pytest-playwright's `page`, or any other page of
+their browser contexts) is watched: a JavaScript console error or an uncaught page error fails
+the test (at teardown); `console_errors.allow(pattern)` expects one kind in a test.
+Screenshots always go to test-artifacts/screenshots/ (git-ignored), or to $SCREENSHOT_DIR.
 """
 
+import io
 import os
 import re
 import time
@@ -13,21 +15,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Page, expect
+
+from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from planhub.plans.models import Plan
+from planhub.reviews.models import Approval, Comment, Decision
+
+from .helpers import section_named
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(
     os.environ.get("SCREENSHOT_DIR") or REPO_ROOT / "test-artifacts" / "screenshots"
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 
 # Generous enough for a loaded CI machine, short enough that a broken UI fails quickly.
@@ -39,7 +41,7 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium (`playwright install` needs the internet), plus CLI options."""
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "executable_path": CHROMIUM_PATH,
         "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
     }
 
@@ -77,6 +79,19 @@ def console_errors():
     assert collector.errors == [], "JavaScript errors in the browser"
 
 
+@pytest.fixture
+def new_context(new_context, console_errors):
+    """Every browser context of a test, however made (open_page, pytest-playwright's `page`,
+    `context.new_page()`, pop-ups), has each of its pages watched by `console_errors`."""
+
+    def _new_context(**options):
+        context = new_context(**options)
+        context.on("page", console_errors.watch)
+        return context
+
+    return _new_context
+
+
 def session_cookie(user, server_url: str) -> dict:
     """A logged-in session for `user`, as a browser cookie (skips the login form)."""
     client = Client()
@@ -86,7 +101,7 @@ def session_cookie(user, server_url: str) -> dict:
 
 
 @pytest.fixture
-def open_page(new_context, live_server, console_errors):
+def open_page(new_context, live_server):
     """open_page(user=None, path="/", *, javascript=True, viewport=None) -> Page.
 
     Each call is a fresh browser context (its own cookies), logged in as `user` unless
@@ -102,9 +117,8 @@ def open_page(new_context, live_server, console_errors):
         context = new_context(**options)
         if user is not None:
             context.add_cookies([session_cookie(user, live_server.url)])
-        page = context.new_page()
+        page = context.new_page()  # watched for errors: see new_context
         pages.append(page)
-        console_errors.watch(page)
         if path is not None:
             response = page.goto(live_server.url + path)
             assert response is not None and response.ok, f"GET {path}: {response.status}"
@@ -135,3 +149,40 @@ def screenshot():
         return path
 
     return _shot
+
+
+@pytest.fixture
+def demo(db):
+    """The demo project (seed_demo) with some review history on the technical approach plan."""
+    call_command("seed_demo", password="planhub-demo", stdout=io.StringIO())
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["alice", "bob", "carol", "dave"])
+    }
+    plan = Plan.objects.get(project__slug="demo", template__slug="technical-approach-plan")
+    summary = section_named(plan, "Summary")
+    summary.save_edit(
+        author=users["bob"],
+        heading="Summary",
+        body="Record every change to a plan in an **audit log**, searchable by owners.\n",
+        base_version=summary.version,
+    )
+    summary.refresh_from_db()
+    Approval.objects.create(
+        section=summary,
+        reviewer=users["carol"],
+        decision=Decision.APPROVED,
+        version=summary.version,
+    )
+    metadata = section_named(plan, "Metadata")
+    Approval.objects.create(
+        section=metadata,
+        reviewer=users["carol"],
+        decision=Decision.CHANGES_REQUESTED,
+        version=metadata.version,
+        comment="Fill in the owner.",
+    )
+    Comment.objects.create(section=metadata, author=users["carol"], body="Who owns this?")
+    slot = plan.signoff_slots.first()
+    slot.assign(users["carol"], by=users["alice"])
+    return {"plan": plan, "summary": summary, "metadata": metadata, **users}

@@ -44,7 +44,7 @@ def test_create_plan_from_builtin_template(open_page, live_server, project, owne
     if slug == "feature-plan":
         screenshot(page, "template-chooser")
 
-    page.get_by_role("link", name=f"Use the {template.name} template").click()
+    page.get_by_role("link", name=f"Use this template for {template.name}").click()
     expect(page.get_by_role("heading", name=f"New plan from {template.name}")).to_be_visible()
     labels = page.locator("form.narrow-form .field label")
     expect(labels).to_have_text(list(values))
