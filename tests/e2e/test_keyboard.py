@@ -17,8 +17,8 @@ Only the EU.
 
 ## Risks
 
-- load
-- support
+- [x] load tested
+- [ ] support rota
 
 ## Timeline
 
@@ -43,7 +43,7 @@ def current_outline_link(page):
     return page.locator("#outline a[aria-current=location]")
 
 
-def test_j_and_k_move_between_sections_and_e_edits(open_page, doc, editor):
+def test_j_and_k_move_between_sections_and_e_edits(open_page, doc, editor, screenshot):
     page = open_page(editor, doc.get_absolute_url())
     title, scope, risks, timeline = section_ids(doc, "Launch plan", "Scope", "Risks", "Timeline")
 
@@ -70,6 +70,7 @@ def test_j_and_k_move_between_sections_and_e_edits(open_page, doc, editor):
     page.keyboard.press("k")
     assert page.evaluate(ACTIVE_ID) == risks
     expect(current_outline_link(page)).to_have_text("Risks")
+    screenshot(page, "keyboard-section-focus")
 
     # e opens the focused section's editor, with the text focused; letters are typed there.
     page.keyboard.press("e")
