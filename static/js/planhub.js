@@ -184,16 +184,29 @@
     var target = event.detail.elt;
     if (!target || !target.isConnected) target = document.getElementById(event.detail.target.id);
     if (!target) return;
-    var requested = !!(event.detail.requestConfig && event.detail.requestConfig.verb);
     if (target.matches && target.matches("form[data-section-editor]")) {
       var field = target.querySelector("[data-autofocus]");
-      if (field) { fitTextarea(field); field.focus(); }
+      if (field) fitTextarea(field);
     } else if (target.matches && target.matches(".plan-section")) {
       enableTasks(target.parentElement || document);
-      if (requested) refocusSection(target, event.detail);
       drawDiagrams(target);
     }
-    if (requested) announceSwap(target, event.detail);
+  });
+
+  // Focus moves, and the swap is announced, once htmx has settled the new content: only then
+  // do its links and forms answer to htmx (a key pressed earlier would follow a plain link).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail;
+    if (!detail.requestConfig || !detail.requestConfig.verb) return;  // live updates: no focus
+    var target = event.target;
+    if (!target || !target.matches || !target.isConnected) return;
+    if (target.matches("form[data-section-editor]")) {
+      var field = target.querySelector("[data-autofocus]");
+      if (field) field.focus();
+    } else if (target.matches(".plan-section")) {
+      refocusSection(target, detail);
+    }
+    announceSwap(target, detail);
   });
 
   // Loading: a thin bar at the top of the window while any htmx request runs (counted, so
