@@ -1,7 +1,8 @@
 // Autosaved drafts of open section editors (see issue #5).
 //
 // While a section editor is open, its heading and text are kept in localStorage under
-// "planhub:draft:<section id>" as {planId, heading, body, version, savedAt}: `version` is the
+// "planhub:draft:<user id>:<section id>" as {planId, heading, body, version, savedAt} (per user:
+// on a shared browser nobody is offered someone else's unsaved text): `version` is the
 // version the text was started from, `savedAt` when it was last typed. A reload or a browser
 // crash loses nothing: the section shows "Unsaved draft" next to its Edit button, and its
 // editor offers the text back. The draft goes once the section is saved (a 2xx answer), once
@@ -10,7 +11,8 @@
 (function () {
   "use strict";
 
-  var PREFIX = "planhub:draft:";
+  var USER = document.querySelector('meta[name="planhub-user"]');
+  var PREFIX = "planhub:draft:" + (USER ? USER.content : "anonymous") + ":";
   var DELAY = 500; // ms of quiet typing before the draft is written
   var EDITOR = "form[data-section-editor]";
 

@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import session_cookie
 from .helpers import editor_form, section_named, shown_section
 
 pytestmark = pytest.mark.e2e
@@ -33,12 +34,12 @@ def plan_page(open_page, owner, plan):
     return open_page(owner, plan.get_absolute_url())
 
 
-def draft_key(section) -> str:
-    return f"planhub:draft:{section.pk}"
+def draft_key(section, user=None) -> str:
+    return f"planhub:draft:{(user or section.plan.created_by).pk}:{section.pk}"
 
 
-def stored_draft(page: Page, section) -> dict | None:
-    raw = page.evaluate("key => window.localStorage.getItem(key)", draft_key(section))
+def stored_draft(page: Page, section, user=None) -> dict | None:
+    raw = page.evaluate("key => window.localStorage.getItem(key)", draft_key(section, user))
     return json.loads(raw) if raw else None
 
 
@@ -343,3 +344,24 @@ def test_works_without_local_storage(open_page, live_server, owner, plan, overvi
     page.wait_for_timeout(SETTLE_MS)
     expect(page.locator(".draft-hint")).to_have_count(0)
     # (console_errors fails the test on any uncaught exception.)
+
+
+def test_a_draft_is_offered_only_to_the_person_who_typed_it(
+    open_page, live_server, owner, editor, plan, overview
+):
+    """A shared browser: the owner leaves unsaved text, the editor logs in on the same browser."""
+    page = open_page(owner, plan.get_absolute_url())
+    type_draft(page, overview)
+    wait_for_stored_body(page, overview, DRAFT_BODY)
+    context = page.context
+    page.close()
+    context.clear_cookies()
+    context.add_cookies([session_cookie(editor, live_server.url)])
+    page = context.new_page()
+    page.goto(live_server.url + plan.get_absolute_url())
+    page.wait_for_timeout(SETTLE_MS)
+    expect(page.locator(".draft-hint")).to_have_count(0)
+    form = open_editor(page, overview)
+    page.wait_for_timeout(SETTLE_MS)
+    expect(offer_of(form)).to_have_count(0)
+    assert stored_draft(page, overview, owner)["body"] == DRAFT_BODY  # still the owner's
