@@ -38,8 +38,23 @@
   function cancelEditor(form) {
     if (editorIsDirty(form) && !window.confirm("Discard your changes to this section?")) return;
     var cancel = form.querySelector("[data-cancel]");
+    form.setAttribute("data-discard-confirmed", "");
     if (cancel) cancel.click();
   }
+
+  // The Cancel button asks too (capture phase: before htmx or the link act on the click).
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("form[data-section-editor] [data-cancel]");
+    if (!cancel) return;
+    var form = cancel.closest("form[data-section-editor]");
+    if (form.hasAttribute("data-discard-confirmed") || !editorIsDirty(form)) return;
+    if (window.confirm("Discard your changes to this section?")) {
+      form.setAttribute("data-discard-confirmed", "");
+    } else {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
 
   // The editor grows with its text, between 6 lines and most of the window.
   function fitTextarea(textarea) {

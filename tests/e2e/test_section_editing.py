@@ -161,6 +161,27 @@ def test_cancel_button_restores_the_section(plan_page, overview):
     assert_no_reload(page)
 
 
+def test_cancel_button_on_changed_text_asks_before_discarding(plan_page, overview):
+    page = plan_page
+    page.get_by_role("link", name="Edit Overview", exact=True).click()
+    form = editor_form(page, overview)
+    body = form.locator("textarea[name=body]")
+    body.fill("Half-written thought")
+
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    form.get_by_role("link", name="Cancel").click()
+    expect(body).to_have_value("Half-written thought")  # kept: the user said no
+    assert messages == ["Discard your changes to this section?"]
+
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
+    form.get_by_role("link", name="Cancel").click()
+    expect(editor_form(page, overview)).to_have_count(0)
+    expect(shown_section(page, overview)).not_to_contain_text("Half-written thought")
+    assert len(messages) == 2  # asked once per click, never twice
+    assert_no_reload(page)
+
+
 def test_saved_mermaid_block_is_drawn_in_place(plan_page, overview):
     page = plan_page
     page.get_by_role("link", name="Edit Overview", exact=True).click()
