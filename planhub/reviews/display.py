@@ -1,14 +1,12 @@
 """What a section needs to be shown alone (after a save or a review), with its review state."""
 
-from .signoffs import signoff_candidates, signoff_placement
+from .signoffs import signoff_placement, signoff_placement_in
 from .status import review_plan, review_section
 
 
 def section_display_context(section) -> dict:
     section.review = review_section(section)
-    signoff_section_id, replaces_body = signoff_placement(
-        signoff_candidates(section.plan.sections.all())
-    )
+    signoff_section_id, replaces_body = signoff_placement_in(section.plan.sections.all())
     context = {"signoff_section_id": signoff_section_id, "signoff_replaces_body": replaces_body}
     if signoff_section_id == section.pk:
         context["plan_review"] = review_plan(section.plan)

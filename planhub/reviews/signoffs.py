@@ -62,13 +62,26 @@ SIGNATURE_WORDS = (
 )
 
 
+def signoff_placement_in(sections) -> tuple[int | None, bool]:
+    """signoff_placement for a queryset of a plan's sections, reading as little text as it can
+    (a save asks after every edit): the sections headed like an approvals list first, then,
+    only if none of those lists sign-offs, the texts that may hold signature lines."""
+    headed = sections.filter(Q(level__gt=0) & _any_word("heading", HEADING_WORDS))
+    for section in headed:
+        if APPROVALS_HEADING.match(section.heading) and LABELLED_ITEM.search(section.body):
+            return signoff_placement([section])
+    return signoff_placement(signoff_candidates(sections))
+
+
+def _any_word(field: str, words) -> Q:
+    query = Q()
+    for word in words:
+        query |= Q(**{f"{field}__icontains": word})
+    return query
+
+
 def signoff_candidates(sections):
     """The sections of a queryset that may hold the sign-off list, filtered in SQL so a save
     need not read every section's text; the regular expressions above then decide."""
-    heading = Q()
-    for word in HEADING_WORDS:
-        heading |= Q(heading__icontains=word)
-    signature = Q()
-    for words in SIGNATURE_WORDS:
-        signature |= Q(body__icontains=words)
-    return sections.filter((Q(level__gt=0) & heading) | signature)
+    heading = Q(level__gt=0) & _any_word("heading", HEADING_WORDS)
+    return sections.filter(heading | _any_word("body", SIGNATURE_WORDS))
