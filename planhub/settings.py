@@ -1,6 +1,7 @@
 """PlanHub settings: one module, configured through environment variables."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -95,6 +96,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people save at once: wait for the write lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests get a file database (in RAM where there is /dev/shm), not Django's shared-cache
+    # in-memory one: that one answers "database table is locked" at once when the browser
+    # tests' live server and the test itself touch a table together, where a file waits.
+    _test_dir = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", os.path.join(_test_dir, f"planhub-test-{os.getpid()}.sqlite3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
