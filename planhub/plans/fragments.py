@@ -5,7 +5,10 @@ millisecond; a 100-section page is mostly that. The HTML of a section depends on
 values gathered in `section_state`, so it is cached under a hash of them: any change (an edit,
 a review, a comment, the reader's role, a relative time that moved on) is a new key, and
 nothing ever has to be invalidated. The CSRF token is the one value that differs per reader and
-is the same everywhere on a page: fragments hold a marker that is replaced on the way out.
+is the same everywhere on a page, and a reviewer's approve button is the one part that depends
+on who reads: fragments hold markers for both, replaced on the way out. The markers are random
+per process, like the cache itself (LocMemCache): a cache shared by processes would need them
+fixed.
 """
 
 import hashlib
@@ -22,10 +25,13 @@ CACHE_ALIAS = "fragments"
 # across deploys would otherwise serve the old markup).
 FRAGMENT_VERSION = 1
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
+# Where a reviewer's approve button (or the note why there is none) goes: the one part of a
+# section that depends on who reads it.
+APPROVE_MARKER = mark_safe(f"<!--approve-{secrets.token_hex(16)}-->")
 
 
-def section_state(section, *, plan, membership, user) -> tuple:
-    """Every value the section partial shows, for the page's reader."""
+def section_state(section, *, plan, membership) -> tuple:
+    """Every value the section partial shows, but for the reader's approve control."""
     review = section.review
     decisions = tuple(
         (a.pk, a.decision, a.version, a.reviewer.username, a.comment, ago(a.created_at))
@@ -45,8 +51,6 @@ def section_state(section, *, plan, membership, user) -> tuple:
         section.level,
         section.heading,  # the rendered text changes only with the version (and a deploy,
         # which empties this per-process cache)
-        section.updated_by_id == user.pk,
-        approved_by(review, user),
         review.status,
         review.approved_count,
         review.placeholders,
@@ -62,7 +66,7 @@ def cache_key(state: tuple, kind: str = "section") -> str:
 def render_section(section, *, plan, membership, user, csrf_token) -> SafeString:
     """The section as on the plan page, from the cache when this state was rendered before.
     Not for the section that holds the sign-off table (it shows the plan's sign-offs)."""
-    key = cache_key(section_state(section, plan=plan, membership=membership, user=user))
+    key = cache_key(section_state(section, plan=plan, membership=membership))
     context = {
         "section": section,
         "plan": plan,
@@ -70,9 +74,28 @@ def render_section(section, *, plan, membership, user, csrf_token) -> SafeString
         "membership": membership,
         "user": user,
         "csrf_token": CSRF_MARKER,
+        "approve_marker": True,
     }
     html = _rendered(key, "plans/plan_detail.html#section", context)
+    if membership.can_review:
+        control = approve_control_html(approve_kind(section, section.review, user, plan))
+        html = html.replace(APPROVE_MARKER, control)
     return mark_safe(html.replace(CSRF_MARKER, str(csrf_token)))
+
+
+def approve_kind(section, review, user, plan) -> str:
+    """Which approve control a reviewer sees: "self" (they wrote this version and may not
+    approve it), "approved" (they did) or "approve"."""
+    if section.updated_by_id == user.pk and not plan.project.allow_self_approval:
+        return "self"
+    return "approved" if approved_by(review, user) else "approve"
+
+
+def approve_control_html(kind: str) -> str:
+    return _rendered(f"approve-control:{FRAGMENT_VERSION}:{kind}", APPROVE_CONTROLS + kind, {})
+
+
+APPROVE_CONTROLS = "reviews/_approve_controls.html#"
 
 
 def outline_state(*, plan, sections, plan_review, only_to_fill) -> tuple:

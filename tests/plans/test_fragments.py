@@ -42,7 +42,7 @@ def test_a_page_from_the_cache_is_the_page_rendered_afresh(client, owner, plan, 
     membership = plan.project.memberships.get(user=owner)
     section = next(s for s in sections if s.pk == overview.pk)
     section.plan, section.review = plan, review.by_section[section.pk]
-    state = section_state(section, plan=plan, membership=membership, user=owner)
+    state = section_state(section, plan=plan, membership=membership)
     from django.core.cache import caches
 
     assert caches["fragments"].get(cache_key(state)) is not None  # the first page filled it
@@ -141,3 +141,22 @@ def test_the_outline_follows_reviews_and_the_filter(client, owner, reviewer, pla
     )
     only_to_fill = client.get(plan.get_absolute_url() + "?fill=1").content.decode()
     assert "Show all sections" in only_to_fill and "Show all sections" not in after
+
+
+def review_form_of(html: str, plan, section) -> str:
+    review_url = reverse("section_review", args=[plan.project.slug, plan.pk, section.pk])
+    form = html[html.index(f'action="{review_url}"') :]
+    return form[: form.index("</form>")]
+
+
+def test_the_author_of_a_version_is_told_why_they_cannot_approve_it(client, owner, reviewer, plan):
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    section.save_edit(author=reviewer, heading="Overview", body="Rita's text.", base_version=1)
+    client.force_login(owner)
+    owners_form = review_form_of(page(client, plan), plan, section)  # cached for reviewers now
+    assert "✓ Approve" in owners_form and "You wrote this version" not in owners_form
+    client.force_login(reviewer)
+    form = review_form_of(page(client, plan), plan, section)
+    assert "You wrote this version: another reviewer approves it." in form
+    assert "✓ Approve" not in form

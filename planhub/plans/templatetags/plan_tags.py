@@ -77,3 +77,14 @@ def cached_outline_body(context):
         plan_review=context["plan_review"],
         only_to_fill=context.get("only_to_fill", False),
     )
+
+
+@register.simple_tag(takes_context=True)
+def approve_control(context, section, review):
+    """The review form's approve button, or why this reader has none. A section cached for
+    every reader holds a marker here instead (see fragments.py)."""
+    from planhub.plans.fragments import APPROVE_MARKER, approve_control_html, approve_kind
+
+    if context.get("approve_marker"):
+        return APPROVE_MARKER
+    return approve_control_html(approve_kind(section, review, context["user"], context["plan"]))
