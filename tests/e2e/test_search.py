@@ -60,7 +60,11 @@ def test_search_from_the_top_bar_to_the_section(open_page, owner, searchable, sc
 
     first.get_by_role("link", name=section.heading).click()
     expect(page).to_have_url(re.compile(rf"{plan.get_absolute_url()}#section-{section.pk}$"))
-    expect(page.locator(f"#section-{section.pk}")).to_be_in_viewport()
+    landed = page.locator(f"#section-{section.pk}")
+    expect(landed).to_be_in_viewport()
+    # Marked, so the eye finds where the result is (and no other section is).
+    expect(landed).to_have_css("background-color", "rgb(255, 251, 234)")
+    expect(page.locator(".plan-section:target")).to_have_count(1)
     # What the reader sees on landing (not scrolled back to the top, as `screenshot` does).
     page.screenshot(path=str(SCREENSHOT_DIR / "search-landed.png"))
 
