@@ -17,16 +17,24 @@ DEFAULT_SLOT = "Plan approval"
 
 def find_signoff_block(sections) -> tuple[object | None, list[str]]:
     """(the section that names the sign-offs, their names); (None, [DEFAULT_SLOT]) if none."""
-    for section in sections:
-        if section.level and APPROVALS_HEADING.match(section.heading):
-            names = LABELLED_ITEM.findall(section.body)
-            if names:
-                return section, list(dict.fromkeys(name.strip() for name in names))
+    section, names = find_approvals_list(sections)
+    if section is not None:
+        return section, names
     for section in sections:
         names = SIGNATURE_LINE.findall(section.body)
         if names:
             return section, list(dict.fromkeys(name.strip() for name in names))
     return None, [DEFAULT_SLOT]
+
+
+def find_approvals_list(sections) -> tuple[object | None, list[str]]:
+    """The first section headed like an approvals list that names sign-offs, and the names."""
+    for section in sections:
+        if section.level and APPROVALS_HEADING.match(section.heading):
+            names = LABELLED_ITEM.findall(section.body)
+            if names:
+                return section, list(dict.fromkeys(name.strip() for name in names))
+    return None, []
 
 
 def create_signoff_slots(plan, **kwargs) -> None:
@@ -66,11 +74,14 @@ def signoff_placement_in(sections) -> tuple[int | None, bool]:
     """signoff_placement for a queryset of a plan's sections, reading as little text as it can
     (a save asks after every edit): the sections headed like an approvals list first, then,
     only if none of those lists sign-offs, the texts that may hold signature lines."""
-    headed = sections.filter(Q(level__gt=0) & _any_word("heading", HEADING_WORDS))
-    for section in headed:
-        if APPROVALS_HEADING.match(section.heading) and LABELLED_ITEM.search(section.body):
-            return signoff_placement([section])
+    section, _ = find_approvals_list(sections.filter(_approvals_headed()))
+    if section is not None:
+        return signoff_placement([section])
     return signoff_placement(signoff_candidates(sections))
+
+
+def _approvals_headed() -> Q:
+    return Q(level__gt=0) & _any_word("heading", HEADING_WORDS)
 
 
 def _any_word(field: str, words) -> Q:
@@ -83,5 +94,4 @@ def _any_word(field: str, words) -> Q:
 def signoff_candidates(sections):
     """The sections of a queryset that may hold the sign-off list, filtered in SQL so a save
     need not read every section's text; the regular expressions above then decide."""
-    heading = Q(level__gt=0) & _any_word("heading", HEADING_WORDS)
-    return sections.filter(heading | _any_word("body", SIGNATURE_WORDS))
+    return sections.filter(_approvals_headed() | _any_word("body", SIGNATURE_WORDS))
