@@ -6,8 +6,11 @@ server; it prints as its alt text. See README "PDF export" for why WeasyPrint (m
 bench/pdf_engines.py against headless Chromium).
 """
 
+import gc
 import hashlib
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.utils.text import slugify
 from planhub.plans.models import Plan
 
 from .cache import cached_pdf
-from .printing import print_context
+from .printing import print_context, stylesheet_text
 
 # WeasyPrint reports every layout step at INFO; the app logs INFO to the console.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -26,13 +29,70 @@ def pdf_filename(plan: Plan) -> str:
     return f"{slugify(plan.title) or 'plan'}.pdf"
 
 
+_pauses = 0
+_pause_lock = threading.Lock()
+_gc_was_enabled = True
+_collection_owed = False
+
+
+@contextmanager
+def garbage_collection_paused():
+    """Python's cycle collector off while WeasyPrint lays out a document.
+
+    A layout builds hundreds of thousands of long-lived boxes, so the collector keeps starting
+    full collections over an ever larger heap: on the 100-section plan that was a quarter of
+    the rendering time (4.6 s → 3.3 s without it). Most of those objects are freed by reference
+    counting anyway; the cycles left are collected once, after the response (collect_owed_garbage,
+    on request_finished), or by the next automatic collection. Pauses nest and may overlap
+    across threads; the collector comes back when the last one ends, unless it was off before.
+    """
+    global _pauses, _gc_was_enabled, _collection_owed
+    with _pause_lock:
+        if _pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _gc_was_enabled:
+                gc.enable()
+                _collection_owed = True
+
+
+def collect_owed_garbage(**kwargs) -> None:
+    """Collect what a paused rendering left, once its response has been sent."""
+    global _collection_owed
+    if _collection_owed and _pauses == 0:
+        _collection_owed = False
+        gc.collect()
+
+
 def html_to_pdf(html: str) -> bytes:
     """PDF bytes of a self-contained HTML document (no resource is fetched but data: URLs)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+    with garbage_collection_paused():
+        return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+
+
+WARM_UP_DOCUMENT = (
+    "<p>PlanHub <b>bold</b> <i>italic</i> <code>code</code> "
+    "<span style=\"font-family: 'DejaVu Sans'\">☐ ☑</span></p>"
+)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load the print fonts now (about 0.6 s), so that a server's first
+    PDF export does not pay for it. A failure is only logged: the export reports it itself."""
+    try:
+        html_to_pdf(f"<style>{stylesheet_text()}</style>{WARM_UP_DOCUMENT}")
+    except Exception:  # noqa: BLE001 - a server must start even if PDFs cannot be made
+        logging.getLogger(__name__).warning("PDF engine warm-up failed", exc_info=True)
 
 
 def plan_pdf(plan: Plan) -> bytes:
