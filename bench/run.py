@@ -16,8 +16,10 @@ Steps:
    no queue), then runs BENCH_CLIENTS clients at once, each sending its next request as soon as
    the last one answered (or BENCH_THINK seconds later, +-50%, when set), for BENCH_SECONDS or
    BENCH_MAX_REQUESTS requests, whichever first, and waits until the workers are idle again.
-   The PDF export goes last: BENCH_PDF_RUNS single requests, then BENCH_PDF_CLIENTS clients
-   asking for one PDF each at the same moment;
+   The PDF export goes last: BENCH_PDF_COLD_RUNS renderings with nothing kept (the first on an
+   empty PDF cache, each later one right after an edit; the 3 s target is judged on their
+   median), BENCH_PDF_RUNS single requests (a kept PDF), then BENCH_PDF_CLIENTS clients
+   asking for one PDF each at the same moment right after an edit;
    a PDF that answers 501 is reported as "not available";
 5. stops gunicorn (always, also on errors or Ctrl+C), then counts the SQL queries of one
    request per path in-process (django.test.Client + CaptureQueriesContext, same database);
@@ -39,6 +41,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,6 +71,7 @@ CLIENTS = int(env_number("BENCH_CLIENTS", 20))
 MAX_REQUESTS = int(env_number("BENCH_MAX_REQUESTS", 5000))  # per path
 SOLO = int(env_number("BENCH_SOLO", 30))  # one-client requests per path
 PDF_RUNS = int(env_number("BENCH_PDF_RUNS", 3))  # single PDF requests, one after the other
+PDF_COLD_RUNS = max(1, int(env_number("BENCH_PDF_COLD_RUNS", 3)))  # renderings, an edit before each
 PDF_CLIENTS = int(env_number("BENCH_PDF_CLIENTS", CLIENTS))  # PDFs asked for at the same time
 WORKERS = int(env_number("BENCH_WORKERS", 3))
 THINK = env_number("BENCH_THINK", 0)  # seconds a client pauses between requests (0: none)
@@ -169,7 +173,7 @@ class Result:
     queries: int | None = None
     note: str = ""
     available: bool = True
-    cold: float | None = None  # export.pdf: seconds for one request with no PDF kept
+    cold: list[float] = field(default_factory=list)  # export.pdf: requests with no PDF kept
 
     @property
     def good(self) -> list[float]:
@@ -529,14 +533,17 @@ def measure(bench: Bench, scenario: Scenario, server: Server) -> Result:
     count = len(scenario.browsers)
     pdf = scenario.name == "export.pdf"
 
-    if pdf:  # one request with nothing cached: the time a PDF takes to render
-        server.drain()
-        cold = step(0)
-        if not cold.ok:
-            result.available = False
-            result.note = "not available (no PDF in the answer)"
-            return result
-        result.cold = cold.seconds
+    if pdf:  # requests with nothing cached, each after an edit: the time a PDF takes to render
+        for run in range(PDF_COLD_RUNS):
+            if run:
+                bench.change_plan()
+            server.drain()
+            cold = step(0)
+            if not cold.ok:
+                result.available = False
+                result.note = "not available (no PDF in the answer)"
+                return result
+            result.cold.append(cold.seconds)
     # Warm every worker (templates, imports): as many requests at once as there are workers.
     run_clients([lambda i=i: step(i) for i in range(WORKERS)], 3600, WORKERS)
 
@@ -680,11 +687,14 @@ def targets(results: dict[str, Result]) -> list[tuple[str, str, str]]:
         detail = f"{ms(p95)} ms with {r.clients} clients; {ms(solo)} ms with 1 client ({alone})"
         rows.append((label, verdict, detail))
     pdf = results.get("export.pdf")
-    if pdf is not None and pdf.available and pdf.cold is not None:
-        verdict = "PASS" if pdf.cold < TARGETS["export.pdf"] else "FAIL"
+    if pdf is not None and pdf.available and pdf.cold:
+        median = statistics.median(pdf.cold)
+        verdict = "PASS" if median < TARGETS["export.pdf"] else "FAIL"
         kept = f"{max(pdf.solo) * 1000:.0f} ms" if pdf.solo else "-"
+        renders = ", ".join(f"{seconds:.2f}" for seconds in pdf.cold)
         detail = (
-            f"rendered {pdf.cold:.2f} s (nothing kept); kept: {kept} (slowest of "
+            f"rendered in {median:.2f} s, the median of {len(pdf.cold)} with nothing kept "
+            f"({renders} s); kept: {kept} (slowest of "
             f"{len(pdf.solo)}); {pdf.clients} at once after an edit: p95 {ms(pdf.pct(95))} ms, "
             f"workers' CPU {pdf.cpu:.1f} s in all"
         )

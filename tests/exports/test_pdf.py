@@ -322,6 +322,21 @@ def test_print_body_adapts_rendered_html_to_paper():
     assert '<pre class="mermaid-source"><code>graph TD; A--&gt;B</code></pre>' in out
 
 
+def test_printed_code_keeps_the_colours_of_keywords_strings_and_comments_only():
+    from planhub.plans.rendering import render_markdown
+
+    on_screen = render_markdown(
+        '```python\ndef total(lines):  # sum\n    return "ok" + str(n)\n```'
+    )
+    in_pdf = print_body(on_screen, for_pdf=True)
+    assert '<span class="nf">total</span>' in on_screen  # the plan page colours every token
+    assert '<span class="k">def</span>' in in_pdf
+    assert '<span class="s2">"ok"</span>' in in_pdf
+    assert '<span class="c1"># sum</span>' in in_pdf
+    assert 'class="nf"' not in in_pdf and 'class="p"' not in in_pdf and 'class="n"' not in in_pdf
+    assert strip_tags(in_pdf) == strip_tags(on_screen)  # every character of the code is kept
+
+
 def test_css_string_cannot_break_out_of_the_style_element():
     assert css_string('A "b" </style> \\') == '"A \\22 b\\22  \\3c \\2f style\\3e  \\5c "'
 
