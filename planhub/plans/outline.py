@@ -101,7 +101,13 @@ def join_sources(sources: list[str]) -> str:
     return "".join(out)
 
 
+# A heading's text ending in a run of #s (alone or after a space) would be read back as the
+# ATX closing sequence and dropped; its first # is escaped instead ("C #" -> "C \#").
+CLOSING_SEQUENCE = re.compile(r"(^|[ \t])(#+[ \t]*)$")
+
+
 def atx_heading(level: int, text: str, line_ending: str = "\n") -> str:
+    text = CLOSING_SEQUENCE.sub(lambda match: f"{match.group(1)}\\{match.group(2)}", text)
     return f"{'#' * level} {text}{line_ending}"
 
 

@@ -166,3 +166,16 @@ def test_join_adds_a_line_break_only_where_a_part_does_not_end_its_line():
 def test_retitle_replaces_only_the_first_h1():
     assert retitle("# Old\ntext\n# Other\n", "New") == "# New\ntext\n# Other\n"
     assert retitle("no title\n", "New") == "no title\n"
+
+
+@pytest.mark.parametrize(
+    "heading", ["Release C #", "#", "Sharp ##  ", "C#", "Issue #42", "Already \\#", "Tabs\t#"]
+)
+def test_a_heading_ending_in_hashes_reads_back_with_them(heading):
+    from planhub.plans.outline import atx_heading
+    from planhub.plans.rendering import render_heading
+
+    (section,) = split_sections(atx_heading(2, heading))
+    assert section.level == 2
+    assert render_heading(section.heading) == render_heading(heading.strip())
+    assert render_heading(section.heading).rstrip().endswith(heading.rstrip()[-1])
