@@ -53,17 +53,19 @@ STATUS_ICONS = {
 
 
 @register.simple_tag
-def status_icon(status: str, label: str) -> str:
+def status_icon(status: str, label: str, spoken: bool = True) -> str:
     """The status mark (icon for the eye, words for screen readers); a tag, not an include,
-    because the outline draws one per section."""
-    return format_html(
-        '<span class="status-icon status-{}" title="{}" aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">{}: </span>',
+    because the outline draws one per section. `spoken=False` where the label is written out
+    next to the icon (a badge), so a screen reader does not say it twice."""
+    icon = format_html(
+        '<span class="status-icon status-{}" title="{}" aria-hidden="true">{}</span>',
         status,
         label,
         STATUS_ICONS.get(status, "○"),
-        label,
     )
+    if not spoken:
+        return icon
+    return format_html('{}<span class="visually-hidden">{}: </span>', icon, label)
 
 
 @register.simple_tag(takes_context=True)
