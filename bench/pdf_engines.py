@@ -24,7 +24,6 @@ render again.
 """
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -41,6 +40,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402 - needs ROOT on sys.path
+from planhub.lib.gc_pause import garbage_collection_paused  # noqa: E402
 
 ENGINES = ("weasyprint", "chromium", "chromium-2pass")
 TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
@@ -161,9 +161,8 @@ def worker(engine: str, html_path: Path, out: Path, runs: int) -> None:
         fetcher = URLFetcher(allowed_protocols={"data"})
         for _ in range(runs):
             t, c = time.perf_counter(), _cpu_seconds()
-            gc.disable()  # as the app renders (planhub.exports.pdf.garbage_collection_paused)
-            data = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
-            gc.enable()
+            with garbage_collection_paused():  # as the app renders (planhub.exports.pdf)
+                data = HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
             times.append(time.perf_counter() - t)
             cpu.append(_cpu_seconds() - c)
             first = first or time.perf_counter() - started

@@ -7,6 +7,6 @@ class ExportsConfig(AppConfig):
     label = "exports"
 
     def ready(self) -> None:
-        from .pdf import collect_owed_garbage
+        from planhub.lib.gc_pause import collect_owed_garbage
 
         request_finished.connect(collect_owed_garbage, dispatch_uid="exports.collect_owed_garbage")

@@ -6,16 +6,14 @@ server; it prints as its alt text. See README "PDF export" for why WeasyPrint (m
 bench/pdf_engines.py against headless Chromium).
 """
 
-import gc
 import hashlib
 import logging
-import threading
-from contextlib import contextmanager
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from planhub.lib.gc_pause import garbage_collection_paused
 from planhub.plans.models import Plan
 
 from .cache import cached_pdf
@@ -27,47 +25,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 def pdf_filename(plan: Plan) -> str:
     return f"{slugify(plan.title) or 'plan'}.pdf"
-
-
-_pauses = 0
-_pause_lock = threading.Lock()
-_gc_was_enabled = True
-_collection_owed = False
-
-
-@contextmanager
-def garbage_collection_paused():
-    """Python's cycle collector off while WeasyPrint lays out a document.
-
-    A layout builds hundreds of thousands of long-lived boxes, so the collector keeps starting
-    full collections over an ever larger heap: on the 100-section plan that was a quarter of
-    the rendering time (4.6 s → 3.3 s without it). Most of those objects are freed by reference
-    counting anyway; the cycles left are collected once, after the response (collect_owed_garbage,
-    on request_finished), or by the next automatic collection. Pauses nest and may overlap
-    across threads; the collector comes back when the last one ends, unless it was off before.
-    """
-    global _pauses, _gc_was_enabled, _collection_owed
-    with _pause_lock:
-        if _pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _gc_was_enabled:
-                gc.enable()
-                _collection_owed = True
-
-
-def collect_owed_garbage(**kwargs) -> None:
-    """Collect what a paused rendering left, once its response has been sent."""
-    global _collection_owed
-    if _collection_owed and _pauses == 0:
-        _collection_owed = False
-        gc.collect()
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -8,7 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from planhub.exports import pdf
-from planhub.exports.pdf import garbage_collection_paused, html_to_pdf, warm_up
+from planhub.exports.pdf import html_to_pdf, warm_up
+from planhub.lib import gc_pause
+from planhub.lib.gc_pause import garbage_collection_paused
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +61,7 @@ def test_a_collector_turned_off_elsewhere_stays_off():
 @pytest.mark.django_db
 def test_the_garbage_of_a_rendering_is_collected_once_a_request_has_finished(monkeypatch, client):
     collections = []
-    monkeypatch.setattr(pdf.gc, "collect", lambda *args: collections.append(args) or 0)
+    monkeypatch.setattr(gc_pause.gc, "collect", lambda *args: collections.append(args) or 0)
     html_to_pdf("<p>One page</p>")
     assert collections == []  # not while the user waits for the PDF
     client.get("/healthz")  # the test client sends request_finished, as a server does
