@@ -39,6 +39,9 @@
     if (editorIsDirty(form) && !window.confirm("Discard your changes to this section?")) return;
     var cancel = form.querySelector("[data-cancel]");
     form.setAttribute("data-discard-confirmed", "");
+    // htmx wires up swapped-in content only when it settles (~20 ms later): an Esc pressed
+    // sooner would click a plain link (a jump to the section, the editor left open).
+    if (window.htmx) window.htmx.process(form);
     if (cancel) cancel.click();
   }
 

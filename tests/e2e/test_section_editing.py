@@ -113,6 +113,18 @@ def test_ctrl_enter_saves(plan_page, overview):
     assert overview.version == 2
 
 
+def test_escape_right_after_the_editor_appears_still_cancels_it(plan_page, overview):
+    """htmx wires up new content when it settles; an Esc before that must still cancel."""
+    page = plan_page
+    page.evaluate("htmx.config.defaultSettleDelay = 1500")
+    page.get_by_role("link", name="Edit Overview", exact=True).click()
+    editor_form(page, overview).locator("textarea[name=body]").press("Escape")
+
+    expect(editor_form(page, overview)).to_have_count(0, timeout=1_000)
+    expect(shown_section(page, overview).locator("h2")).to_have_text("Overview")
+    assert_no_reload(page)
+
+
 def test_escape_cancels_an_unchanged_editor_without_asking(plan_page, overview):
     page = plan_page
     dialogs = []
