@@ -45,6 +45,8 @@ def signoff_table(review: PlanReview) -> str:
             content = "current"
         elif slot.status == "stale":
             content = "stale (edited since)"
+        elif slot.declined_earlier:
+            content = "declined earlier content"
         else:
             content = ""
         decision = slot.status_label
@@ -56,7 +58,11 @@ def signoff_table(review: PlanReview) -> str:
             f"| {_cell(date)} | {_cell(content)} |"
         )
     rows.append("")
-    rows.append(f"Plan status: **{review.status_label}**.")
+    status = f"Plan status: **{review.status_label}**"
+    if review.approved_with_placeholders:
+        count = review.placeholders
+        status += f" with {count} placeholder{'s' if count != 1 else ''} left"
+    rows.append(status + ".")
     return "\n".join(rows)
 
 

@@ -93,11 +93,12 @@ def print_body(html: str, *, for_pdf: bool = False) -> str:
 
 
 def plan_authors(plan: Plan) -> list[str]:
-    """Everyone who saved a revision of the plan, in the order they first did."""
+    """Everyone who wrote a version of a section, in the order they first did (a template's
+    or an import's text has no author)."""
     rows = (
-        SectionRevision.objects.filter(section__plan=plan, author__isnull=False)
-        .order_by("created_at", "pk")
-        .values_list("author__username", "author__first_name", "author__last_name")
+        SectionRevision.authors.through.objects.filter(sectionrevision__section__plan=plan)
+        .order_by("sectionrevision__created_at", "sectionrevision_id", "user__username")
+        .values_list("user__username", "user__first_name", "user__last_name")
     )
     authors: dict[str, str] = {}
     for username, first, last in rows:

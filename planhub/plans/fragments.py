@@ -18,12 +18,12 @@ from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from planhub.plans.templatetags.plan_tags import ago, approved_by
+from planhub.plans.templatetags.plan_tags import ago
 
 CACHE_ALIAS = "fragments"
 # Bump when the section partial changes in a way its inputs do not show (a shared cache
 # across deploys would otherwise serve the old markup).
-FRAGMENT_VERSION = 1
+FRAGMENT_VERSION = 2
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 # Where a reviewer's approve button (or the note why there is none) goes: the one part of a
 # section that depends on who reads it.
@@ -43,6 +43,7 @@ def section_state(section, *, plan, membership) -> tuple:
         project.slug,
         project.required_approvals,
         project.allow_self_approval,
+        project.placeholders_block_approval,
         plan.pk,
         membership.can_edit,
         membership.can_review,
@@ -84,11 +85,13 @@ def render_section(section, *, plan, membership, user, csrf_token) -> SafeString
 
 
 def approve_kind(section, review, user, plan) -> str:
-    """Which approve control a reviewer sees: "self" (they wrote this version and may not
-    approve it), "approved" (they did) or "approve"."""
-    if section.updated_by_id == user.pk and not plan.project.allow_self_approval:
-        return "self"
-    return "approved" if approved_by(review, user) else "approve"
+    """Which approve control a reviewer sees: "placeholders" (none: the review bar says what
+    is left to fill), "self" (they wrote this version and may not approve it), "approved"
+    (they did) or "approve"."""
+    refusal = review.refusal(user.pk)
+    if refusal is not None:
+        return refusal
+    return "approved" if review.approved_by(user.pk) else "approve"
 
 
 def approve_control_html(kind: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from .merging import merge_edit
 from .outline import atx_heading, detect_line_ending, join_sources, retitle, split_sections
-from .placeholders import find_placeholders
+from .placeholders import find_placeholders, section_placeholder_count
 from .rendering import render_heading, render_markdown
 
 # Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
@@ -123,6 +123,15 @@ class PlanTemplate(models.Model):
         return slug
 
 
+# SectionRevision.note's length.
+NOTE_MAX = 300
+
+
+def imported_from(name: str) -> str:
+    """Version 1's note for a plan imported from the file `name`."""
+    return f"Imported from “{name}”"[:NOTE_MAX]
+
+
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace(f"[{name}]", value)
@@ -182,9 +191,22 @@ class Plan(models.Model):
     @classmethod
     @transaction.atomic
     def create_from_markdown(
-        cls, *, project, text: str, author, title: str = "", template=None, started_blank=False
+        cls,
+        *,
+        project,
+        text: str,
+        author,
+        title: str = "",
+        template=None,
+        started_blank=False,
+        origin: str = "",
     ) -> "Plan":
-        """A plan whose sections are `text` split at its headings; revision 1 of each."""
+        """A plan whose sections are `text` split at its headings; revision 1 of each.
+
+        `origin` says where text nobody in the project wrote came from (“From template …”,
+        “Imported from …”): version 1 is then attributed to it, not to `author`, who only
+        created the plan (and may approve its sections)."""
+        writer = None if origin else author
         parsed = split_sections(text)
         h1 = next((s.heading for s in parsed if s.level == 1), "")
         plan = cls.objects.create(
@@ -206,13 +228,25 @@ class Plan(models.Model):
                 guidance=part.body,
                 heading_html=render_heading(part.heading),
                 body_html=render_markdown(part.body),
-                updated_by=author,
+                placeholder_count=section_placeholder_count(
+                    part.heading, part.heading_source + part.body
+                ),
+                updated_by=writer,
             )
             for position, part in enumerate(parsed)
         )
         if not all(section.pk for section in sections):  # backends without RETURNING ids
             sections = list(plan.sections.all())
-        SectionRevision.objects.bulk_create(section.revision(author) for section in sections)
+        revisions = SectionRevision.objects.bulk_create(
+            section.revision(writer, note=origin) for section in sections
+        )
+        if writer is not None:
+            if not all(revision.pk for revision in revisions):
+                revisions = SectionRevision.objects.filter(section__plan=plan)
+            SectionRevision.authors.through.objects.bulk_create(
+                SectionRevision.authors.through(sectionrevision_id=revision.pk, user_id=writer.pk)
+                for revision in revisions
+            )
         plan_created.send(sender=cls, plan=plan)
         return plan
 
@@ -226,7 +260,12 @@ class Plan(models.Model):
         if title:
             text = retitle(text, title)
         return cls.create_from_markdown(
-            project=project, text=text, author=author, title=template.name, template=template
+            project=project,
+            text=text,
+            author=author,
+            title=template.name,
+            template=template,
+            origin=f"From template “{template.name}”"[:NOTE_MAX],
         )
 
     @classmethod
@@ -302,6 +341,7 @@ class SaveResult:
 
     changed: bool
     merged_with: list = field(default_factory=list)  # (user, version) of merged-in edits
+    coauthors: list = field(default_factory=list)  # who wrote the merged-in versions
 
     def __bool__(self) -> bool:
         return self.changed
@@ -325,6 +365,9 @@ class Section(models.Model):
     heading_html = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Unfilled placeholders in heading and text, counted when the text is saved (like
+    # body_html), so that lists of plans judge review status without reading every text.
+    placeholder_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -389,6 +432,30 @@ class Section(models.Model):
             note=note,
         )
 
+    def authors_since(self, version: int) -> list:
+        """Who wrote the versions after `version`, up to the current one."""
+        User = SectionRevision.authors.field.related_model
+        return list(
+            User.objects.filter(
+                pk__in=SectionRevision.authors.through.objects.filter(
+                    sectionrevision__section=self,
+                    sectionrevision__version__gt=version,
+                    sectionrevision__version__lte=self.version,
+                ).values("user_id")
+            )
+        )
+
+    def record_revision(self, author, note: str = "", coauthors=()) -> "SectionRevision":
+        """Append the section's current state to its history, written by `author` together
+        with `coauthors` (people whose concurrent edits it merges); both may be empty for text
+        nobody in the project wrote (a template's, an import's)."""
+        revision = self.revision(author, note)
+        revision.save()
+        writers = {user.pk for user in (author, *coauthors) if user is not None}
+        if writers:
+            revision.authors.add(*writers)
+        return revision
+
     def save_edit(
         self, *, author, heading: str, body: str, base_version: int, note: str = ""
     ) -> SaveResult:
@@ -422,6 +489,7 @@ class Section(models.Model):
                         raise EditConflict(current, base)
                     heading, body = merged.heading, merged.body
                     result.merged_with.append((current.updated_by, current.version))
+                    result.coauthors += current.authors_since(base_version)
                     base_version = current.version
                 if self._apply(current, author, heading, body, base_version, note, result):
                     break
@@ -455,6 +523,7 @@ class Section(models.Model):
             "body": new_body,
             "heading_html": render_heading(heading),
             "body_html": render_markdown(new_body),
+            "placeholder_count": section_placeholder_count(heading, heading_source + new_body),
             "updated_by": author,
             "updated_at": timezone.now(),
         }
@@ -467,7 +536,7 @@ class Section(models.Model):
         for name, value in changed.items():
             setattr(self, name, value)
         self.version = base_version + 1
-        self.revision(author, note).save()
+        self.record_revision(author, note, coauthors=result.coauthors)
         if heading_changed and self.is_title:
             Plan.objects.filter(pk=self.plan_id).update(title=heading[:500])
         result.changed = True
@@ -502,8 +571,13 @@ class SectionRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Everyone who wrote this version (several when it merges concurrent edits); nobody for
+    # text that came from a template or an import. `author` is who saved it.
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     note = models.CharField(
-        max_length=300, blank=True, help_text="How it came about: a merge, a restore, a resolution."
+        max_length=NOTE_MAX,
+        blank=True,
+        help_text="How it came about: a template, an import, a merge, a restore, a resolution.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -519,6 +593,17 @@ class SectionRevision(models.Model):
     @property
     def source(self) -> str:
         return self.heading_source + self.body
+
+    @property
+    def byline(self) -> str:
+        """Who wrote it, as history shows it: “alice”, “alice and bob”, or where the text
+        came from (“From template “Feature plan””) when nobody in the project wrote it."""
+        names = sorted(user.username for user in self.authors.all())
+        if names:
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        if self.author is not None:
+            return self.author.username
+        return self.note or "—"
 
 
 class StructureAction(models.TextChoices):

@@ -50,7 +50,7 @@ def add_section_after(section: Section, author, heading: str = "New section") ->
         updated_by=author,
     )
     new.plan = section.plan
-    new.revision(author, note="Added").save()
+    new.record_revision(author, note="Added")
     _record(new, StructureAction.ADDED, author, f"after “{section}”")
     return new
 
@@ -93,9 +93,9 @@ def change_level(section: Section, author, *, deeper: bool) -> None:
         updated_at=timezone.now(),
     )
     section.refresh_from_db()
-    section.revision(
+    section.record_revision(
         author, note=f"Level {level} heading (was {level - (1 if deeper else -1)})"
-    ).save()
+    )
     action = StructureAction.DEMOTED if deeper else StructureAction.PROMOTED
     _record(section, action, author, f"to level {level}")
 

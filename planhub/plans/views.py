@@ -16,7 +16,7 @@ from . import structure
 from .access import get_plan, get_section
 from .forms import BlankPlanForm, ImportForm, PlanCreateForm, SectionForm
 from .merging import side_by_side
-from .models import EditConflict, Plan, PlanTemplate, Section, editable_text
+from .models import EditConflict, Plan, PlanTemplate, Section, editable_text, imported_from
 from .rendering import render_markdown
 from .tasks import find_task, set_task, task_label
 
@@ -237,7 +237,11 @@ def plan_import(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Template “{template.name}” added to {project.name}.")
             return redirect(f"{reverse('plan_new', args=[slug])}?template={template.pk}")
         plan = Plan.create_from_markdown(
-            project=project, text=text, author=request.user, title=name or stem
+            project=project,
+            text=text,
+            author=request.user,
+            title=name or stem,
+            origin=imported_from(form.cleaned_data["file"].name),
         )
         messages.success(request, f"Imported “{plan.title}” with {plan.sections.count()} sections.")
         return redirect(plan)

@@ -58,11 +58,18 @@ class MemberRoleForm(forms.Form):
 class ReviewSettingsForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["name", "description", "required_approvals", "allow_self_approval"]
+        fields = [
+            "name",
+            "description",
+            "required_approvals",
+            "allow_self_approval",
+            "placeholders_block_approval",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "required_approvals": "Approvals a section needs",
             "allow_self_approval": "Authors may approve their own text",
+            "placeholders_block_approval": "Sections with unfilled placeholders cannot be approved",
         }
 
 

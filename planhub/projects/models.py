@@ -37,6 +37,12 @@ class Project(models.Model):
         default=False,
         help_text="Whether a reviewer may approve a section version they wrote themselves.",
     )
+    placeholders_block_approval = models.BooleanField(
+        default=True,
+        help_text="A section that still holds [placeholders] or NEEDS CLARIFICATION cannot be "
+        "approved, so a plan is never approved with parts left to fill. Turned off, the PDF "
+        "title page says how many placeholders an approved plan still holds.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

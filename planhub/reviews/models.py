@@ -10,6 +10,11 @@ class ReviewRefused(Exception):
     """The review is not allowed; the message says why, for the user."""
 
 
+class PlaceholdersLeft(ReviewRefused):
+    """Approval refused because the section still holds unfilled placeholders (the project's
+    placeholder gate); changes can still be requested."""
+
+
 class ContentChanged(Exception):
     """The section or plan changed after the reviewer loaded it: the decision is not recorded,
     so it can never count for content the reviewer did not see."""
@@ -50,6 +55,27 @@ class Approval(models.Model):
     def is_current(self, section) -> bool:
         return self.version == section.version
 
+    @staticmethod
+    def check_may_approve(section, reviewer, rules) -> None:
+        """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's
+        current version: placeholders left, or they wrote it (the rules of status.py)."""
+        from .status import APPROVAL_REFUSED_PLACEHOLDERS, current_authors, section_review
+
+        writers = current_authors([section.pk]).get(section.pk, frozenset())
+        refusal = section_review(section, [], rules, authors=writers).refusal(reviewer.pk)
+        if refusal == APPROVAL_REFUSED_PLACEHOLDERS:
+            count = section.placeholder_count
+            raise PlaceholdersLeft(
+                f"This section still has {count} unfilled placeholder{'s' if count != 1 else ''} "
+                "([bracketed text] or NEEDS CLARIFICATION). It can be approved once they are "
+                "filled in; you can request changes meanwhile."
+            )
+        if refusal is not None:
+            raise ReviewRefused(
+                "You wrote this version of the section, and this project does not let "
+                "authors approve their own text: another reviewer has to approve it."
+            )
+
     @classmethod
     def record(cls, *, section, reviewer, decision: str, version: int, comment: str = ""):
         """Record `reviewer`'s decision on `version` of `section`.
@@ -59,20 +85,15 @@ class Approval(models.Model):
         """
         from planhub.plans.models import Section
 
+        from .status import ReviewRules
+
         with transaction.atomic():
             locked = Section.objects.select_for_update().get(pk=section.pk)
             if locked.version != version:
                 raise ContentChanged(locked)
-            project = section.plan.project
-            if (
-                decision == Decision.APPROVED
-                and not project.allow_self_approval
-                and locked.updated_by_id == reviewer.pk
-            ):
-                raise ReviewRefused(
-                    "You wrote this version of the section, and this project does not let "
-                    "authors approve their own text: another reviewer has to approve it."
-                )
+            rules = ReviewRules.of(section.plan.project)
+            if decision == Decision.APPROVED:
+                cls.check_may_approve(locked, reviewer, rules)
             return cls.objects.create(
                 section=locked,
                 reviewer=reviewer,

@@ -5,13 +5,16 @@ import re
 
 from django.db.models import Q
 
+from planhub.plans.placeholders import (
+    APPROVALS_HEADING,
+    LABELLED_ITEM,
+    LABELLED_ITEM_LINE,
+    SIGNATURE_LINE,
+    SIGNATURE_LINE_FULL,
+)
+
 from .models import SignOffSlot
 
-APPROVALS_HEADING = re.compile(r"^\W*(approvals?|sign[- ]?offs?)\W*$", re.IGNORECASE)
-LABELLED_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+\*\*([^*\n]+?)\*\*[ \t]*:", re.MULTILINE)
-SIGNATURE_LINE = re.compile(
-    r"^\*\*(Reviewed By|Approved By|Approved|Signed[- ]off By):\*\*", re.MULTILINE | re.IGNORECASE
-)
 DEFAULT_SLOT = "Plan approval"
 
 
@@ -53,10 +56,6 @@ def signoff_placement(sections) -> tuple[int | None, bool]:
     rest = LABELLED_ITEM_LINE.sub("", SIGNATURE_LINE_FULL.sub("", section.body))
     only_slots = not re.sub(r"(?m)^\s*(?:-{3,}|\*{3,}|_{3,})?\s*$", "", rest).strip()
     return section.pk, only_slots
-
-
-LABELLED_ITEM_LINE = re.compile(LABELLED_ITEM.pattern + r".*$", re.MULTILINE)
-SIGNATURE_LINE_FULL = re.compile(SIGNATURE_LINE.pattern + r".*$", re.MULTILINE | re.IGNORECASE)
 
 
 # Lower-case text every match of APPROVALS_HEADING / SIGNATURE_LINE contains.

@@ -1,7 +1,22 @@
 """Review status, computed from the records (never stored): sections, sign-off slots, plan.
 
-`review_plan` reads everything a plan page needs in a fixed number of queries, whatever the
-number of sections.
+This module is the one place the status rules live. The plan page, its outline, the API, the
+Markdown and PDF exports, the project's plan list, the dashboard and its queues all read their
+answers from here (`review_plan`, `review_plans`, `plan_statuses`, and the queues in
+`waiting.py`, which only narrow the candidates in SQL before asking these rules). The rules:
+
+- A section is **approved** when at least the project's required number of reviewers approved
+  its current version, nobody's latest decision on that version asks for changes, and (unless
+  the project turned the gate off) it holds no unfilled placeholder; **changes requested** when
+  someone's latest decision on the current version asks for changes; **stale** when it was
+  approved on an earlier version (edited since); else **pending**.
+- A sign-off slot is **signed** when its assignee's latest decision signed the plan's current
+  content (content hash); **stale** when it signed earlier content; **declined** when the
+  assignee declined the current content; **waiting** otherwise (a decline of earlier content
+  waits for a new decision); **unassigned** without an assignee.
+- A plan is **approved** when it has sections, every one is approved and every slot is signed;
+  **in review** once any live section has a decision or any slot a sign-off; else **draft**.
+- Only live sections count: decisions on a deleted section come back with it when restored.
 """
 
 import hashlib
@@ -10,10 +25,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
 
-from planhub.plans.models import Plan, Section
-from planhub.plans.placeholders import count_placeholders
+from planhub.plans.models import Plan, Section, SectionRevision
+from planhub.plans.placeholders import section_placeholder_names
 from planhub.projects.models import Role
 
 from .models import Approval, Comment, Decision, SignOff, SignOffDecision, SignOffSlot
@@ -41,42 +56,112 @@ class PlanStatus(models.TextChoices):
 
 
 def content_hash(sections) -> str:
-    """What a sign-off is tied to: every section (in order) at its current version."""
+    """What a sign-off is tied to: every live section (in order) at its current version."""
     state = ",".join(f"{s.pk}:{s.version}" for s in sections)
     return hashlib.sha256(state.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """A project's settings that decide status and who may approve."""
+
+    required_approvals: int = 1
+    allow_self_approval: bool = False
+    placeholders_block_approval: bool = True
+
+    @classmethod
+    def of(cls, project) -> "ReviewRules":
+        return cls(
+            required_approvals=project.required_approvals,
+            allow_self_approval=project.allow_self_approval,
+            placeholders_block_approval=project.placeholders_block_approval,
+        )
+
+
+# Why a reviewer may not approve a section.
+APPROVAL_REFUSED_PLACEHOLDERS = "placeholders"
+APPROVAL_REFUSED_SELF = "self"
 
 
 @dataclass
 class SectionReview:
     section: Section
     status: str
-    current: list[Approval]  # each reviewer's latest decision on the current version
-    stale: list[Approval]  # earlier-version decisions of reviewers silent on this one
+    current: list  # each reviewer's latest decision on the current version
+    stale: list  # earlier-version decisions of reviewers silent on this one
     approved_count: int
     open_comments: int
+    rules: ReviewRules
+    # Who wrote the current version (user ids); empty for a template's or an import's text.
+    authors: frozenset = frozenset()
 
     @property
     def status_label(self) -> str:
         return SectionStatus(self.status).label
 
-    @cached_property
+    @property
     def placeholders(self) -> int:
-        return count_placeholders(self.section.source)
+        return self.section.placeholder_count
+
+    @cached_property
+    def placeholder_names(self) -> list[str]:
+        """The spots left to fill, each once, as written (“[Feature Name]”)."""
+        return section_placeholder_names(self.section.heading, self.section.source)
+
+    @property
+    def approval_blocked(self) -> bool:
+        """Nobody may approve it while placeholders are left (unless the project allows)."""
+        return self.rules.placeholders_block_approval and self.placeholders > 0
+
+    def written_by(self, user_id) -> bool:
+        return user_id in self.authors
+
+    def refusal(self, user_id) -> str | None:
+        """Why this reviewer may not approve the current version (their role aside), or None."""
+        if self.approval_blocked:
+            return APPROVAL_REFUSED_PLACEHOLDERS
+        if not self.rules.allow_self_approval and self.written_by(user_id):
+            return APPROVAL_REFUSED_SELF
+        return None
+
+    def may_approve(self, user_id) -> bool:
+        return self.refusal(user_id) is None
+
+    def decided_by(self, user_id) -> bool:
+        return any(a.reviewer_id == user_id for a in self.current)
+
+    def approved_by(self, user_id) -> bool:
+        return any(
+            a.reviewer_id == user_id and a.decision == Decision.APPROVED for a in self.current
+        )
+
+    def waits_for(self, user_id) -> bool:
+        """Whether the section waits for this reviewer: not approved, no decision of theirs on
+        this version, and they may approve it."""
+        return (
+            self.status != SectionStatus.APPROVED
+            and not self.decided_by(user_id)
+            and self.may_approve(user_id)
+        )
 
 
-def section_review(section, decisions, required: int, open_comments: int = 0) -> SectionReview:
-    """`decisions`: the section's approvals, oldest first."""
-    latest_current: dict[int, Approval] = {}
-    latest_earlier: dict[int, Approval] = {}
+def section_review(
+    section, decisions, rules: ReviewRules, open_comments: int = 0, authors=frozenset()
+) -> SectionReview:
+    """`section` needs pk, version and placeholder_count; `decisions`: its approvals, oldest
+    first."""
+    latest_current: dict = {}
+    latest_earlier: dict = {}
     for approval in decisions:
         target = latest_current if approval.version == section.version else latest_earlier
         target[approval.reviewer_id] = approval
     current = list(latest_current.values())
     stale = [a for r, a in latest_earlier.items() if r not in latest_current]
     approved = sum(a.decision == Decision.APPROVED for a in current)
+    blocked = rules.placeholders_block_approval and section.placeholder_count > 0
     if any(a.decision == Decision.CHANGES_REQUESTED for a in current):
         status = SectionStatus.CHANGES_REQUESTED
-    elif approved >= required:
+    elif approved >= rules.required_approvals and not blocked:
         status = SectionStatus.APPROVED
     elif any(a.decision == Decision.APPROVED for a in stale):
         status = SectionStatus.STALE
@@ -89,6 +174,8 @@ def section_review(section, decisions, required: int, open_comments: int = 0) ->
         stale=stale,
         approved_count=approved,
         open_comments=open_comments,
+        rules=rules,
+        authors=frozenset(authors),
     )
 
 
@@ -102,8 +189,23 @@ class SlotReview:
     def status_label(self) -> str:
         return SlotStatus(self.status).label
 
+    @property
+    def declined_earlier(self) -> bool:
+        """Declined, but on content that changed since: it waits for a new decision."""
+        return (
+            self.status == SlotStatus.PENDING
+            and self.latest is not None
+            and self.latest.decision == SignOffDecision.DECLINED
+        )
 
-def slot_review(slot: SignOffSlot, signoffs: list[SignOff], current_hash: str) -> SlotReview:
+    def waits_for(self, user_id) -> bool:
+        return self.slot.assignee_id == user_id and self.status in (
+            SlotStatus.PENDING,
+            SlotStatus.STALE,
+        )
+
+
+def slot_review(slot, signoffs: list, current_hash: str) -> SlotReview:
     """`signoffs`: the slot's decisions, oldest first; the latest by its assignee counts."""
     mine = [s for s in signoffs if s.user_id == slot.assignee_id]
     latest = mine[-1] if mine else None
@@ -111,10 +213,11 @@ def slot_review(slot: SignOffSlot, signoffs: list[SignOff], current_hash: str) -
         status = SlotStatus.UNASSIGNED
     elif latest is None:
         status = SlotStatus.PENDING
+    elif latest.content_hash != current_hash:
+        signed = latest.decision == SignOffDecision.SIGNED
+        status = SlotStatus.STALE if signed else SlotStatus.PENDING
     elif latest.decision == SignOffDecision.DECLINED:
         status = SlotStatus.DECLINED
-    elif latest.content_hash != current_hash:
-        status = SlotStatus.STALE
     else:
         status = SlotStatus.SIGNED
     return SlotReview(slot=slot, status=status.value, latest=latest)
@@ -127,7 +230,12 @@ class PlanReview:
     slots: list[SlotReview]
     content_hash: str
     status: str
+    rules: ReviewRules = field(default_factory=ReviewRules)
     by_section: dict[int, SectionReview] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.by_section:
+            self.by_section = {r.section.pk: r for r in self.sections}
 
     @property
     def status_label(self) -> str:
@@ -148,6 +256,11 @@ class PlanReview:
     @property
     def sections_to_fill(self) -> int:
         return sum(bool(r.placeholders) for r in self.sections)
+
+    @property
+    def approved_with_placeholders(self) -> bool:
+        """Approved while the project lets placeholders through: exports say so."""
+        return self.status == PlanStatus.APPROVED and self.placeholders > 0
 
     @cached_property
     def reviewers(self) -> list:
@@ -173,20 +286,62 @@ def plan_status(sections: list[SectionReview], slots: list[SlotReview], any_acti
     return PlanStatus.IN_REVIEW.value if any_activity else PlanStatus.DRAFT.value
 
 
+def assemble(plan, sections, decisions, slots, signoffs, authors, open_threads) -> PlanReview:
+    """A plan's review from its records, whatever they were read as (instances or rows):
+    `sections` live and in order; the rest keyed by section or slot id."""
+    rules = ReviewRules.of(plan.project)
+    reviews = [
+        section_review(
+            s,
+            decisions.get(s.pk, ()),
+            rules,
+            open_threads.get(s.pk, 0),
+            authors.get(s.pk, frozenset()),
+        )
+        for s in sections
+    ]
+    current_hash = content_hash(sections)
+    slot_reviews = [slot_review(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots]
+    activity = any(r.current or r.stale for r in reviews) or any(signoffs.get(s.pk) for s in slots)
+    return PlanReview(
+        plan=plan,
+        sections=reviews,
+        slots=slot_reviews,
+        content_hash=current_hash,
+        status=plan_status(reviews, slot_reviews, activity),
+        rules=rules,
+    )
+
+
+def current_authors(sections) -> dict[int, frozenset]:
+    """{section id: ids of the users who wrote its current version}, in one query; `sections`
+    is a queryset of sections or a list of their ids."""
+    authors = defaultdict(set)
+    rows = SectionRevision.authors.through.objects.filter(
+        sectionrevision__section__in=sections,
+        sectionrevision__version=F("sectionrevision__section__version"),
+    ).values_list("sectionrevision__section_id", "user_id")
+    for section_id, user_id in rows:
+        authors[section_id].add(user_id)
+    return {section_id: frozenset(users) for section_id, users in authors.items()}
+
+
 # What a review bar shows of an approval (not the reviewer's whole user row).
 APPROVAL_FIELDS = ("section_id", "reviewer_id", "decision", "version", "comment", "created_at")
 
 
 def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview:
-    """The whole review state of `plan` in five queries (four when `sections` are given)."""
+    """The whole review state of `plan`, as its page shows it, in six queries (five when
+    `sections` are given), whatever the number of sections."""
     if sections is None:
         sections = list(plan.sections.all())
+    live = Section.objects.filter(plan=plan).values("pk")
     decisions = defaultdict(list)
-    approvals = Approval.objects.filter(section__plan=plan).select_related("reviewer")
+    approvals = Approval.objects.filter(section__in=live).select_related("reviewer")
     for approval in approvals.only(*APPROVAL_FIELDS, "reviewer__username"):
         decisions[approval.section_id].append(approval)
     open_threads = dict(
-        Comment.objects.filter(section__plan=plan, parent=None, resolved_at=None)
+        Comment.objects.filter(section__in=live, parent=None, resolved_at=None)
         .values_list("section")
         .annotate(n=Count("pk"))
     )
@@ -194,48 +349,58 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
     signoffs = defaultdict(list)
     for signoff in SignOff.objects.filter(slot__plan=plan).select_related("user"):
         signoffs[signoff.slot_id].append(signoff)
-
-    activity = bool(decisions) or bool(signoffs)
-    required = plan.project.required_approvals
-    reviews = [
-        section_review(s, decisions.get(s.pk, []), required, open_threads.get(s.pk, 0))
-        for s in sections
-    ]
-    current_hash = content_hash(sections)
-    slot_reviews = [slot_review(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots]
-    review = PlanReview(
-        plan=plan,
-        sections=reviews,
-        slots=slot_reviews,
-        content_hash=current_hash,
-        status=plan_status(reviews, slot_reviews, activity),
-    )
-    review.by_section = {r.section.pk: r for r in reviews}
-    return review
+    return assemble(plan, sections, decisions, slots, signoffs, current_authors(live), open_threads)
 
 
 def review_section(section: Section) -> SectionReview:
-    """One section's review state (after a save or a review on it): two queries."""
+    """One section's review state (after a save or a review on it): three queries."""
     decisions = list(section.approvals.select_related("reviewer"))
     open_comments = section.comments.filter(parent=None, resolved_at=None).count()
-    return section_review(
-        section, decisions, section.plan.project.required_approvals, open_comments
-    )
+    authors = current_authors([section.pk]).get(section.pk, frozenset())
+    rules = ReviewRules.of(section.plan.project)
+    return section_review(section, decisions, rules, open_comments, authors)
 
 
-def plan_statuses(plans) -> dict[int, str]:
-    """{plan id: status} for many plans at once, in four queries whatever their number."""
-    plans = list(plans)
-    ids = [plan.pk for plan in plans]
-    # Plain rows, not model instances: a list of plans reads thousands of them.
-    sections = defaultdict(list)
-    for section in Section.objects.filter(plan__in=ids).values_list(
-        "pk", "plan_id", "version", "position", named=True
-    ):
-        sections[section.plan_id].append(section)
+def review_sections(sections) -> dict[int, SectionReview]:
+    """{section id: SectionReview} for sections of any plans (each with `plan.project`
+    loaded), in two queries; comments are not counted."""
+    ids = [s.pk for s in sections]
+    if not ids:
+        return {}
     decisions = defaultdict(list)
     for approval in (
-        Approval.objects.filter(section__plan__in=ids)
+        Approval.objects.filter(section__in=ids)
+        .order_by("created_at", "pk")
+        .values_list("section_id", "reviewer_id", "decision", "version", named=True)
+    ):
+        decisions[approval.section_id].append(approval)
+    authors = current_authors(ids)
+    return {
+        s.pk: section_review(
+            s, decisions[s.pk], ReviewRules.of(s.plan.project), 0, authors.get(s.pk, frozenset())
+        )
+        for s in sections
+    }
+
+
+def review_plans(plans, *, with_authors: bool = False) -> dict[int, PlanReview]:
+    """{plan id: PlanReview} for many plans at once, from plain rows (lists read thousands),
+    in five queries whatever their number (six `with_authors`). Comments are not counted."""
+    plans = list(plans)
+    if not plans:
+        return {}
+    ids = [plan.pk for plan in plans]
+    sections = defaultdict(list)
+    for section in (
+        Section.objects.filter(plan__in=ids)
+        .order_by("plan", "position", "pk")
+        .values_list("pk", "plan_id", "version", "position", "placeholder_count", named=True)
+    ):
+        sections[section.plan_id].append(section)
+    live = Section.objects.filter(plan__in=ids).values("pk")
+    decisions = defaultdict(list)
+    for approval in (
+        Approval.objects.filter(section__in=live)
         .order_by("created_at", "pk")
         .values_list("section_id", "reviewer_id", "decision", "version", named=True)
     ):
@@ -246,24 +411,19 @@ def plan_statuses(plans) -> dict[int, str]:
     ):
         slots[slot.plan_id].append(slot)
     signoffs = defaultdict(list)
-    signoff_plans = set()
     for signoff in (
         SignOff.objects.filter(slot__plan__in=ids)
         .order_by("created_at", "pk")
-        .values_list("slot_id", "slot__plan_id", "user_id", "decision", "content_hash", named=True)
+        .values_list("slot_id", "user_id", "decision", "content_hash", named=True)
     ):
         signoffs[signoff.slot_id].append(signoff)
-        signoff_plans.add(signoff.slot__plan_id)
+    authors = current_authors(live) if with_authors else {}
+    return {
+        plan.pk: assemble(plan, sections[plan.pk], decisions, slots[plan.pk], signoffs, authors, {})
+        for plan in plans
+    }
 
-    statuses = {}
-    for plan in plans:
-        plan_sections = sorted(sections[plan.pk], key=lambda s: s.position)
-        required = plan.project.required_approvals
-        reviews = [section_review(s, decisions.get(s.pk, []), required) for s in plan_sections]
-        current_hash = content_hash(plan_sections)
-        slot_reviews = [
-            slot_review(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots[plan.pk]
-        ]
-        activity = plan.pk in signoff_plans or any(decisions.get(s.pk) for s in plan_sections)
-        statuses[plan.pk] = plan_status(reviews, slot_reviews, activity)
-    return statuses
+
+def plan_statuses(plans) -> dict[int, str]:
+    """{plan id: status} for many plans at once (the lists' badges)."""
+    return {pk: review.status for pk, review in review_plans(plans).items()}

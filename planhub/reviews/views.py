@@ -15,7 +15,15 @@ from planhub.projects.access import get_membership
 from .activity import plan_activity
 from .display import section_display_context
 from .forms import AssignForm, CommentForm, ReviewForm, SignOffForm
-from .models import Approval, Comment, ContentChanged, Decision, ReviewRefused, SignOffSlot
+from .models import (
+    Approval,
+    Comment,
+    ContentChanged,
+    Decision,
+    PlaceholdersLeft,
+    ReviewRefused,
+    SignOffSlot,
+)
 from .status import review_plan
 
 REVIEW_EVENTS = "reviewChanged"
@@ -64,6 +72,10 @@ def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: in
         )
         return _section_display(
             request, membership, changed.current, status=409, notice=notice, form=form
+        )
+    except PlaceholdersLeft as refused:
+        return _section_display(
+            request, membership, section, status=409, notice=str(refused), form=form
         )
     except ReviewRefused as refused:
         return _section_display(

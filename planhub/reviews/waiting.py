@@ -1,100 +1,118 @@
-"""The dashboard's review queues for one user, each one query."""
+"""The dashboard's review queues for one user.
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+Each queue narrows its candidates in SQL by the facts that can be read from single rows
+(membership, archived plans, deleted sections, "has a decision of mine on this version"), and
+then asks the status rules in `status.py` — the same code the plan page, the API and the
+exports use — which of them really wait. So the dashboard can never disagree with a plan page.
+"""
 
-from planhub.plans.models import Plan, Section
+from itertools import islice
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from planhub.plans.models import Plan, Section, SectionRevision
 from planhub.projects.models import Membership, Role
 
-from .models import Approval, Decision, SignOff, SignOffDecision, SignOffSlot
+from .models import Approval, Decision, SignOffSlot
+from .status import review_plans, review_sections
+
+# Sections judged per round while filling the "waiting for my review" list.
+CANDIDATE_BATCH = 200
 
 
-def sections_waiting_for(user, limit: int = 20):
-    """Sections in projects where `user` reviews, not yet approved, without a decision of theirs
-    on the current version (and not written by them where self-approval is off); newest first.
-
-    Counted with correlated subqueries rather than a join and GROUP BY, which would group
-    every section row (text included) of every plan the user reviews before the limit."""
+def sections_waiting_for(user, limit: int = 20) -> list[Section]:
+    """Sections in active plans of projects where `user` reviews that wait for their decision
+    (SectionReview.waits_for), newest first."""
     reviewing = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.REVIEWER])
-    approvals_now = (
-        Approval.objects.filter(
-            section=OuterRef("pk"), version=OuterRef("version"), decision=Decision.APPROVED
-        )
-        .order_by()
-        .values("section")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     mine_on_current = Approval.objects.filter(
         section=OuterRef("pk"), reviewer=user, version=OuterRef("version")
     )
-    return (
+    written_by_me = SectionRevision.objects.filter(
+        section=OuterRef("pk"), version=OuterRef("version"), authors=user
+    )
+    candidates = (
         Section.objects.filter(
             plan__project__in=reviewing.values("project"), plan__archived_at__isnull=True
         )
-        .annotate(current_approvals=Coalesce(Subquery(approvals_now), 0))
-        .filter(current_approvals__lt=F("plan__project__required_approvals"))
         .exclude(Exists(mine_on_current))
-        .exclude(Q(updated_by=user) & Q(plan__project__allow_self_approval=False))
+        # Facts the rules would refuse anyway, read here so that a queue of sections nobody
+        # may approve yet (fresh templates, full of placeholders) costs no more than a page.
+        .exclude(Q(placeholder_count__gt=0) & Q(plan__project__placeholders_block_approval=True))
+        .exclude(Exists(written_by_me) & Q(plan__project__allow_self_approval=False))
         .select_related("plan__project", "updated_by")
         .only(*WAITING_SECTION_FIELDS)
-        .order_by("-updated_at")[:limit]
+        .order_by("-updated_at", "-pk")
     )
+    waiting: list[Section] = []
+    rows = candidates.iterator(chunk_size=CANDIDATE_BATCH)
+    while len(waiting) < limit:
+        batch = list(islice(rows, CANDIDATE_BATCH))
+        if not batch:
+            break
+        reviews = review_sections(batch)
+        waiting += [section for section in batch if reviews[section.pk].waits_for(user.pk)]
+    return waiting[:limit]
 
 
-# What the dashboard shows of a waiting section.
+# What the dashboard shows of a waiting section (and the rules need of its plan's project).
 WAITING_SECTION_FIELDS = (
     "heading",
     "version",
+    "placeholder_count",
     "updated_at",
     "plan__title",
     "plan__project__slug",
     "plan__project__name",
     "plan__project__required_approvals",
     "plan__project__allow_self_approval",
+    "plan__project__placeholders_block_approval",
     "updated_by__username",
 )
 
 
-def signoffs_waiting_for(user, limit: int = 20):
-    """Sign-off slots assigned to `user` that are not signed on the plan's current content.
-
-    “Current” is checked by the plan page; here a slot waits while its assignee's latest
-    decision is not a sign-off made after the plan's last change.
-    """
-    signed_since_change = SignOff.objects.filter(
-        slot=OuterRef("pk"),
-        user=user,
-        decision=SignOffDecision.SIGNED,
-        created_at__gte=OuterRef("plan__updated_at"),
-    )
-    return (
-        SignOffSlot.objects.filter(assignee=user, plan__project__memberships__user=user)
-        .exclude(Exists(signed_since_change))
+def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
+    """Sign-off slots assigned to `user` in active plans that wait for their decision (never
+    decided, or signed on content that changed since: SlotReview.waits_for), newest first."""
+    slots = list(
+        SignOffSlot.objects.filter(
+            assignee=user, plan__project__memberships__user=user, plan__archived_at__isnull=True
+        )
         .select_related("plan__project")
-        .order_by("-plan__updated_at")[:limit]
+        .order_by("-plan__updated_at", "position")
     )
+    reviews = review_plans({slot.plan_id: slot.plan for slot in slots}.values())
+    waiting = []
+    for slot in slots:
+        by_slot = {r.slot.pk: r for r in reviews[slot.plan_id].slots}
+        if by_slot[slot.pk].waits_for(user.pk):
+            waiting.append(slot)
+    return waiting[:limit]
 
 
-def my_plans_with_changes_requested(user, limit: int = 20):
-    """Plans `user` created or edited where a reviewer's latest decision on a section's current
-    version asks for changes."""
-    later_decision = Approval.objects.filter(
-        section=OuterRef("section"),
-        reviewer=OuterRef("reviewer"),
-        version=OuterRef("version"),
-        created_at__gt=OuterRef("created_at"),
-    )
+def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
+    """Active plans `user` created or wrote in where a section's status is “changes
+    requested”, most recently changed first."""
     open_request = Approval.objects.filter(
         section__plan=OuterRef("pk"),
+        section__deleted_at__isnull=True,
         decision=Decision.CHANGES_REQUESTED,
         version=F("section__version"),
-    ).exclude(Exists(later_decision))
-    edited = Section.objects.filter(plan=OuterRef("pk"), updated_by=user)
-    return (
-        Plan.objects.filter(project__memberships__user=user)
-        .filter(Q(created_by=user) | Exists(edited))
+    )
+    wrote = SectionRevision.objects.filter(section__plan=OuterRef("pk"), authors=user)
+    plans = list(
+        Plan.objects.active()
+        .filter(project__memberships__user=user)
+        .filter(Q(created_by=user) | Exists(wrote))
         .filter(Exists(open_request))
         .select_related("project")
-        .order_by("-updated_at")[:limit]
+        .order_by("-updated_at")
     )
+    reviews = review_plans(plans)
+    return [plan for plan in plans if reviews[plan.pk].changes_requested][:limit]
+
+
+__all__ = [
+    "my_plans_with_changes_requested",
+    "sections_waiting_for",
+    "signoffs_waiting_for",
+]

@@ -62,7 +62,10 @@ def test_every_section_starts_with_revision_one(plan, owner):
     revisions = SectionRevision.objects.filter(section__plan=plan)
     assert revisions.count() == 35
     assert set(revisions.values_list("version", flat=True)) == {1}
-    assert all(r.author == owner for r in revisions)
+    # The template's text: nobody in the project wrote it, not even the plan's creator.
+    assert all(r.author is None and not r.authors.exists() for r in revisions)
+    assert {r.note for r in revisions} == {"From template “Feature plan”"}
+    assert {r.byline for r in revisions} == {"From template “Feature plan”"}
 
 
 def _section(plan, heading):

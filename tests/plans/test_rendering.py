@@ -81,6 +81,10 @@ def test_heading_renders_inline_markup_safely():
         ("a [link](http://x) and [ref][1] and ![img](a.png) [^note]", []),
         ("[1]: http://example.com", []),
         ("| [NEEDS CLARIFICATION: x] | [X] ms |", ["NEEDS CLARIFICATION: x", "X"]),
+        # Brackets right after a name are code: mermaid nodes, indexes. After / or a space
+        # they are still blanks to fill.
+        ("A[Invoice] --> B[Payment]\nitems[0] and row_[i]", []),
+        ("specs/[###-feature]/ and ├── [module1]/", ["###-feature", "module1"]),
     ],
 )
 def test_find_placeholders(text, expected):

@@ -23,12 +23,6 @@ def ago(moment) -> str:
     return f"{timesince(moment)} ago"
 
 
-@register.filter
-def approved_by(review, user) -> bool:
-    """Whether `user`'s current decision in a SectionReview is an approval."""
-    return any(a.reviewer_id == user.pk and a.decision == "approved" for a in review.current)
-
-
 @register.simple_tag(takes_context=True)
 def cached_section(context, section):
     """The plan page's section partial, served from the fragment cache (see fragments.py)."""

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from planhub.plans.importing import InvalidMarkdown, decode_markdown
-from planhub.plans.models import Plan
+from planhub.plans.models import Plan, imported_from
 from planhub.projects.models import Project, Role
 
 
@@ -33,6 +33,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except InvalidMarkdown as error:
             raise CommandError(str(error)) from None
-        plan = Plan.create_from_markdown(project=target, text=text, author=author, title=path.stem)
+        plan = Plan.create_from_markdown(
+            project=target,
+            text=text,
+            author=author,
+            title=path.stem,
+            origin=imported_from(path.name),
+        )
         self.stderr.write(f"Imported “{plan.title}” with {plan.sections.count()} sections.")
         self.stdout.write(str(plan.pk))
