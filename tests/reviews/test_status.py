@@ -8,7 +8,6 @@ from planhub.reviews.signoffs import DEFAULT_SLOT
 from planhub.reviews.status import content_hash, plan_statuses, review_plan, review_section
 from tests.factories import make_plan
 
-
 # A plan whose sections are filled in (no placeholders), typed by its creator.
 FILLED = "# T\n\nintro\n\n## Overview\n\nWe ship it.\n\n## Risks\n\nNone known.\n"
 
