@@ -19,3 +19,13 @@ def get_section(plan: Plan, section_id: int) -> Section:
     )
     section.plan = plan
     return section
+
+
+def get_section_even_deleted(plan: Plan, section_id: int) -> Section:
+    """A section of the plan, deleted or not: a write into one deleted meanwhile is answered
+    with what happened to it (who deleted it, when), never with “not found”."""
+    section = get_object_or_404(
+        Section.all_objects.select_related("updated_by", "deleted_by"), pk=section_id, plan=plan
+    )
+    section.plan = plan
+    return section

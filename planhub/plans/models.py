@@ -335,6 +335,15 @@ class EditConflict(Exception):
         self.base = base
 
 
+class SectionDeleted(Exception):
+    """The section was deleted (by someone else, meanwhile) before this write; nothing was
+    saved. `section` is the deleted section, with `deleted_by` and `deleted_at`."""
+
+    def __init__(self, section: "Section"):
+        super().__init__(f"section {section.pk} was deleted at {section.deleted_at}")
+        self.section = section
+
+
 @dataclass
 class SaveResult:
     """What a save did: whether it changed anything, and whose edits it was merged with."""
@@ -464,13 +473,27 @@ class Section(models.Model):
         If others saved since, their edits and this one are merged line by line; when they
         touch the same lines, EditConflict is raised and nothing is saved. The section row is
         locked while saving (PostgreSQL) and the update applies only at the version it read,
-        so no save ever overwrites another unseen.
+        so no save ever overwrites another unseen. A section deleted meanwhile raises
+        SectionDeleted (nothing is saved).
         """
         heading = heading.strip() if self.level else ""
         result = SaveResult(changed=False)
+        lock_plan = self.level == 1
         for _attempt in range(50):
             with transaction.atomic():
-                current = Section.objects.select_for_update().get(pk=self.pk)
+                if lock_plan:
+                    # A level-1 heading may be the plan's title, which a save also writes:
+                    # take the plan's row first, as outline changes do, so that the two never
+                    # wait for each other's rows in opposite orders (a deadlock).
+                    Plan.objects.select_for_update().get(pk=self.plan_id)
+                current = Section.all_objects.select_for_update().get(pk=self.pk)
+                if current.level == 1 and not lock_plan:  # promoted meanwhile: start over
+                    lock_plan = True
+                    continue
+                if current.deleted_at is not None:
+                    raise SectionDeleted(
+                        Section.all_objects.select_related("deleted_by").get(pk=self.pk)
+                    )
                 current.plan = self.plan
                 if current.version != base_version:
                     base = current.revisions.filter(version=base_version).first()
@@ -484,7 +507,7 @@ class Section(models.Model):
                             current.editable_body,
                         )
                     if merged is None:
-                        current = Section.objects.select_related("updated_by").get(pk=self.pk)
+                        current = Section.all_objects.select_related("updated_by").get(pk=self.pk)
                         current.plan = self.plan
                         raise EditConflict(current, base)
                     heading, body = merged.heading, merged.body
@@ -494,7 +517,7 @@ class Section(models.Model):
                 if self._apply(current, author, heading, body, base_version, note, result):
                     break
         else:
-            raise EditConflict(Section.objects.select_related("updated_by").get(pk=self.pk))
+            raise EditConflict(Section.all_objects.select_related("updated_by").get(pk=self.pk))
         if result.changed:
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.

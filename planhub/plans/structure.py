@@ -1,14 +1,23 @@
 """Changes to a plan's outline: add, move, re-level, delete (recoverable) and restore sections.
 
-Each runs with the plan row locked, so two people reordering at once queue instead of
-interleaving, and each is recorded as a StructureChange for the plan's history.
+Each runs with the plan row locked, then the section's row (the order every write of a
+section's version takes: see Section.save_edit), so two people reordering at once queue instead
+of interleaving, a save and an outline change of one section land one after the other, each as
+its own version, and each change is recorded as a StructureChange for the plan's history.
 """
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Plan, Section, StructureAction, StructureChange
+from .models import (
+    EditConflict,
+    Plan,
+    SaveResult,
+    Section,
+    StructureAction,
+    StructureChange,
+)
 from .outline import atx_heading
 from .rendering import render_heading
 
@@ -17,9 +26,28 @@ class StructureRefused(Exception):
     """The change does not make sense here; the message says why, for the user."""
 
 
-def _locked(section: Section) -> Section:
+def deleted_notice(section: Section) -> str:
+    """“bob deleted “Scope” 3 minutes ago.”, for a section `deleted_by` was read with."""
+    from .templatetags.plan_tags import ago
+
+    who = section.deleted_by.username if section.deleted_by else "Someone"
+    return f"{who} deleted “{section}” {ago(section.deleted_at)}."
+
+
+def _locked(section: Section, *, live: bool = True) -> Section:
+    """`section` read afresh, its plan's row and then its own row locked. A deleted section is
+    refused unless `live` is False (restoring it)."""
     Plan.objects.select_for_update().get(pk=section.plan_id)
-    fresh = Section.all_objects.select_related("plan__project").get(pk=section.pk)
+    fresh = (
+        Section.all_objects.select_for_update(of=("self",))
+        .select_related("plan__project", "deleted_by")
+        .get(pk=section.pk)
+    )
+    if live and fresh.deleted_at is not None:
+        raise StructureRefused(
+            f"{deleted_notice(fresh)} Nothing was changed; restore it from the plan's history "
+            "first if you need it."
+        )
     return fresh
 
 
@@ -85,13 +113,17 @@ def change_level(section: Section, author, *, deeper: bool) -> None:
     if not 1 <= level <= 6:
         raise StructureRefused(f"Headings go from level 1 to 6; “{section}” is at {section.level}.")
     version = section.version + 1
-    Section.all_objects.filter(pk=section.pk).update(
+    # Version-checked (the row is locked, so this is the version just read): a save that
+    # landed first is built on, never overwritten, and no version is written twice.
+    updated = Section.all_objects.filter(pk=section.pk, version=section.version).update(
         level=level,
         heading_source=atx_heading(level, section.heading, section.plan.line_ending),
         version=version,
         updated_by=author,
         updated_at=timezone.now(),
     )
+    if not updated:
+        raise StructureRefused(f"“{section}” changed meanwhile; nothing was changed: try again.")
     section.refresh_from_db()
     section.record_revision(
         author, note=f"Level {level} heading (was {level - (1 if deeper else -1)})"
@@ -102,7 +134,7 @@ def change_level(section: Section, author, *, deeper: bool) -> None:
 
 @transaction.atomic
 def delete_section(section: Section, author) -> None:
-    section = _locked(section)
+    section = _locked(section, live=False)
     if section.deleted_at is None:
         Section.all_objects.filter(pk=section.pk).update(
             deleted_at=timezone.now(), deleted_by=author
@@ -112,7 +144,36 @@ def delete_section(section: Section, author) -> None:
 
 @transaction.atomic
 def restore_section(section: Section, author) -> None:
-    section = _locked(section)
+    section = _locked(section, live=False)
     if section.deleted_at is not None:
         Section.all_objects.filter(pk=section.pk).update(deleted_at=None, deleted_by=None)
         _record(section, StructureAction.RESTORED, author)
+
+
+def restore_with_text(
+    section: Section, author, *, heading: str, body: str, base_version: int
+) -> tuple[Section, SaveResult]:
+    """Bring a deleted section back at its place with the editor's text (made on
+    `base_version`) as its next version, in one transaction.
+
+    The text is merged with any version saved after `base_version`, as every save is. When
+    the two touch the same lines the section is still restored and EditConflict is raised:
+    the conflict view then opens on the live section, with the text kept.
+    """
+    conflict = None
+    with transaction.atomic():
+        restore_section(section, author)
+        restored = Section.objects.select_related("plan__project").get(pk=section.pk)
+        try:
+            result = restored.save_edit(
+                author=author,
+                heading=heading,
+                body=body,
+                base_version=base_version,
+                note="Restored after its deletion, with this text",
+            )
+        except EditConflict as error:
+            conflict = error
+    if conflict is not None:
+        raise conflict
+    return restored, result

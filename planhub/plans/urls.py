@@ -39,6 +39,11 @@ urlpatterns = [
     ),
     path(f"{SECTION}structure/", views.section_structure, name="section_structure"),
     path(f"{SECTION}restore/", views.section_restore, name="section_restore"),
+    path(
+        f"{SECTION}restore-with-text/",
+        views.section_restore_with_text,
+        name="section_restore_with_text",
+    ),
     path(f"{SECTION}history/", views.section_history, name="section_history"),
     path(f"{SECTION}revert/", views.section_revert, name="section_revert"),
     path(f"{SECTION}task/", views.section_task, name="section_task"),

@@ -13,10 +13,18 @@ from planhub.reviews.display import section_display_context, signoff_placement
 from planhub.reviews.status import review_plan
 
 from . import structure
-from .access import get_plan, get_section
+from .access import get_plan, get_section, get_section_even_deleted
 from .forms import BlankPlanForm, ImportForm, PlanCreateForm, SectionForm
-from .merging import side_by_side
-from .models import EditConflict, Plan, PlanTemplate, Section, editable_text, imported_from
+from .merging import merge_heading, parse_markers, propose_merge
+from .models import (
+    EditConflict,
+    Plan,
+    PlanTemplate,
+    Section,
+    SectionDeleted,
+    editable_text,
+    imported_from,
+)
 from .rendering import render_markdown
 from .tasks import find_task, set_task, task_label
 
@@ -123,6 +131,39 @@ def merge_notice(result) -> str:
     )
 
 
+def _resolving_context(form, conflict) -> dict:
+    """The conflict view. On the conflict itself (409) the editor gets the merge proposal:
+    every change that does not clash applied, each clash a marked hunk, the heading merged;
+    on a later refusal (422) the hunks still marked in the text are read back from it."""
+    if conflict is None:
+        hunks = parse_markers(form.data.get("body") or "").hunks
+        return {"resolving": form.data.get("resolving"), "hunks": hunks}
+    current, base = conflict.current, conflict.base
+    who = current.updated_by.username if current.updated_by else "someone"
+    proposal = propose_merge(
+        editable_text(base.body) if base else None,
+        editable_text(form.data.get("body") or ""),
+        current.editable_body,
+        f"{who}'s version {current.version}",
+    )
+    form.data = form.data.copy()
+    form.data["body"] = proposal.text()
+    heading_clash = None
+    if "heading" in form.fields:
+        mine = (form.data.get("heading") or "").strip()
+        heading = merge_heading(base.heading if base else None, mine, current.heading)
+        if heading is None:
+            heading_clash = (mine, current.heading)
+        else:
+            form.data["heading"] = heading
+    return {
+        "resolving": current.version,
+        "who": who,
+        "hunks": proposal.hunks,
+        "heading_clash": heading_clash,
+    }
+
+
 def _section_response(
     request, section, membership, *, form=None, conflict=None, status=200, notice=""
 ):
@@ -136,12 +177,8 @@ def _section_response(
         "conflict": conflict.current if conflict else None,
         "save_notice": notice,
     }
-    if conflict is not None:
-        mine = editable_text(form["body"].value() or "")
-        context["their_lines"], context["my_lines"] = side_by_side(
-            conflict.current.editable_body, mine
-        )
-        context["base_version"] = conflict.base.version if conflict.base else None
+    if form is not None and (conflict is not None or form.data.get("resolving")):
+        context.update(_resolving_context(form, conflict))
     if form is None:
         context.update(section_display_context(section))
     if request.htmx:
@@ -155,11 +192,14 @@ def _section_response(
 def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     need = "can_edit" if request.method == "POST" else None
     membership = get_membership(request.user, slug, need=need)
-    section = get_section(get_plan(membership, plan_id), section_id)
+    plan = get_plan(membership, plan_id)
     if request.method == "GET":
-        return _section_response(request, section, membership)
+        return _section_response(request, get_section(plan, section_id), membership)
 
+    section = get_section_even_deleted(plan, section_id)
     form = SectionForm(request.POST, section=section)
+    if section.deleted_at is not None:
+        return _section_deleted(request, section, membership, form)
     if not form.is_valid():
         if "version" in form.errors:  # the next save is on the version the user now sees
             form.data = form.data.copy()
@@ -167,6 +207,8 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
         return _section_response(request, section, membership, form=form, status=422)
     resolving = request.POST.get("resolving", "")
     note = f"Resolved a conflict with version {resolving}" if resolving.isdigit() else ""
+    if note and parse_markers(form.cleaned_data["body"]).hunks:
+        return _section_response(request, section, membership, form=form, status=422)
     try:
         result = section.save_edit(
             author=request.user,
@@ -175,6 +217,8 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
             base_version=form.cleaned_data["version"],
             note=note,
         )
+    except SectionDeleted as gone:
+        return _section_deleted(request, gone.section, membership, form)
     except EditConflict as conflict:
         # Keep the user's text; the next save is knowingly on top of the current version.
         data = request.POST.copy()
@@ -191,6 +235,52 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
     if notice:
         messages.info(request, notice)
     messages.success(request, f"Saved “{section}”.")
+    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+def _section_deleted(request, section, membership, form) -> HttpResponse:
+    """409: the editor, with the user's text and version, under a notice saying who deleted
+    the section and when, offering to restore it with the text or to copy the text."""
+    section.plan = form.section.plan
+    return _section_response(request, section, membership, form=form, status=409)
+
+
+@login_required
+@require_POST
+def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+    """“Restore the section with my text”: a section deleted while it was being edited comes
+    back at its place, the editor's text its next version (merged like any save)."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
+    form = SectionForm(request.POST, section=section)
+    if not form.is_valid():
+        return _section_response(request, section, membership, form=form, status=422)
+    try:
+        section, result = structure.restore_with_text(
+            section,
+            request.user,
+            heading=form.cleaned_data.get("heading", ""),
+            body=form.cleaned_data["body"],
+            base_version=form.cleaned_data["version"],
+        )
+    except EditConflict as conflict:
+        # Restored, but the text overlaps a version saved before the deletion: the conflict
+        # view, as for any save.
+        data = request.POST.copy()
+        data["version"] = conflict.current.version
+        form = SectionForm(data, section=conflict.current)
+        form.is_valid()
+        return _section_response(
+            request, conflict.current, membership, form=form, conflict=conflict, status=409
+        )
+    section.plan = form.section.plan
+    notice = f"Restored “{section}” with your text as version {section.version}."
+    if not result:
+        notice = f"Restored “{section}”; your text was already its text."
+    if request.htmx:
+        response = _section_response(request, section, membership, notice=notice)
+        return trigger_client_event(response, "sectionSaved", {"id": section.pk})
+    messages.success(request, notice)
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
 
 
@@ -212,10 +302,12 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int)
 @require_POST
 def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_edit")
-    get_section(get_plan(membership, plan_id), section_id)
+    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
     body = request.POST.get("body", "")
     html = render_markdown(body) if body.strip() else ""
-    return render(request, "plans/_preview.html", {"html": html})
+    # A section deleted meanwhile still previews: the text is the user's, and so is the choice.
+    gone = structure.deleted_notice(section) if section.deleted_at else ""
+    return render(request, "plans/_preview.html", {"html": html, "deleted_notice": gone})
 
 
 @login_required
@@ -301,7 +393,8 @@ def section_structure(request: HttpRequest, slug: str, plan_id: int, section_id:
     """Outline changes from a section's menu; the page reloads at the changed place."""
     membership = get_membership(request.user, slug, need="can_edit")
     plan = get_plan(membership, plan_id)
-    section = get_section(plan, section_id)
+    # Deleted meanwhile: the change is refused with who deleted it and when, not a 404.
+    section = get_section_even_deleted(plan, section_id)
     action = STRUCTURE_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         messages.error(request, "Unknown change: choose one of the section menu's entries.")
@@ -358,13 +451,15 @@ def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: i
 def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """“Restore this version”: a new revision with an old version's text (never a rewrite)."""
     membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section(get_plan(membership, plan_id), section_id)
+    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
     old = get_object_or_404(section.revisions, version=request.POST.get("version") or 0)
     try:
         base_version = int(request.POST.get("base_version", ""))
     except ValueError:
         base_version = section.version
     try:
+        if section.deleted_at is not None:
+            raise SectionDeleted(section)
         result = section.save_edit(
             author=request.user,
             heading=old.heading,
@@ -372,6 +467,13 @@ def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: in
             base_version=base_version,
             note=f"Restored version {old.version}",
         )
+    except SectionDeleted as gone:
+        messages.error(
+            request,
+            f"{structure.deleted_notice(gone.section)} Nothing was restored: bring the section "
+            "back with Restore below first, then restore the version you need.",
+        )
+        return redirect("plan_activity", slug, plan_id)
     except EditConflict:
         messages.error(
             request,
@@ -393,7 +495,9 @@ def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: in
 def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Tick or untick one task list item on the rendered section (a new revision)."""
     membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section(get_plan(membership, plan_id), section_id)
+    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
+    if section.deleted_at is not None:
+        return _task_on_deleted(request, section, membership)
     done = request.POST.get("done") == "1"
     try:
         index, base_version = int(request.POST["index"]), int(request.POST["version"])
@@ -418,8 +522,19 @@ def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int)
             body=editable_text(body),
             base_version=base_version,
         )
+    except SectionDeleted as gone:
+        return _task_on_deleted(request, gone.section, membership)
     except EditConflict as conflict:
         conflict.current.plan = section.plan
         return _section_response(request, conflict.current, membership, notice=refused, status=409)
     response = _section_response(request, section, membership, notice=merge_notice(result))
     return trigger_client_event(response, "sectionSaved", {"id": section.pk})
+
+
+def _task_on_deleted(request, section, membership) -> HttpResponse:
+    section.plan = get_plan(membership, section.plan_id)
+    notice = (
+        f"{structure.deleted_notice(section)} Nothing was ticked: restore the section from "
+        "the plan's history to change it."
+    )
+    return _section_response(request, section, membership, notice=notice, status=409)

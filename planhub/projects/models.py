@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 
@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "Reviewer"
     VIEWER = "viewer", "Viewer"
 
+
+LAST_OWNER_MESSAGE = "A project needs at least one owner: make someone else owner first."
 
 ROLE_HELP = {
     Role.OWNER: "everything, including managing members",
@@ -63,6 +65,13 @@ class Project(models.Model):
         return self.memberships.filter(role=Role.OWNER).count()
 
 
+class LastOwner(Exception):
+    """The change would leave the project without an owner; nothing was changed."""
+
+    def __init__(self, message: str = LAST_OWNER_MESSAGE):
+        super().__init__(message)
+
+
 class Membership(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -95,3 +104,35 @@ class Membership(models.Model):
     @property
     def can_manage(self) -> bool:
         return self.role == Role.OWNER
+
+    def change_role(self, role: str) -> None:
+        """Give the member `role`; LastOwner if that would leave the project without an owner."""
+        with transaction.atomic():
+            locked = self._lock_with_project()
+            if locked.role == Role.OWNER and role != Role.OWNER:
+                self._check_other_owner()
+            Membership.objects.filter(pk=self.pk).update(role=role)
+        self.role = role
+
+    def remove(self) -> None:
+        """Remove the member; LastOwner if they are the project's last owner."""
+        with transaction.atomic():
+            locked = self._lock_with_project()
+            if locked.role == Role.OWNER:
+                self._check_other_owner()
+            Membership.objects.filter(pk=self.pk).delete()
+
+    def _lock_with_project(self) -> "Membership":
+        # Every change of a project's owners locks the project's row first, then re-reads: two
+        # owners demoting or removing each other at once queue, and the second one counts the
+        # owners the first one left.
+        Project.objects.select_for_update().get(pk=self.project_id)
+        locked = Membership.objects.filter(pk=self.pk).first()
+        if locked is None:  # removed meanwhile: nothing left to change
+            raise Membership.DoesNotExist
+        return locked
+
+    def _check_other_owner(self) -> None:
+        others = Membership.objects.filter(project_id=self.project_id, role=Role.OWNER)
+        if not others.exclude(pk=self.pk).exists():
+            raise LastOwner

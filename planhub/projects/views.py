@@ -22,7 +22,7 @@ from .forms import (
     ProjectForm,
     ReviewSettingsForm,
 )
-from .models import ROLE_HELP, Membership, Role
+from .models import ROLE_HELP, LastOwner, Membership, Role
 
 
 @login_required
@@ -164,8 +164,8 @@ def _other_membership(membership, member_id: int) -> Membership:
     )
 
 
-def _is_last_owner(member: Membership) -> bool:
-    return member.role == Role.OWNER and member.project.owner_count() == 1
+def _gone(request: HttpRequest, member: Membership) -> None:
+    messages.info(request, f"{member.user.username} is no longer a member: someone removed them.")
 
 
 @login_required
@@ -176,13 +176,14 @@ def member_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the roles: owner, editor, reviewer or viewer.")
-    elif form.cleaned_data["role"] != Role.OWNER and _is_last_owner(member):
-        messages.error(
-            request, "A project needs at least one owner: make someone else owner first."
-        )
+        return redirect("members", slug)
+    try:
+        member.change_role(form.cleaned_data["role"])
+    except LastOwner as refused:
+        messages.error(request, str(refused))
+    except Membership.DoesNotExist:
+        _gone(request, member)
     else:
-        member.role = form.cleaned_data["role"]
-        member.save(update_fields=["role"])
         messages.success(request, f"{member.user.username} is now {member.get_role_display()}.")
     return redirect("members", slug)
 
@@ -192,12 +193,14 @@ def member_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
 def member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_manage")
     member = _other_membership(membership, member_id)
-    if _is_last_owner(member):
-        messages.error(
-            request, "A project needs at least one owner: make someone else owner first."
-        )
+    try:
+        member.remove()
+    except LastOwner as refused:
+        messages.error(request, str(refused))
         return redirect("members", slug)
-    member.delete()
+    except Membership.DoesNotExist:
+        _gone(request, member)
+        return redirect("members", slug)
     messages.success(request, f"Removed {member.user.username} from {membership.project.name}.")
     if member.pk == membership.pk:
         return redirect("dashboard")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from planhub.plans.access import get_plan, get_section
+from planhub.plans.merging import highlight_unified
 from planhub.plans.models import Section
 from planhub.projects.access import get_membership
 
@@ -117,19 +118,11 @@ def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: i
         "membership": membership,
         "old": old,
         "new": new,
-        "diff": _classify(lines),
+        "diff": highlight_unified(lines[2:]),  # the ---/+++ header is the title instead
         "versions": sorted(revisions.values(), key=lambda r: r.version),
     }
     template = "reviews/changes.html#diff" if request.htmx else "reviews/changes.html"
     return render(request, template, context)
-
-
-def _classify(lines: list[str]) -> list[tuple[str, str]]:
-    kinds = []
-    for line in lines[2:]:  # the ---/+++ file header is shown as a title instead
-        kind = {"+": "added", "-": "removed", "@": "hunk"}.get(line[:1], "same")
-        kinds.append((kind, line))
-    return kinds
 
 
 def _comments_response(request, membership, section, form=None, status=200):

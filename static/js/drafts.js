@@ -264,7 +264,9 @@
         if (!isNaN(version)) st.base = version;
         st.changedAt = Number(draft.savedAt) || 0;
       }
-      save(form);
+      // A conflict's editor holds the merge proposal, not what was typed: the draft stays
+      // the typed text (merged again if restored) until the proposal is edited.
+      if (!draft || !form.querySelector("[data-hunk], [data-heading-clash]")) save(form);
       return;
     }
     if (!draft) return;
@@ -340,7 +342,7 @@
     var form = null;
     if (elt.matches(EDITOR) && detail.requestConfig && detail.requestConfig.verb === "post") {
       form = elt;
-    } else if (elt.matches("[data-cancel]")) {
+    } else if (elt.matches("[data-cancel], [data-restore-with-text]")) {
       form = elt.closest(EDITOR);
     }
     if (!form) return;

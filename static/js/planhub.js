@@ -166,7 +166,101 @@
     });
   });
 
+  // “Copy my text” (a save into a section deleted meanwhile) puts the editor's text on the
+  // clipboard. Without this script the button stays hidden: the notice says to select the text.
+  function showCopyButtons(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-copy-text]").forEach(function (button) { button.hidden = false; });
+  }
+
+  document.addEventListener("htmx:load", function (event) { showCopyButtons(event.target); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-text]");
+    if (!button) return;
+    var form = button.closest("form[data-section-editor]");
+    var body = form && form.querySelector("textarea[name=body]");
+    var status = form && form.querySelector(".copy-status");
+    if (!body) return;
+    function copied() { if (status) status.textContent = "Copied: your text is on the clipboard."; }
+    function refused() {
+      body.focus();
+      body.select();
+      if (status) status.textContent = "The browser did not allow copying: your text is selected, press Ctrl+C.";
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(body.value).then(copied, refused);
+    } else {
+      refused();
+    }
+  });
+
+  // The conflict view: each clash stands in the editor's text as a marked block; its buttons
+  // put the chosen lines in its place, and choosing again swaps them. The text stays
+  // editable: a part edited by hand is left alone, and the status says so. Without this
+  // script the buttons stay hidden and the alert explains the markers.
+  function showChoices(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-choices]").forEach(function (el) { el.hidden = false; });
+    root.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+  }
+
+  document.addEventListener("htmx:load", function (event) { showChoices(event.target); });
+  document.addEventListener("DOMContentLoaded", function () { showChoices(document); });
+
+  // Where `needle` (lines) stands in `lines`: at `hint` if it is there, else its first place.
+  function findLines(lines, needle, hint) {
+    function at(i) {
+      if (i < 0 || i + needle.length > lines.length) return false;
+      for (var k = 0; k < needle.length; k++) if (lines[i + k] !== needle[k]) return false;
+      return true;
+    }
+    if (hint != null && at(hint)) return hint;
+    if (!needle.length) return -1;  // nothing left to look for once the place is lost
+    for (var i = 0; i < lines.length; i++) if (at(i)) return i;
+    return -1;
+  }
+
+  function pressOnly(group, button) {
+    group.querySelectorAll("button").forEach(function (other) {
+      other.setAttribute("aria-pressed", other === button ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-choices] button");
+    if (!button) return;
+    var form = button.closest("form[data-section-editor]");
+    var group = button.closest("[data-choices]");
+    var status = group.querySelector(".hunk-status");
+    var field;
+    if (button.hasAttribute("data-heading")) {
+      field = form.querySelector("input[name=heading]");
+      field.value = button.getAttribute("data-heading");
+      status.textContent = "Heading: " + button.textContent.toLowerCase() + ".";
+    } else {
+      var hunk = button.closest("[data-hunk]");
+      field = form.querySelector("textarea[name=body]");
+      var shown = hunk._planhubShown || { lines: JSON.parse(hunk.getAttribute("data-hunk")), at: null };
+      var lines = field.value.replace(/\r\n?/g, "\n").split("\n");
+      var at = findLines(lines, shown.lines, shown.at);
+      if (at < 0) {
+        status.textContent = "This part was edited in the text: change it there.";
+        return;
+      }
+      var chosen = JSON.parse(button.getAttribute("data-choice"));
+      lines.splice.apply(lines, [at, shown.lines.length].concat(chosen));
+      field.value = lines.join("\n");
+      hunk._planhubShown = { lines: chosen, at: at };
+      status.textContent = "Kept: " + button.textContent.toLowerCase() + ". You can still edit the text.";
+    }
+    pressOnly(group, button);
+    // As if typed: the draft is kept and the editor resizes.
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    showCopyButtons(document);
     document.querySelectorAll("#flash .flash").forEach(dismissable);
     drawDiagrams(document);
     enableTasks(document);

@@ -205,6 +205,14 @@ def test_focus_moves_into_the_editor_and_back_with_announcements(open_page, demo
 
 def test_review_decision_is_announced_and_keeps_focus_in_the_section(open_page, demo):
     metadata = demo["metadata"]
+    # Bob fills in the metadata first: a section with placeholders left cannot be approved.
+    metadata.plan = demo["plan"]
+    metadata.save_edit(
+        author=demo["bob"],
+        heading=metadata.heading,
+        body="Owner: Alice Smith. Status: in review.",
+        base_version=metadata.version,
+    )
     page = open_page(demo["carol"], path_of(demo["plan"]))
     section = shown_section(page, metadata)
     section.get_by_role("button", name="✓ Approve").click()

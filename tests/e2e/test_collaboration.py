@@ -66,10 +66,11 @@ def test_overlapping_edits_open_the_conflict_view_and_the_resolution_saves(
     second.get_by_role("button", name="Save").click()
     form = editor_form(eddie, scope)
     expect(form.locator(".alert-conflict")).to_contain_text("olivia changed the same lines")
-    expect(form.locator("pre.their-text .line-changed")).to_contain_text("MIDDLE (olivia)")
-    expect(form.locator("pre.my-text .line-changed")).to_contain_text("middle (eddie)")
+    expect(form.locator("pre.their-text")).to_contain_text("MIDDLE (olivia)")
+    expect(form.locator("pre.my-text")).to_contain_text("middle (eddie)")
     expect(form.locator("textarea[name=body]")).to_have_value(
-        "first line\n\nmiddle (eddie)\n\nlast line"
+        "first line\n\n<<<<<<< your text\nmiddle (eddie)\n=======\nMIDDLE (olivia)\n"
+        ">>>>>>> olivia's version 2\n\nlast line"
     )
     screenshot(eddie, "collab-conflict")
     form.locator("textarea[name=body]").fill("first line\n\nmiddle (olivia and eddie)\n\nlast line")

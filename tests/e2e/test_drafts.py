@@ -252,9 +252,12 @@ def test_a_conflict_keeps_the_draft_until_the_text_is_saved(
     form.get_by_role("button", name="Save").click()
     expect(form).to_have_attribute("data-unsaved", "")
     expect(form.locator("input[name=version]")).to_have_value("2")
-    expect(form.locator("textarea[name=body]")).to_have_value("Mine.")
+    expect(form.locator("textarea[name=body]")).to_have_value(
+        "<<<<<<< your text\nMine.\n=======\nTheirs.\n>>>>>>> eddie's version 2"
+    )
     page.wait_for_timeout(SETTLE_MS)
-    # The refused text is still the draft, based on the version it was written on; no offer
+    # The typed text is still the draft (not the proposal made of it), based on the version
+    # it was written on; no offer
     # of the same text the editor already shows.
     draft = stored_draft(page, overview)
     assert (draft["body"], draft["version"]) == ("Mine.", 1)

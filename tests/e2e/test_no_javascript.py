@@ -59,5 +59,24 @@ def test_conflict_without_javascript_keeps_the_text(
         page.get_by_role("button", name="Save").click()
     assert answer.value.status == 409
     expect(page.locator(".alert-conflict")).to_contain_text("olivia changed the same lines")
-    expect(page.locator("textarea[name=body]")).to_have_value("Mine, typed without scripts.")
+    # Both texts in the editor, between markers the alert explains; no buttons without JS.
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        "<<<<<<< your text\nMine, typed without scripts.\n=======\nTheirs.\n"
+        ">>>>>>> olivia's version 2"
+    )
+    expect(page.locator(".alert-conflict")).to_contain_text("delete the three marker lines")
     expect(page.locator("pre.their-text")).to_contain_text("Theirs.")
+    expect(page.get_by_role("button", name="Mine", exact=True)).to_be_hidden()
+    # Saving with the markers left is refused, the text kept; without them it saves.
+    console_errors.allow(rf"status of 422 .* @ .*{overview.get_absolute_url()}$")
+    with page.expect_response(is_save) as answer:
+        page.get_by_role("button", name="Save").click()
+    assert answer.value.status == 422
+    expect(page.locator(".alert-error")).to_contain_text("Not saved: 1 conflicting part")
+    page.locator("textarea[name=body]").fill("Theirs.\nMine, typed without scripts.")
+    with page.expect_response(is_save) as answer:
+        page.get_by_role("button", name="Save").click()
+    assert answer.value.status == 302
+    overview.refresh_from_db()
+    assert overview.editable_body == "Theirs.\nMine, typed without scripts."
+    assert overview.revisions.get(version=3).note == "Resolved a conflict with version 2"

@@ -85,15 +85,11 @@ def test_conflict_view_shows_both_texts_and_the_resolution_is_recorded(client, d
     )
     html = response.content.decode()
     assert response.status_code == 409
-    assert (
-        '<span class="line-changed"><span class="visually-hidden">changed: </span>TWO</span>'
-        in html
-    )
-    assert (
-        '<span class="line-changed"><span class="visually-hidden">changed: </span>zwei</span>'
-        in html
-    )
-    assert 'name="resolving" value="2"' in html and f"\n{mine}</textarea>" in html
+    # The clashing line as a choice, the changed words marked on each side.
+    assert "<ins>TWO<" in html
+    assert "<ins>zwei<" in html
+    assert 'name="resolving" value="2"' in html
+    assert "line one\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your text\nzwei\n=======\nTWO\n" in html
     client.post(
         url(section(doc, "Scope"), "section_detail"),
         {

@@ -76,7 +76,12 @@ def test_stale_save_is_409_and_keeps_the_users_text(client, editor, owner, overv
     assert response.status_code == 409
     html = response.content.decode()
     assert "olivia changed the same lines while you were editing" in html
-    assert "my careful &lt;paragraph&gt; &amp; more</textarea>" in html
+    # The whole text is one clash: both texts, between conflict markers, escaped.
+    assert (
+        "&lt;&lt;&lt;&lt;&lt;&lt;&lt; your text\nmy careful &lt;paragraph&gt; &amp; more\n"
+        "=======\nowner&#x27;s text\n"
+        "&gt;&gt;&gt;&gt;&gt;&gt;&gt; olivia&#x27;s version 2</textarea>"
+    ) in html
     assert "owner&#x27;s text" in html or "owner's text" in html
     assert 'name="version" value="2"' in html
     overview.refresh_from_db()
@@ -94,7 +99,8 @@ def test_stale_save_without_htmx_is_a_409_page_with_the_text(client, editor, own
     client.force_login(editor)
     response = client.post(url(overview), {"heading": "Overview", "body": "mine", "version": 1})
     assert response.status_code == 409
-    assert "<html" in response.content.decode() and "\nmine</textarea>" in response.content.decode()
+    html = response.content.decode()
+    assert "<html" in html and "your text\nmine\n=======\ntheirs\n&gt;&gt;&gt;" in html
 
 
 def test_oversized_body_is_refused_with_message_and_text_kept(client, editor, overview, settings):

@@ -13,6 +13,10 @@ from planhub.reviews.status import review_section
 from tests.factories import add_member, make_plan, make_project, make_user
 
 
+# Filled in: nothing left for the placeholder gate to hold back.
+READY = "# Ready plan\n\n## Overview\n\nWe ship it in May.\n"
+
+
 def run_together(*jobs):
     barrier = threading.Barrier(len(jobs))
     errors = []
@@ -44,7 +48,7 @@ def test_approval_racing_an_edit_never_counts_for_the_new_text(round_):
     add_member(project, editor, Role.EDITOR)
     for reviewer in reviewers:
         add_member(project, reviewer, Role.REVIEWER)
-    plan = make_plan(project, author=owner)
+    plan = make_plan(project, author=owner, text=READY)
     section_id = plan.sections.get(heading="Overview").pk
 
     def loaded():
@@ -83,7 +87,7 @@ def test_two_reviewers_approving_at_once_both_count_once():
     project.save()
     for reviewer in reviewers:
         add_member(project, reviewer, Role.REVIEWER)
-    plan = make_plan(project, author=owner)
+    plan = make_plan(project, author=owner, text=READY)
     section = plan.sections.select_related("plan__project").get(heading="Overview")
 
     def approve(reviewer):

@@ -148,8 +148,9 @@ def test_stale_approval_shows_what_changed(client, reviewer, editor, section):
         in changes
     )
     assert (
-        '<span class="diff-added"><span class="visually-hidden">added: </span>+Our new approach.'
-        in changes
+        '<span class="diff-added"><span class="visually-hidden">added: </span>+Our<ins>'
+        '<span class="visually-hidden">[added: </span> new<span class="visually-hidden">]'
+        "</span></ins> approach." in changes
     )
 
 

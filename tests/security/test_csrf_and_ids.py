@@ -194,6 +194,10 @@ def foreign_cases(w: World, o: Other) -> list[tuple[str, str, str, dict]]:
             cases.append((f"{name} POST: B's section in {plan_label}", "post", url, data))
         url = reverse("section_restore", args=[a, plan_id, o.deleted.pk])
         cases.append((f"section_restore: B's deleted section in {plan_label}", "post", url, {}))
+        url = reverse("section_restore_with_text", args=[a, plan_id, o.deleted.pk])
+        data = {"heading": "x", "body": "x", "version": 1}
+        label = f"section_restore_with_text: B's deleted section in {plan_label}"
+        cases.append((label, "post", url, data))
         url = reverse("comment_resolve", args=[a, plan_id, o.thread.pk])
         cases.append((f"comment_resolve: B's thread in {plan_label}", "post", url, {}))
         url = reverse("signoff_assign", args=[a, plan_id, o.slot.pk])

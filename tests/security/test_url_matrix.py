@@ -103,6 +103,7 @@ ARGS: dict[str, Callable[[World], list]] = {
     "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
+    "section_restore_with_text": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
     "template_library": lambda w: [w.slug],
     "template_detail": lambda w: [w.slug, w.template.pk],
     "template_archive": lambda w: [w.slug, w.template.pk],
@@ -143,6 +144,10 @@ def markdown_upload(text: str = "# Imported\n\n## One\n\ntext\n", name: str = "p
 
 def section_save(w: World) -> dict:
     return {"heading": "Alpha", "body": "saved by the matrix", "version": w.section.version}
+
+
+def restore_with_text(w: World) -> dict:
+    return {"heading": "Gamma", "body": "back, with my text", "version": w.deleted.version}
 
 
 def review(w: World) -> dict:
@@ -276,6 +281,11 @@ TABLE: list[Row] = [
         variant="htmx", headers=HX),
     Row("section_restore", "get", NOT_ALLOWED),
     Row("section_restore", "post", project_rule(302, WRITERS)),
+    # A save into a section deleted meanwhile offers this: restored with the editor's text.
+    Row("section_restore_with_text", "get", NOT_ALLOWED),
+    Row("section_restore_with_text", "post", project_rule(302, WRITERS), restore_with_text),
+    Row("section_restore_with_text", "post", project_rule(200, WRITERS), restore_with_text,
+        variant="htmx", headers=HX),
     Row("section_history", "get", project_rule(200)),
     Row("section_history", "post", NOT_ALLOWED),
     Row("section_revert", "get", NOT_ALLOWED),
