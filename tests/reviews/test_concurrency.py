@@ -12,7 +12,6 @@ from planhub.reviews.models import Approval, ContentChanged
 from planhub.reviews.status import review_section
 from tests.factories import add_member, make_plan, make_project, make_user
 
-
 # Filled in: nothing left for the placeholder gate to hold back.
 READY = "# Ready plan\n\n## Overview\n\nWe ship it in May.\n"
 
