@@ -220,14 +220,7 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
     except SectionDeleted as gone:
         return _section_deleted(request, gone.section, membership, form)
     except EditConflict as conflict:
-        # Keep the user's text; the next save is knowingly on top of the current version.
-        data = request.POST.copy()
-        data["version"] = conflict.current.version
-        form = SectionForm(data, section=conflict.current)
-        form.is_valid()
-        return _section_response(
-            request, conflict.current, membership, form=form, conflict=conflict, status=409
-        )
+        return _conflict_response(request, conflict, membership)
     notice = merge_notice(result)
     if request.htmx:
         response = _section_response(request, section, membership, notice=notice)
@@ -236,6 +229,18 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
         messages.info(request, notice)
     messages.success(request, f"Saved “{section}”.")
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+def _conflict_response(request, conflict, membership) -> HttpResponse:
+    """409: the conflict view. The user's text is kept; the next save is knowingly on top of
+    the current version."""
+    data = request.POST.copy()
+    data["version"] = conflict.current.version
+    form = SectionForm(data, section=conflict.current)
+    form.is_valid()
+    return _section_response(
+        request, conflict.current, membership, form=form, conflict=conflict, status=409
+    )
 
 
 def _section_deleted(request, section, membership, form) -> HttpResponse:
@@ -266,13 +271,7 @@ def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, sec
     except EditConflict as conflict:
         # Restored, but the text overlaps a version saved before the deletion: the conflict
         # view, as for any save.
-        data = request.POST.copy()
-        data["version"] = conflict.current.version
-        form = SectionForm(data, section=conflict.current)
-        form.is_valid()
-        return _section_response(
-            request, conflict.current, membership, form=form, conflict=conflict, status=409
-        )
+        return _conflict_response(request, conflict, membership)
     section.plan = form.section.plan
     notice = f"Restored “{section}” with your text as version {section.version}."
     if not result:

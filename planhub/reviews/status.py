@@ -361,19 +361,26 @@ def review_section(section: Section) -> SectionReview:
     return section_review(section, decisions, rules, open_comments, authors)
 
 
+def decision_rows(sections) -> dict[int, list]:
+    """{section id: its decisions as plain rows, oldest first}; `sections` a queryset of
+    section ids or a list of them."""
+    decisions = defaultdict(list)
+    for approval in (
+        Approval.objects.filter(section__in=sections)
+        .order_by("created_at", "pk")
+        .values_list("section_id", "reviewer_id", "decision", "version", named=True)
+    ):
+        decisions[approval.section_id].append(approval)
+    return decisions
+
+
 def review_sections(sections) -> dict[int, SectionReview]:
     """{section id: SectionReview} for sections of any plans (each with `plan.project`
     loaded), in two queries; comments are not counted."""
     ids = [s.pk for s in sections]
     if not ids:
         return {}
-    decisions = defaultdict(list)
-    for approval in (
-        Approval.objects.filter(section__in=ids)
-        .order_by("created_at", "pk")
-        .values_list("section_id", "reviewer_id", "decision", "version", named=True)
-    ):
-        decisions[approval.section_id].append(approval)
+    decisions = decision_rows(ids)
     authors = current_authors(ids)
     return {
         s.pk: section_review(
@@ -383,9 +390,10 @@ def review_sections(sections) -> dict[int, SectionReview]:
     }
 
 
-def review_plans(plans, *, with_authors: bool = False) -> dict[int, PlanReview]:
+def review_plans(plans) -> dict[int, PlanReview]:
     """{plan id: PlanReview} for many plans at once, from plain rows (lists read thousands),
-    in five queries whatever their number (six `with_authors`). Comments are not counted."""
+    in four queries whatever their number. Comments and authors are not read (lists show
+    statuses, not who may approve)."""
     plans = list(plans)
     if not plans:
         return {}
@@ -397,14 +405,7 @@ def review_plans(plans, *, with_authors: bool = False) -> dict[int, PlanReview]:
         .values_list("pk", "plan_id", "version", "position", "placeholder_count", named=True)
     ):
         sections[section.plan_id].append(section)
-    live = Section.objects.filter(plan__in=ids).values("pk")
-    decisions = defaultdict(list)
-    for approval in (
-        Approval.objects.filter(section__in=live)
-        .order_by("created_at", "pk")
-        .values_list("section_id", "reviewer_id", "decision", "version", named=True)
-    ):
-        decisions[approval.section_id].append(approval)
+    decisions = decision_rows(Section.objects.filter(plan__in=ids).values("pk"))
     slots = defaultdict(list)
     for slot in SignOffSlot.objects.filter(plan__in=ids).values_list(
         "pk", "plan_id", "assignee_id", named=True
@@ -417,9 +418,8 @@ def review_plans(plans, *, with_authors: bool = False) -> dict[int, PlanReview]:
         .values_list("slot_id", "user_id", "decision", "content_hash", named=True)
     ):
         signoffs[signoff.slot_id].append(signoff)
-    authors = current_authors(live) if with_authors else {}
     return {
-        plan.pk: assemble(plan, sections[plan.pk], decisions, slots[plan.pk], signoffs, authors, {})
+        plan.pk: assemble(plan, sections[plan.pk], decisions, slots[plan.pk], signoffs, {}, {})
         for plan in plans
     }
 
