@@ -194,7 +194,13 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
     membership = get_membership(request.user, slug, need=need)
     plan = get_plan(membership, plan_id)
     if request.method == "GET":
-        return _section_response(request, get_section(plan, section_id), membership)
+        section = get_section_even_deleted(plan, section_id)
+        if section.deleted_at is None:
+            return _section_response(request, section, membership)
+        if request.htmx:  # an editor closed after the deletion: say what happened in place
+            return render(request, "plans/_section_gone.html", {"section": section, "plan": plan})
+        messages.info(request, f"“{section}” was deleted; restore it from the plan's history.")
+        return redirect("plan_activity", slug, plan.pk)
 
     section = get_section_even_deleted(plan, section_id)
     form = SectionForm(request.POST, section=section)

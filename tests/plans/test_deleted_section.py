@@ -324,3 +324,16 @@ def test_demote_after_a_save_builds_on_the_saved_text(editor, owner, scope):
     assert (section.version, section.level, section.heading) == (3, 3, "Scope, renamed")
     assert section.heading_source.startswith("### Scope, renamed")
     assert section.editable_body == MINE
+
+
+def test_closing_the_editor_of_a_deleted_section_says_what_happened(client, editor, owner, scope):
+    delete(scope, owner)
+    client.force_login(editor)
+    response = client.get(url(scope), **HX)  # Cancel, after the deletion
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="section-{scope.pk}"' in html
+    assert "“Scope” was deleted by olivia" in html
+    assert reverse("plan_activity", args=[scope.plan.project.slug, scope.plan_id]) in html
+    plain = client.get(url(scope))
+    assert plain.status_code == 302 and plain.url.endswith("/activity/")
