@@ -628,6 +628,11 @@ class SectionRevision(models.Model):
             return self.author.username
         return self.note or "—"
 
+    @property
+    def how(self) -> str:
+        """The note, unless it already stands as the byline (where the text came from)."""
+        return "" if self.note == self.byline else self.note
+
 
 class StructureAction(models.TextChoices):
     ADDED = "added", "added"

@@ -440,7 +440,9 @@ def section_restore(request: HttpRequest, slug: str, plan_id: int, section_id: i
 def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     membership = get_membership(request.user, slug)
     section = get_section(get_plan(membership, plan_id), section_id)
-    revisions = section.revisions.select_related("author").order_by("-version")
+    revisions = (
+        section.revisions.select_related("author").prefetch_related("authors").order_by("-version")
+    )
     context = {
         "project": section.plan.project,
         "plan": section.plan,

@@ -94,7 +94,8 @@ def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: i
     """What changed in a section since a version (e.g. since my approval)."""
     membership = get_membership(request.user, slug)
     section = get_section(get_plan(membership, plan_id), section_id)
-    revisions = {r.version: r for r in section.revisions.select_related("author")}
+    revisions = section.revisions.select_related("author").prefetch_related("authors")
+    revisions = {r.version: r for r in revisions}
     since, to = request.GET.get("since", ""), request.GET.get("to", "")
     old = revisions.get(int(since)) if since.isdigit() else None
     if old is None:
