@@ -153,7 +153,8 @@ class PlanQuerySet(models.QuerySet):
 
 class Plan(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="plans")
-    title = models.CharField(max_length=500)
+    # Text columns: a heading or title can come from an imported file of any line length.
+    title = models.TextField()
     template = models.ForeignKey(
         PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"
     )
@@ -367,7 +368,7 @@ class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField()
     level = models.PositiveSmallIntegerField(help_text="0 for the text before the first heading.")
-    heading = models.CharField(max_length=500, blank=True)
+    heading = models.TextField(blank=True)
     heading_source = models.TextField(blank=True, help_text="The heading's exact Markdown.")
     body = models.TextField(blank=True)
     guidance = models.TextField(blank=True, help_text="The template's original text.")
@@ -587,7 +588,7 @@ class SectionRevision(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     level = models.PositiveSmallIntegerField()
-    heading = models.CharField(max_length=500, blank=True)
+    heading = models.TextField(blank=True)
     heading_source = models.TextField(blank=True)
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
@@ -650,7 +651,7 @@ class StructureChange(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="structure_changes")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
     action = models.CharField(max_length=20, choices=StructureAction.choices)
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
