@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "planhub.accounts",
     "planhub.projects",
     "planhub.plans",
@@ -106,24 +108,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered section HTML, keyed by a hash of everything it shows (planhub/plans/fragments.py), so
-# each process keeps its own copy and nothing needs invalidating; entries are a few kB each.
+# Per-process caches, bounded in bytes (planhub/lib/bounded_cache.py): the least recently used
+# entries go first once the total passes the bound. Rendered section HTML is keyed by a hash of
+# everything it shows (planhub/plans/fragments.py), so nothing needs invalidating.
+MIB = 1024 * 1024
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "planhub.lib.bounded_cache.BoundedLocMemCache",
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("CACHE_MAX_MB", "16")) * MIB)},
+    },
     "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "planhub.lib.bounded_cache.BoundedLocMemCache",
         "LOCATION": "planhub-fragments",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", "5000"))},
-    },
-    # Rendered PDFs (planhub/exports/cache.py), shared by the processes of one host.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")),
-        "TIMEOUT": 7 * 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PDF_CACHE_ENTRIES", "500"))},
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MAX_MB", "64")) * MIB)},
     },
 }
+
+# Background work (PDF export): Django's tasks API through django-tasks, queued in the database
+# (works on SQLite and PostgreSQL, with any number of app servers); `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Each PDF renders in a child process of the worker held to these budgets; over either, the job
+# fails with a message to the person who asked (the worker itself carries on).
+PDF_JOB_SECONDS = float(os.environ.get("PDF_JOB_SECONDS", "120"))
+PDF_JOB_MEMORY_MB = int(os.environ.get("PDF_JOB_MEMORY_MB", "1536"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,7 +13,8 @@ from html import escape, unescape
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from planhub.plans.models import Plan, SectionRevision
@@ -151,11 +152,20 @@ def print_context(plan: Plan, *, for_pdf: bool = False) -> dict:
         "authors": plan_authors(plan),
         "signoff_section_id": signoff_section_id,
         "signoff_replaces_body": signoff_replaces_body,
-        "exported_at": timezone.now(),
+        "generated": generation_stamp(timezone.now()),
         "css_title": mark_safe(css_string(plan.title)),
         "css_project": mark_safe(css_string(plan.project.name)),
         "for_pdf": for_pdf,
         "embedded_css": stylesheet_text() if for_pdf else "",
+    }
+
+
+def generation_stamp(when) -> dict[str, str]:
+    """When the document was made, for its metadata and its title page."""
+    local = timezone.localtime(when)
+    return {
+        "meta": format_html('<meta name="dcterms.created" content="{}">', local.isoformat()),
+        "label": dateformat.format(local, "Y-m-d H:i T"),
     }
 
 

@@ -5,5 +5,15 @@ from . import views
 urlpatterns = [
     path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
     path("plans/<int:plan_id>/export.pdf", views.export_pdf, name="export_pdf"),
+    path(
+        "plans/<int:plan_id>/pdf/<int:export_id>/",
+        views.pdf_export_status,
+        name="pdf_export_status",
+    ),
+    path(
+        "plans/<int:plan_id>/pdf/<int:export_id>/download/",
+        views.pdf_export_file,
+        name="pdf_export_file",
+    ),
     path("plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
 ]

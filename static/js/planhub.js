@@ -175,6 +175,20 @@
 
   document.addEventListener("htmx:load", function (event) { showCopyButtons(event.target); });
 
+  // A PDF export that the worker has just finished downloads by itself (once per page).
+  function startDownloads(root) {
+    if (!root.querySelectorAll) return;
+    var ready = root.matches && root.matches("[data-autodownload]") ? [root] : [];
+    root.querySelectorAll("[data-autodownload]").forEach(function (element) { ready.push(element); });
+    ready.forEach(function (element) {
+      if (element.dataset.downloadStarted) return;
+      element.dataset.downloadStarted = "1";
+      window.location.assign(element.dataset.autodownload);
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) { startDownloads(event.target); });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy-text]");
     if (!button) return;

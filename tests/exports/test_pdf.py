@@ -16,6 +16,7 @@ from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
 from planhub.reviews.models import Approval
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
+from tests.worker import run_queued_tasks
 
 SMALL = """# Billing Rewrite
 
@@ -114,7 +115,7 @@ def check_document(plan, data: bytes, *, draft: bool) -> list[str]:
     assert plan.project.name in pages[0]
     assert context["template_name"] in pages[0]
     assert context["plan_review"].status_label in pages[0]
-    assert context["exported_at"].strftime("%Y-%m-%d") in pages[0]
+    assert context["generated"]["label"][:10] in pages[0]  # the date it was made
     for author in context["authors"]:
         assert author in pages[0]
     # Running footer on every page, header (the title) on every page but the title page.
@@ -164,6 +165,8 @@ def approve_everything(plan, owner, reviewer):
 def test_viewer_downloads_a_pdf_named_after_the_plan(client, project, owner, viewer):
     plan = make_plan(project, owner, text=SMALL)
     client.force_login(viewer)
+    assert client.get(reverse("export_pdf", args=[project.slug, plan.pk])).status_code == 202
+    run_queued_tasks()
     response = client.get(reverse("export_pdf", args=[project.slug, plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -174,15 +177,13 @@ def test_viewer_downloads_a_pdf_named_after_the_plan(client, project, owner, vie
 
 @pytest.mark.parametrize(
     "role, status",
-    [("owner", 200), ("editor", 200), ("reviewer", 200), ("viewer", 200), ("outsider", 404)],
+    [("owner", 202), ("editor", 202), ("reviewer", 202), ("viewer", 202), ("outsider", 404)],
 )
 def test_every_member_may_export_others_get_404(client, project, owner, members, role, status):
     plan = make_plan(project, owner, text="# Tiny\n\nOne line.\n")
     client.force_login(members[role])
     response = client.get(reverse("export_pdf", args=[project.slug, plan.pk]))
     assert response.status_code == status
-    if status == 200:
-        assert response.content.startswith(b"%PDF-")
 
 
 def test_anonymous_is_sent_to_login(client, project, owner):

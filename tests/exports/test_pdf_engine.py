@@ -1,4 +1,4 @@
-"""How the PDF engine is run: the cycle collector paused during a rendering, the server warm-up."""
+"""How the PDF engine is run: the cycle collector paused during a rendering."""
 
 import gc
 import threading
@@ -7,8 +7,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from planhub.exports import pdf
-from planhub.exports.pdf import html_to_pdf, warm_up
+from planhub.exports.pdf_process import html_to_pdf
 from planhub.lib import gc_pause
 from planhub.lib.gc_pause import garbage_collection_paused
 
@@ -68,18 +67,6 @@ def test_the_garbage_of_a_rendering_is_collected_once_a_request_has_finished(mon
     assert len(collections) == 1
     client.get("/healthz")
     assert len(collections) == 1  # nothing owed any more
-
-
-def test_warm_up_renders_with_the_print_fonts_and_never_raises(monkeypatch, caplog):
-    warm_up()  # WeasyPrint is installed: no warning
-    assert "warm-up failed" not in caplog.text
-
-    def broken(html):
-        raise OSError("libpango missing")
-
-    monkeypatch.setattr(pdf, "html_to_pdf", broken)
-    warm_up()
-    assert "PDF engine warm-up failed" in caplog.text
 
 
 def test_the_rendered_document_is_a_pdf_with_the_text():

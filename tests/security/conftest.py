@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from planhub.api.models import ApiToken
+from planhub.exports.models import PdfExport
 from planhub.plans import structure
 from planhub.plans.models import Plan, PlanTemplate, Section
 from planhub.projects.models import Membership, Project
@@ -39,6 +40,7 @@ class World:
     slot: SignOffSlot  # assigned to the reviewer
     target: Membership  # the viewer's membership (role changes, removal)
     template: PlanTemplate  # uploaded to the project, no title placeholder
+    pdf_export: PdfExport  # a PDF of the plan, ready
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)  # role -> (token, secret)
 
     @property
@@ -69,6 +71,9 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
         project=project, text=TEMPLATE_TEXT, name="", author=owner
     )
     tokens = {role: ApiToken.issue(user, f"{role} token") for role, user in members.items()}
+    pdf_export = PdfExport.objects.create(
+        plan=plan, content_key="0" * 64, status="ready", pdf=b"%PDF-1.7 stub", size=13, pages=1
+    )
     return World(
         users=dict(members),
         project=project,
@@ -80,6 +85,7 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
         slot=slot,
         target=target,
         template=template,
+        pdf_export=pdf_export,
         tokens=tokens,
     )
 
