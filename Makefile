@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEV_ENV := DEBUG=1
+DEV_ENV := DEBUG=1 EMAIL_URL=console:
 
 .PHONY: install run test test-fast lint format system-deps clean
 
@@ -15,10 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data
+run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the worker beside it
 	$(DEV_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(PASSWORD),--password $(PASSWORD))
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Background worker started (pid $$worker); it stops with the server."; \
+	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml.
 system-deps:

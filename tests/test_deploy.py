@@ -32,6 +32,7 @@ def test_compose_file_is_valid():
     )
     assert result.returncode == 0, result.stderr
     assert "postgres:16" in result.stdout and "gunicorn" in (ROOT / "Dockerfile").read_text()
+    assert "db_worker" in result.stdout  # the background worker runs beside the app
 
 
 def test_settings_refuse_to_start_without_secret_key_in_production():

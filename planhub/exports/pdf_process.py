@@ -54,6 +54,9 @@ class Progress:
     pages: int = 0
     errors: list[str] | None = None
 
+    def where(self) -> str:
+        return f" (stopped while laying out page {self.pages})" if self.pages else ""
+
     def read(self, stream) -> None:
         self.errors = []
         for line in stream:
@@ -108,13 +111,13 @@ def render_in_child(
             peak = max(peak, resident_bytes(process.pid))
             if elapsed > seconds:
                 raise BudgetExceeded(
-                    f"Rendering took longer than the {seconds:g} s a PDF may take "
-                    f"(stopped at page {progress.pages})."
+                    f"Rendering took longer than the {seconds:g} s a PDF may take"
+                    f"{progress.where()}."
                 )
             if peak > memory_bytes:
                 raise BudgetExceeded(
                     f"Rendering needed more than the {memory_bytes // 2**20:,} MB of memory a "
-                    f"PDF may use (stopped at page {progress.pages})."
+                    f"PDF may use{progress.where()}."
                 )
             if on_progress and (progress.phase, progress.pages) != reported:
                 reported = (progress.phase, progress.pages)

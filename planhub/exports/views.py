@@ -84,8 +84,10 @@ def _pdf_download(plan: Plan, export: PdfExport) -> HttpResponse:
 
 def _export_status(request: HttpRequest, plan: Plan, export: PdfExport) -> HttpResponse:
     """202 while the worker has the job, 422 when it failed, 200 once it is ready: as JSON for
-    programs, as a page (or, polled by that page, its status part) for people."""
+    programs, as a page for people (and, to that page's poll, its status part)."""
     status = 200 if export.is_ready else 422 if export.is_failed else 202
+    if request.htmx:
+        status = 200  # the page's own poll: how the job went is in the part it swaps in
     urls = {
         "status_url": reverse("pdf_export_status", args=[plan.project.slug, plan.pk, export.pk]),
         "download_url": reverse("pdf_export_file", args=[plan.project.slug, plan.pk, export.pk]),
