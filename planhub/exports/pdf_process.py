@@ -62,7 +62,9 @@ class Progress:
         for line in stream:
             kind, _, value = line.rstrip("\n").partition(" ")
             if kind == "page" and value.isdecimal():
-                self.phase, self.pages = "layout", int(value)
+                # WeasyPrint lays some pages out again (page-number references), so the page
+                # it reports can go back; what the reader sees only moves forward.
+                self.phase, self.pages = "layout", max(self.pages, int(value))
             elif kind == "phase":
                 self.phase = value
             else:
