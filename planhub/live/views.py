@@ -6,33 +6,31 @@ from datetime import datetime
 from functools import wraps
 
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from planhub.lib import params
+from planhub.lib.params import InvalidParameter
 from planhub.plans.access import get_plan
 from planhub.projects.access import get_membership
 
 from .changes import OVERLAP, changes_since
 from .models import Presence
 
+HINTS = {
+    "since": "Give back the last answer's cursor.",
+    "editing": "Give the id of the section being edited, or nothing.",
+}
 
-def parse_cursor(value: str, now: datetime) -> datetime | None:
-    """A cursor this endpoint gave out (ISO 8601 with offset); never later than `now`.
 
-    An empty value means "from now on" (nothing to catch up); None means unreadable.
-    """
-    if not value:
-        return now
-    try:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "+"))  # an unencoded "+"
-    except ValueError:
-        return None
-    if timezone.is_naive(moment):
-        return None
-    return min(moment, now)
+def read_cursor(query: QueryDict, now: datetime) -> datetime:
+    """The cursor this endpoint gave out (ISO 8601 with offset), never later than `now`; none
+    means "from now on" (nothing to catch up). InvalidParameter when it is not one."""
+    since = params.datetime_param(query, "since")
+    return now if since is None else min(since, now)
 
 
 def retry_when_locked(view):
@@ -68,13 +66,13 @@ def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
     now = timezone.now()  # the server's clock: the next cursor; the client's is never used
-    since = parse_cursor(request.GET.get("since", ""), now)
-    if since is None:
-        return JsonResponse({"error": "since: give back the last answer's cursor."}, status=400)
+    try:
+        since = read_cursor(request.GET, now)
+        editing_id = params.int_param(request.GET, "editing")
+    except InvalidParameter as error:
+        return JsonResponse({"error": f"{error}. {HINTS[error.name]}"}, status=400)
     changes = changes_since(plan, since - OVERLAP, request.user.pk)
 
-    editing = request.GET.get("editing", "")
-    editing_id = int(editing) if editing.isdigit() else None
     if not membership.can_edit or editing_id not in changes.order:
         editing_id = None  # a viewer never edits; a section of another plan is ignored
     here = list(Presence.objects.here(plan, now))

@@ -1,13 +1,36 @@
 from django import forms
 from django.conf import settings
 
+from planhub.lib.params import WholeNumberField
+
 from .models import PlanTemplate
+
+# Headings and titles typed in PlanHub. Longer ones that came from an imported file or a
+# template are kept as they are (an import is lossless), and may be shortened but not lengthened.
+HEADING_MAX_CHARS = 500
+TITLE_MAX_CHARS = 500
 
 
 def single_line(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise forms.ValidationError("Use a single line.")
     return value
+
+
+def one_line_field(what: str, limit: int, *, kept: str = "", **kwargs) -> forms.CharField:
+    """A one-line text field of at most `limit` characters, or the length of `kept` (the text
+    it holds already) when that is longer."""
+    limit = max(limit, len(kept.strip()))
+    message = (
+        f"A {what} is one line of at most {limit:,} characters; this one has "
+        "%(show_value)s. Your text is still here: shorten it."
+    )
+    return forms.CharField(
+        max_length=limit,
+        validators=[single_line],
+        error_messages={"max_length": message},
+        **kwargs,
+    )
 
 
 class PlanCreateForm(forms.Form):
@@ -25,8 +48,9 @@ class PlanCreateForm(forms.Form):
                 help_text=f"Replaces [{name}] in the plan.",
             )
         if not self.placeholders:
-            self.fields["title"] = forms.CharField(
-                max_length=500, initial=template.title_line(), validators=[single_line]
+            title = template.title_line()
+            self.fields["title"] = one_line_field(
+                "title", TITLE_MAX_CHARS, kept=title, initial=title
             )
 
     def placeholder_values(self) -> dict[str, str]:
@@ -46,23 +70,26 @@ LOST_VERSION = (
 
 
 class SectionForm(forms.Form):
-    heading = forms.CharField(required=False, max_length=500, validators=[single_line])
     body = forms.CharField(required=False, strip=False, widget=forms.Textarea)
-    version = forms.IntegerField(
-        min_value=1,
+    version = WholeNumberField(
         widget=forms.HiddenInput,
         error_messages={
             "required": LOST_VERSION,
             "invalid": LOST_VERSION,
             "min_value": LOST_VERSION,
+            "max_value": LOST_VERSION,
         },
     )
+    field_order = ["heading", "body", "version"]
 
     def __init__(self, *args, section, **kwargs):
         super().__init__(*args, **kwargs)
         self.section = section
-        if section.level == 0:
-            del self.fields["heading"]
+        if section.level:
+            self.fields["heading"] = one_line_field(
+                "heading", HEADING_MAX_CHARS, kept=section.heading, required=False
+            )
+            self.order_fields(self.field_order)
 
     def clean_heading(self) -> str:
         heading = self.cleaned_data["heading"].strip()
@@ -122,9 +149,9 @@ class ImportForm(forms.Form):
 class BlankPlanForm(forms.Form):
     """A plan without a template asks only for its title."""
 
-    title = forms.CharField(
-        max_length=500,
-        validators=[single_line],
+    title = one_line_field(
+        "title",
+        TITLE_MAX_CHARS,
         help_text="The plan starts with this title and an empty Overview section.",
     )
 

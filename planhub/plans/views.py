@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from planhub.lib import params
+from planhub.lib.params import rejects_invalid_parameters
 from planhub.projects.access import get_membership
 from planhub.reviews.display import section_display_context, signoff_placement
 from planhub.reviews.status import review_plan
@@ -31,6 +33,7 @@ from .tasks import find_task, set_task, task_label
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rejects_invalid_parameters
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     """The template chooser (active templates and “Blank plan”), then the chosen one's title
     fields. `template=blank` starts a plan without a template."""
@@ -44,7 +47,7 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     if template_id == "blank":
         return _blank_plan(request, membership)
     # A template of another project (or none at all) is not found here.
-    template = get_object_or_404(templates, pk=template_id if template_id.isdigit() else 0)
+    template = get_object_or_404(templates, pk=params.parse_int(template_id, "template"))
     if template.is_archived:
         messages.error(
             request,
@@ -84,10 +87,11 @@ def _blank_plan(request: HttpRequest, membership) -> HttpResponse:
 
 @login_required
 @require_GET
+@rejects_invalid_parameters
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
-    context = _plan_context(plan, membership, only_to_fill=request.GET.get("fill") == "1")
+    context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -113,12 +117,13 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
 
 @login_required
 @require_GET
+@rejects_invalid_parameters
 def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership = get_membership(request.user, slug)
     plan = get_plan(membership, plan_id)
-    context = _plan_context(plan, membership, only_to_fill=request.GET.get("fill") == "1")
+    context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
     # The filter links replace the whole outline (its refresh URL changes); refreshes its content.
-    partial = "outline" if request.GET.get("frame") == "1" else "outline-body"
+    partial = "outline" if params.bool_param(request.GET, "frame") else "outline-body"
     return render(request, f"plans/plan_detail.html#{partial}", context)
 
 
@@ -189,6 +194,7 @@ def _section_response(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rejects_invalid_parameters
 def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     need = "can_edit" if request.method == "POST" else None
     membership = get_membership(request.user, slug, need=need)
@@ -203,6 +209,8 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
         return redirect("plan_activity", slug, plan.pk)
 
     section = get_section_even_deleted(plan, section_id)
+    # Set by the conflict view: the version whose conflict this save resolves.
+    resolving = params.int_param(request.POST, "resolving")
     form = SectionForm(request.POST, section=section)
     if section.deleted_at is not None:
         return _section_deleted(request, section, membership, form)
@@ -211,8 +219,7 @@ def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: in
             form.data = form.data.copy()
             form.data["version"] = section.version
         return _section_response(request, section, membership, form=form, status=422)
-    resolving = request.POST.get("resolving", "")
-    note = f"Resolved a conflict with version {resolving}" if resolving.isdigit() else ""
+    note = f"Resolved a conflict with version {resolving}" if resolving else ""
     if note and parse_markers(form.cleaned_data["body"]).hunks:
         return _section_response(request, section, membership, form=form, status=422)
     try:
@@ -455,15 +462,15 @@ def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: i
 
 @login_required
 @require_POST
+@rejects_invalid_parameters
 def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """“Restore this version”: a new revision with an old version's text (never a rewrite)."""
     membership = get_membership(request.user, slug, need="can_edit")
     section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
-    old = get_object_or_404(section.revisions, version=request.POST.get("version") or 0)
-    try:
-        base_version = int(request.POST.get("base_version", ""))
-    except ValueError:
-        base_version = section.version
+    old = get_object_or_404(
+        section.revisions, version=params.int_param(request.POST, "version", required=True)
+    )
+    base_version = params.int_param(request.POST, "base_version") or section.version
     try:
         if section.deleted_at is not None:
             raise SectionDeleted(section)
@@ -499,22 +506,24 @@ def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: in
 
 @login_required
 @require_POST
+@rejects_invalid_parameters
 def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Tick or untick one task list item on the rendered section (a new revision)."""
     membership = get_membership(request.user, slug, need="can_edit")
     section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
     if section.deleted_at is not None:
         return _task_on_deleted(request, section, membership)
-    done = request.POST.get("done") == "1"
+    done = params.bool_param(request.POST, "done")
+    index = params.int_param(request.POST, "index", required=True, minimum=0)
+    base_version = params.int_param(request.POST, "version", required=True)
     try:
-        index, base_version = int(request.POST["index"]), int(request.POST["version"])
         if base_version != section.version:
             # The page was older than the section: tick the same item in the current text.
             seen = section.revisions.get(version=base_version)
             index = find_task(section.body, task_label(seen.body, index))
             base_version = section.version
         body = set_task(section.body, index, done) if index is not None else None
-    except (KeyError, ValueError, IndexError, TypeError, ObjectDoesNotExist):
+    except (IndexError, ObjectDoesNotExist):
         return HttpResponse("That task is not in this section any more.", status=400)
     refused = (
         f"{section.updated_by or 'Someone'} changed this list meanwhile and that item is "

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from planhub.lib.params import WholeNumberField
 from planhub.reviews.status import PlanStatus
 
 from .models import Membership, Project, Role
@@ -66,6 +67,7 @@ class ReviewSettingsForm(forms.ModelForm):
             "placeholders_block_approval",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"required_approvals": WholeNumberField}
         labels = {
             "required_approvals": "Approvals a section needs",
             "allow_self_approval": "Authors may approve their own text",

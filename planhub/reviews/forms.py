@@ -1,5 +1,6 @@
 from django import forms
 
+from planhub.lib.params import IdChoiceField, WholeNumberField
 from planhub.projects.models import Membership, Role
 
 from .models import Decision, SignOffDecision
@@ -10,7 +11,7 @@ COMMENT_MAX_CHARS = 10_000
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
     comment = forms.CharField(required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea)
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = WholeNumberField(widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
@@ -19,7 +20,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write something first."},
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = WholeNumberField(required=False, widget=forms.HiddenInput)
 
 
 class SignOffForm(forms.Form):
@@ -35,7 +36,7 @@ class SignOffForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody")
+    assignee = IdChoiceField(queryset=None, required=False, empty_label="Nobody")
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

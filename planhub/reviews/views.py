@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from planhub.lib import params
+from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans.access import get_plan, get_section
 from planhub.plans.merging import highlight_unified
 from planhub.plans.models import Section
@@ -90,17 +92,18 @@ def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: in
 
 @login_required
 @require_GET
+@rejects_invalid_parameters
 def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     """What changed in a section since a version (e.g. since my approval)."""
     membership = get_membership(request.user, slug)
     section = get_section(get_plan(membership, plan_id), section_id)
     revisions = section.revisions.select_related("author").prefetch_related("authors")
     revisions = {r.version: r for r in revisions}
-    since, to = request.GET.get("since", ""), request.GET.get("to", "")
-    old = revisions.get(int(since)) if since.isdigit() else None
+    # A version the section does not have (any more) falls back to the default.
+    old = revisions.get(params.int_param(request.GET, "since"))
     if old is None:
         old = revisions.get(section.version - 1) or revisions[section.version]
-    new = revisions.get(int(to)) if to.isdigit() else None
+    new = revisions.get(params.int_param(request.GET, "to"))
     if new is None:
         new = revisions[section.version]
     lines = list(
@@ -174,12 +177,13 @@ def comments(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> 
 
 @login_required
 @require_POST
+@rejects_invalid_parameters
 def comment_resolve(request: HttpRequest, slug: str, plan_id: int, comment_id: int) -> HttpResponse:
     """POST resolved=1 resolves the thread, resolved=0 re-opens it."""
     membership = get_membership(request.user, slug, need="can_comment")
     plan = get_plan(membership, plan_id)
     thread = get_object_or_404(Comment, pk=comment_id, section__plan=plan, parent=None)
-    if request.POST.get("resolved") == "0":
+    if not params.bool_param(request.POST, "resolved", default=True):
         thread.reopen()
     else:
         thread.resolve(request.user)

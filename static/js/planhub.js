@@ -440,6 +440,11 @@
       404: "That is gone, or you are no longer a member of this project.",
     };
     var text = messages[xhr.status] || "The server could not do that (" + xhr.status + ").";
+    // A 400 names the parameter it could not take, in plain text: show that.
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (xhr.status === 400 && type.indexOf("text/plain") === 0 && xhr.responseText) {
+      text = xhr.responseText.slice(0, 300);
+    }
     flash(text + " Nothing you typed was cleared.", "error");
   });
 

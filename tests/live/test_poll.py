@@ -132,6 +132,26 @@ def test_bad_cursor_is_400(client, owner, doc, since):
     assert "cursor" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    "since",
+    [
+        "0001-01-01T00:00:00+00:00",  # minus the overlap: before year 1 (was a 500)
+        "0001-01-01T00:00:00+14:00",  # in UTC: year 0 (was a 500)
+        "9999-12-31T23:59:59-14:00",  # in UTC: year 10000
+        "2026-13-45T99:99:99+00:00",
+        "²０２６-01-01T00:00:00+00:00",
+        "2026-01-01T00:00:00+00:00\x00",
+        "x" * 200_000,
+    ],
+)
+def test_cursor_out_of_range_or_garbled_is_400(client, owner, doc, since):
+    client.force_login(owner)
+    response = client.get(poll_url(doc), {"since": since})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith("since: ") and "cursor" in error and len(error) < 300
+
+
 def test_post_is_not_allowed(client, owner, doc):
     client.force_login(owner)
     assert client.post(poll_url(doc)).status_code == 405

@@ -86,11 +86,21 @@ def test_viewer_and_reviewer_are_never_editing(client, viewer, reviewer, doc):
     assert list(Presence.objects.values_list("section", flat=True)) == [None, None]
 
 
-@pytest.mark.parametrize("editing", ["abc", "-1", "999999", "1.5"])
-def test_unknown_editing_value_is_ignored(client, editor, doc, editing):
+def test_unknown_section_id_in_editing_is_ignored(client, editor, doc):
     client.force_login(editor)
-    poll(client, doc, editing=editing)
+    poll(client, doc, editing="999999")
     assert Presence.objects.get().section is None
+
+
+@pytest.mark.parametrize("editing", ["abc", "-1", "1.5", "²", "٣", "9" * 400, "1\x00"])
+def test_malformed_editing_value_is_400(client, editor, doc, editing):
+    """Only ASCII digits: "²".isdigit() is True but int("²") fails (it was a 500), and
+    int("٣") is 3 (another section's id)."""
+    client.force_login(editor)
+    response = client.get(poll_url(doc), {"editing": editing})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("editing: ")
+    assert not Presence.objects.exists()
 
 
 def test_section_of_another_plan_is_not_editing_here(client, project, owner, editor, doc):

@@ -229,3 +229,68 @@ def test_tick_of_a_missing_task_is_400(client, doc, editor):
         url(section(doc, "Risks"), "section_task"), {"index": 9, "done": "1", "version": 1}, **HX
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"index": "-1", "done": "1", "version": 1}, "index: "),  # ticked the last item
+        ({"index": "١", "done": "1", "version": 1}, "index: "),  # int("١") is 1
+        ({"index": "0", "done": "1", "version": "²"}, "version: "),  # "²".isdigit()
+        ({"index": "0", "done": "1", "version": "9" * 400}, "version: "),
+        ({"index": "0", "done": "maybe", "version": 1}, "done: "),
+        ({"done": "1", "version": 1}, "index: missing"),
+    ],
+)
+def test_malformed_tick_is_400_and_ticks_nothing(client, doc, editor, data, message):
+    client.force_login(editor)
+    response = client.post(url(section(doc, "Risks"), "section_task"), data, **HX)
+    assert response.status_code == 400 and response.content.decode().startswith(message)
+    assert section(doc, "Risks").version == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": "abc"},  # a 500 (the revision lookup took the raw text)
+        {"version": "²"},
+        {"version": "1.5"},
+        {"version": "1", "base_version": "٢"},
+        {},
+    ],
+)
+def test_malformed_restore_version_is_400(client, doc, owner, editor, data):
+    scope = section(doc, "Scope")
+    scope.save_edit(author=owner, heading="Scope", body="second", base_version=1)
+    client.force_login(editor)
+    response = client.post(url(scope, "section_revert"), data)
+    assert response.status_code == 400
+    assert "version: " in response.content.decode()
+    assert section(doc, "Scope").version == 2
+
+
+def test_malformed_resolving_is_400_and_saves_nothing(client, doc, editor):
+    """`resolving` (the conflict view's hidden field) with 400 digits went into the revision's
+    note, longer than its column: a 500 on PostgreSQL."""
+    client.force_login(editor)
+    for resolving in ("9" * 400, "²", "-2"):
+        data = {"heading": "Scope", "body": "mine", "version": 1, "resolving": resolving}
+        response = client.post(url(section(doc, "Scope"), "section_detail"), data, **HX)
+        assert response.status_code == 400
+        assert response.content.decode().startswith("resolving: ")
+    assert section(doc, "Scope").version == 1
+
+
+def test_add_and_move_next_to_a_very_long_heading(client, project, owner, editor):
+    """The outline change's note quotes the neighbour's heading: over 300 characters it was
+    longer than its column (a 500 on PostgreSQL)."""
+    heading = "H" * 2000
+    plan = make_plan(project, owner, text=f"# Plan\n\n## {heading}\n\ntext\n\n## Next\n\nmore\n")
+    long = section(plan, heading)
+    client.force_login(editor)
+    assert client.post(url(long, "section_structure"), {"action": "add_after"}).status_code == 302
+    new = section(plan, "New section")
+    assert client.post(url(new, "section_structure"), {"action": "move_up"}).status_code == 302
+    notes = list(StructureChange.objects.order_by("pk").values_list("detail", flat=True))
+    assert notes == [f"after “{heading}”", f"above “{heading}”"]
+    assert plan.to_markdown().startswith(f"# Plan\n\n## New section\n\n## {heading}\n")

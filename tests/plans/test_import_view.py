@@ -87,3 +87,31 @@ def test_missing_file(client, editor):
     client.force_login(editor)
     response = client.post(url(), {"kind": "plan"})
     assert response.status_code == 422 and "This field is required." in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["plan", "template"])
+def test_headings_of_any_length_are_imported_losslessly(client, editor, project, kind):
+    """A heading over 500 characters (the old column) was a 500 on PostgreSQL: any heading
+    the file has is imported, and the plain export gives the file back byte for byte."""
+    title, heading = "T" * 5000, "h" * 20_000
+    text = f"# {title}\n\n## {heading}\n\nbody\n\n### {heading} again\n"
+    client.force_login(editor)
+    response = client.post(url(), {"file": upload(text.encode()), "kind": kind})
+    assert response.status_code == 302
+    if kind == "template":
+        template = PlanTemplate.objects.get(project=project)
+        assert template.source == text and template.name == "T" * 200
+        response = client.post(
+            reverse("plan_new", args=["apollo"]), {"template": template.pk, "title": title}
+        )
+        assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert [s.heading for s in plan.sections.all()] == [title, heading, f"{heading} again"]
+    assert plan_markdown(plan, plain=True) == text
+
+
+def test_an_over_long_name_is_refused_with_a_message(client, editor):
+    client.force_login(editor)
+    response = client.post(url(), {"file": upload(b"## x\n"), "kind": "plan", "name": "n" * 201})
+    assert response.status_code == 422 and "at most 200 characters" in response.content.decode()
+    assert not Plan.objects.exists()

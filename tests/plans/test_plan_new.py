@@ -60,8 +60,68 @@ def test_missing_title_is_422_and_creates_nothing(client, editor):
 def test_unknown_template_shows_the_chooser(client, editor):
     client.force_login(editor)
     assert client.post(new_url(), {"template": "99999"}).status_code == 404
-    assert client.get(new_url(), {"template": "abc"}).status_code == 404
+    assert client.get(new_url(), {"template": str(2**63 - 1)}).status_code == 404
     assert "choose a template" in client.post(new_url(), {}).content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "٣", "-1", "1.5", "0", "1\x00", "9" * 400])
+def test_malformed_template_id_is_400(client, editor, value):
+    """Only ASCII digits (or "blank"): "²".isdigit() is True but no id (it was a 500)."""
+    client.force_login(editor)
+    for response in (
+        client.get(new_url(), {"template": value}),
+        client.post(new_url(), {"template": value, "title": "x"}),
+    ):
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/plain")
+        assert response.content.decode().startswith("template: ")
+    assert not Plan.objects.exists()
+
+
+def test_title_placeholders_filled_to_the_limit_make_a_long_title(client, editor, project):
+    """Every placeholder of a template's title filled to its 200 characters: a title of 1,000+
+    characters (a 500 on PostgreSQL while the title was a 500-character column)."""
+    from planhub.plans.models import PlanTemplate
+
+    template = PlanTemplate.create_uploaded(
+        project=project, text="# [A] [B] [C] [D] [E]\n\n## Scope\n", name="Five", author=editor
+    )
+    client.force_login(editor)
+    values = {f"placeholder_{i}": letter * 200 for i, letter in enumerate("abcde")}
+    response = client.post(new_url(), {"template": template.pk, **values})
+    plan = Plan.objects.get()
+    title = " ".join(letter * 200 for letter in "abcde")
+    assert response.status_code == 302
+    assert plan.to_markdown().startswith(f"# {title}\n")
+    assert title.startswith(plan.title)  # Plan.create_from_markdown still cuts it at 500
+
+
+def test_a_placeholder_value_over_its_limit_is_refused_with_the_text_kept(client, editor):
+    client.force_login(editor)
+    template = builtin_template("feature-plan")
+    response = client.post(new_url(), {"template": template.pk, "placeholder_0": "x" * 800})
+    assert response.status_code == 422 and "x" * 800 in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_a_long_title_from_the_template_is_accepted_as_it_is(client, editor, project):
+    """A template without placeholders offers its own title line: one longer than the typed
+    limit is taken unchanged (an imported title is kept), not refused."""
+    from planhub.plans.models import PlanTemplate
+
+    title = " ".join(["Long"] * 150)  # 749 characters
+    template = PlanTemplate.create_uploaded(
+        project=project, text=f"# {title}\n\n## Scope\n", name="Long", author=editor
+    )
+    client.force_login(editor)
+    response = client.post(new_url(), {"template": template.pk, "title": title})
+    assert response.status_code == 302
+    assert Plan.objects.get().to_markdown().startswith(f"# {title}\n")
+    longer = client.post(new_url(), {"template": template.pk, "title": title + "x" * 100})
+    assert longer.status_code == 422
+    html = longer.content.decode()
+    assert "A title is one line of at most 749 characters; this one has 849." in html
+    assert "x" * 100 in html
 
 
 def test_template_of_another_project_cannot_be_used(client, editor, outsider):

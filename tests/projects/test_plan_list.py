@@ -173,6 +173,10 @@ def test_project_without_plans_keeps_its_first_plan_invitation(client, editor, p
         {"template": "x';--"},
         {"sort": "-pk"},
         {"show": "everything"},
+        {"template": "²"},
+        {"template": "9" * 400},
+        {"status": "draft\x00"},
+        {"sort": "x" * 200_000},
     ],
 )
 def test_bad_values_are_reported_and_treated_as_any(client, viewer, plans, query):

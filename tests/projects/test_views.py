@@ -126,3 +126,21 @@ def test_members_of_another_project_are_404(client, owner, outsider):
     response = client.post(reverse("member_remove", args=["mine", theirs.pk]))
     assert response.status_code == 404
     assert other.memberships.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("٣", "Enter a whole number."),  # int("٣") is 3: taken before
+        ("²", "Enter a whole number."),
+        ("9" * 400, "Ensure this value is less than or equal to"),
+        ("-1", "Ensure this value is greater than or equal to"),
+    ],
+)
+def test_settings_take_ascii_whole_numbers_only(client, owner, project, value, message):
+    client.force_login(owner)
+    url = reverse("project_settings", args=[project.slug])
+    response = client.post(url, {"name": "Apollo", "required_approvals": value})
+    assert response.status_code == 422 and message in response.content.decode()
+    project.refresh_from_db()
+    assert project.required_approvals == 1

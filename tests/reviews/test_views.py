@@ -320,3 +320,65 @@ def test_project_settings(client, owner, editor, project):
     client.post(url, {"name": "Apollo", "required_approvals": 2, "allow_self_approval": "on"})
     project.refresh_from_db()
     assert (project.required_approvals, project.allow_self_approval) == (2, True)
+
+
+@pytest.mark.parametrize("query", ["since=²", "to=²", "since=abc", "since=0", "to=" + "9" * 400])
+def test_malformed_changes_version_is_400(client, viewer, section, query):
+    """“²”.isdigit() is True and int("²") fails: it was a 500."""
+    client.force_login(viewer)
+    response = client.get(section_url(section, "section_changes") + "?" + query)
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith(query.split("=")[0] + ": ")
+
+
+def test_changes_since_a_version_the_section_does_not_have_shows_the_last_change(
+    client, viewer, section
+):
+    client.force_login(viewer)
+    response = client.get(section_url(section, "section_changes") + f"?since={2**63 - 1}")
+    assert response.status_code == 200 and "+Our approach." in response.content.decode()
+
+
+@pytest.mark.parametrize("version", ["٢", "²", "9" * 400, "-2"])
+def test_review_on_a_malformed_version_is_422_and_records_nothing(
+    client, reviewer, section, version
+):
+    """int("٢") is 2: a version in Arabic-Indic digits was taken for the section's version."""
+    client.force_login(reviewer)
+    data = {"decision": "approved", "version": version, "comment": "keep me"}
+    response = client.post(section_url(section, "section_review"), data, **HX)
+    assert response.status_code == 422 and 'value="keep me"' in response.content.decode()
+    assert not Approval.objects.exists()
+
+
+@pytest.mark.parametrize("parent", ["{arabic}", "9" * 400, "abc"])
+def test_reply_to_a_malformed_parent_is_422(client, reviewer, section, parent):
+    thread = Comment.objects.create(section=section, author=reviewer, body="first")
+    # The thread's id in Arabic-Indic digits: int() would have read it as the thread.
+    arabic = str(thread.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    client.force_login(reviewer)
+    data = {"body": "a reply", "parent": parent.format(arabic=arabic)}
+    response = client.post(section_url(section, "comments"), data, **HX)
+    assert response.status_code == 422
+    assert Comment.objects.count() == 1
+
+
+def test_malformed_resolved_flag_is_400(client, reviewer, section):
+    thread = Comment.objects.create(section=section, author=reviewer, body="first")
+    client.force_login(reviewer)
+    response = client.post(plan_url(section.plan, "comment_resolve", thread.pk), {"resolved": "²"})
+    assert response.status_code == 400 and response.content.decode().startswith("resolved: ")
+    thread.refresh_from_db()
+    assert not thread.is_resolved
+
+
+def test_assignee_in_other_digits_is_refused(client, owner, reviewer, plan):
+    slot = plan.signoff_slots.get()
+    membership = plan.project.memberships.get(user=reviewer)
+    other_digits = str(membership.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    client.force_login(owner)
+    for value in (other_digits, "9" * 400):
+        response = client.post(plan_url(plan, "signoff_assign", slot.pk), {"assignee": value}, **HX)
+        assert response.status_code == 422
+    slot.refresh_from_db()
+    assert slot.assignee is None
