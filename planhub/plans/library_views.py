@@ -20,7 +20,6 @@ from planhub.projects.access import get_membership
 from .access import get_plan
 from .forms import SaveAsTemplateForm
 from .models import PlanTemplate
-from .rendering import render_markdown
 from .views import local_next
 
 
@@ -42,7 +41,8 @@ def get_template(membership, template_id: int) -> PlanTemplate:
 @require_GET
 def template_library(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug)
-    templates = list(library_templates(membership.project))
+    # Not the Markdown nor its HTML: the list shows names and outlines (up to 2 MB each).
+    templates = list(library_templates(membership.project).defer("source", "rendered_html"))
     context = {
         "project": membership.project,
         "membership": membership,
@@ -62,7 +62,7 @@ def template_detail(request: HttpRequest, slug: str, template_id: int) -> HttpRe
         "project": membership.project,
         "membership": membership,
         "template": template,
-        "rendered": render_markdown(template.source),
+        "rendered": template.rendered_html,  # rendered when the template was saved
     }
     return render(request, "plans/template_detail.html", context)
 

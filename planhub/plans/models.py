@@ -46,6 +46,12 @@ class PlanTemplate(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     source = models.TextField(help_text="The template's Markdown.")
+    # Rendered once, whenever the source is saved: the library and the preview page show these
+    # and never parse the Markdown of a template (up to 2 MB) on a page view.
+    rendered_html = models.TextField(blank=True, editable=False)
+    headings = models.JSONField(
+        default=list, blank=True, editable=False, help_text="The outline: [[level, text], …]."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,6 +76,19 @@ class PlanTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "source" in update_fields:
+            self.render_source()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "rendered_html", "headings"}
+        super().save(*args, **kwargs)
+
+    def render_source(self) -> None:
+        """Fill `rendered_html` and `headings` from `source`."""
+        self.rendered_html = render_markdown(self.source)
+        self.headings = [[s.level, s.heading] for s in split_sections(self.source) if s.level]
+
     @property
     def is_builtin(self) -> bool:
         return self.project_id is None
@@ -89,14 +108,15 @@ class PlanTemplate(models.Model):
 
     def title_line(self) -> str:
         """The text of the template's first H1 (the future plan's title), or ""."""
-        return next((s.heading for s in split_sections(self.source) if s.level == 1), "")
+        return next((heading for level, heading in self.outline() if level == 1), "")
 
     def title_placeholders(self) -> list[str]:
         """Placeholders in the title, in order, each once: ['X', 'Phase Name']."""
         return list(dict.fromkeys(find_placeholders(self.title_line())))
 
     def outline(self) -> list[tuple[int, str]]:
-        return [(s.level, s.heading) for s in split_sections(self.source) if s.level]
+        """(level, text) of every heading, as read when the source was saved."""
+        return [(level, heading) for level, heading in self.headings]
 
     @classmethod
     def create_uploaded(
@@ -212,7 +232,7 @@ class Plan(models.Model):
         h1 = next((s.heading for s in parsed if s.level == 1), "")
         plan = cls.objects.create(
             project=project,
-            title=(h1 or title or "Untitled plan")[:500],
+            title=h1 or title or "Untitled plan",
             template=template,
             line_ending=detect_line_ending(text),
             created_by=author,
@@ -562,7 +582,7 @@ class Section(models.Model):
         self.version = base_version + 1
         self.record_revision(author, note, coauthors=result.coauthors)
         if heading_changed and self.is_title:
-            Plan.objects.filter(pk=self.plan_id).update(title=heading[:500])
+            Plan.objects.filter(pk=self.plan_id).update(title=heading)
         result.changed = True
         return True
 

@@ -31,7 +31,8 @@ class ParsedSection:
 
 @cache
 def _tokenizer() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    # Only blocks matter here; inline parsing (links, emphasis) is skipped, as it is the slow part.
+    return MarkdownIt("commonmark").disable("inline")
 
 
 def split_lines(text: str) -> list[str]:

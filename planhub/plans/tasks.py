@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 from .outline import split_lines
 
 CHECKBOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]")
-_parser = MarkdownIt("commonmark")
+_parser = MarkdownIt("commonmark").disable("inline")  # blocks only: inline parsing is not needed
 
 
 def task_lines(text: str) -> list[int]:

@@ -234,3 +234,70 @@ def test_library_escapes_names_descriptions_and_headings(client, editor, project
         result = audit(client.get(url).content.decode())
         assert result.findings == [], (url, result.findings)
         assert {"xq001z", "xq003z", "xq004z"} <= set(result.markers)
+
+
+# --- rendered once, when saved ---------------------------------------------------------------
+
+
+def test_saving_a_template_renders_its_markdown_and_reads_its_outline(project, editor):
+    from planhub.plans.rendering import render_markdown
+
+    template = PlanTemplate.create_uploaded(project=project, text=TEMPLATE_TEXT, name="Runbook")
+    assert template.rendered_html == render_markdown(TEMPLATE_TEXT)
+    assert template.outline() == [
+        (1, "Runbook: [Service]"),
+        (2, "Alerts"),
+        (3, "Paging"),
+        (2, "Rollback"),
+    ]
+    template.source = "# Other\n\n## Only\n"
+    template.save()
+    template.refresh_from_db()
+    assert "<h2>Only</h2>" in template.rendered_html and template.title_line() == "Other"
+    assert template.title_placeholders() == []
+
+
+def test_archiving_does_not_render_again(project, editor, uploaded, monkeypatch):
+    def no_rendering(text):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("planhub.plans.models.render_markdown", no_rendering)
+    uploaded.set_archived(True, editor)
+    uploaded.set_archived(False)
+
+
+def test_builtin_templates_are_rendered_when_seeded(db):
+    from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
+    from planhub.plans.rendering import render_markdown
+
+    for slug in BUILTIN_TEMPLATES:
+        template = builtin_template(slug)
+        assert template.rendered_html == render_markdown(read_seed(slug))
+        assert len(template.outline()) > 5
+
+
+def test_library_and_preview_never_parse_markdown(client, editor, uploaded, monkeypatch):
+    """A template is up to 2 MB: its pages show what was rendered when it was saved."""
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("Markdown parsed on a page view")
+
+    monkeypatch.setattr("markdown_it.MarkdownIt.parse", no_parsing)
+    client.force_login(editor)
+    html = client.get(library_url()).content.decode()
+    assert '<li class="outline-level-3">Paging</li>' in html
+    html = client.get(detail_url(uploaded)).content.decode()
+    assert "<h2>Alerts</h2>" in html and '<li class="outline-level-3">Paging</li>' in html
+
+
+def test_migration_0007_renders_existing_templates(project, uploaded):
+    import importlib
+    from types import SimpleNamespace
+
+    PlanTemplate.objects.filter(pk=uploaded.pk).update(rendered_html="", headings=[])
+    migration = importlib.import_module("planhub.plans.migrations.0007_template_html")
+    migration.render_templates(SimpleNamespace(get_model=lambda app, name: PlanTemplate), None)
+    uploaded.refresh_from_db()
+    assert "<h3>Paging</h3>" in uploaded.rendered_html
+    assert uploaded.outline()[1:3] == [(2, "Alerts"), (3, "Paging")]
+    assert builtin_template("phase-plan").rendered_html  # every row, built-in ones too
