@@ -5,8 +5,11 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from planhub.accounts.client_address import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -227,4 +230,27 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 LOGIN_FAILURES_PER_USER = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "30"))
-TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR")
+# Every password check (the log-in page, the admin's, any other) goes through the throttle.
+AUTHENTICATION_BACKENDS = ["planhub.accounts.backends.ThrottledModelBackend"]
+# The reverse proxies in front of the app (addresses or CIDR networks, comma-separated): a
+# request from one of them has its client address read from X-Forwarded-For, from the right.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+
+# Mail (password reset): EMAIL_URL such as smtp://user:password@host:587?tls=1 (STARTTLS),
+# smtp://user:password@host:465?ssl=1 (TLS), submission://user:password@host (STARTTLS, 587)
+# or console: (printed). Unset: no mail, and password reset by e-mail is not offered.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    if "EMAIL_BACKEND" not in _email:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {EMAIL_URL.partition(':')[0]!r} "
+            f"(use one of {', '.join(dj_email_url.SCHEMES)})"
+        )
+    globals().update(_email)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ...
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "PlanHub <planhub@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

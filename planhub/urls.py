@@ -1,8 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from planhub.accounts.forms import ThrottledAuthenticationForm
 from planhub.api import urls as api_urls
 from planhub.health import bare, healthz
 from planhub.projects import views as project_views
@@ -21,12 +19,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include(project_urls)),
     path("search/", include("planhub.search.urls")),
     path("accounts/tokens/", include(api_urls.token_patterns)),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("planhub.accounts.urls")),
     path("api/", include(api_urls.api_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

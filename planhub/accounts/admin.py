@@ -1,6 +1,11 @@
 from django.contrib import admin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import LoginFailure
+
+# The admin's log-in is throttled by the authentication backend like every other; this form
+# only makes it say so.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(LoginFailure)

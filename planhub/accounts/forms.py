@@ -1,17 +1,38 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
-from .throttle import minutes_to_wait
+from . import throttle
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        wait = minutes_to_wait(username, self.request)
-        if wait:
-            raise forms.ValidationError(
-                f"Too many failed log-ins. For your account's safety, try again in {wait} "
-                f"minute{'s' if wait != 1 else ''} (or ask a project owner to help you in).",
-                code="throttled",
-            )
-        return super().clean()
+class ThrottleMessageMixin:
+    """A log-in form that says why when the throttle refused the attempt (the backend notes it
+    on the request), instead of "wrong password"."""
+
+    def get_invalid_login_error(self):
+        wait = getattr(self.request, "login_throttled_minutes", 0)
+        if not wait:
+            return super().get_invalid_login_error()
+        return forms.ValidationError(
+            f"Too many failed log-ins. For your account's safety, try again in {wait} "
+            f"minute{'s' if wait != 1 else ''} (or ask a project owner to help you in).",
+            code="throttled",
+        )
+
+
+class ThrottledAuthenticationForm(ThrottleMessageMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottleMessageMixin, AdminAuthenticationForm):
+    pass
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """A new password from the e-mailed link: who proved they own the address may log in with
+    it at once, even if the account was throttled for the old password."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        throttle.clear_failures(user.get_username())
+        return user

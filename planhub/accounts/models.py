@@ -2,7 +2,10 @@ from django.db import models
 
 
 class LoginFailure(models.Model):
-    """A failed log-in, kept for the throttle (in the database: shared by every app server)."""
+    """A failed log-in, kept for the throttle (in the database: shared by every app server).
+
+    Recorded as each password check starts, and deleted when it succeeds: an attempt still
+    being checked counts too, which keeps parallel attempts under the limit."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -1,47 +1,90 @@
 """Log-in rate limiting: after too many failures for one account (or from one address) in a
-window, further attempts are refused with a clear message until the window has passed."""
+window, further attempts are refused with a clear message until the window has passed.
 
-from datetime import timedelta
+Every password check is recorded first (`record_attempt`, called by the authentication
+backend), so every log-in path shares one count, and parallel attempts cannot pass the limit,
+without locks, on PostgreSQL and SQLite alike: an attempt first records itself (a committed
+row), then counts the rows in the window. Whichever attempt commits k-th sees at least k rows,
+so at most the limit of attempts ever get to check a password; one over the limit drops its row.
+(In a burst, one refused but not yet dropped can make others refuse early: never too many.)
+"""
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from .client_address import client_address
 from .models import LoginFailure
+
+
+class LoginThrottled(PermissionDenied):
+    """Too many recent failures: the password was not even checked."""
+
+    def __init__(self, minutes: int):
+        super().__init__(f"log-in throttled for {minutes} minutes")
+        self.minutes = minutes
 
 
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        settings.TRUSTED_PROXIES,
+    )
 
 
-def _window_start():
-    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+def throttle_key(username: str) -> str:
+    return str(username)[:150].lower()
 
 
-def minutes_to_wait(username: str, request) -> int:
-    """0 when a log-in may be tried now, else how many minutes until it may."""
+def record_attempt(username: str, request) -> None:
+    """Count one password check about to happen as a failure (`clear_failures` once it
+    succeeds), or raise LoginThrottled, before any check, when that is over a limit.
+
+    Runs outside a transaction (as log-in views do): the attempt's row must be committed before
+    it counts the others, for parallel attempts to see each other.
+    """
+    attempt = LoginFailure.objects.create(username=throttle_key(username), ip=client_ip(request))
+    wait = _minutes_to_wait(attempt)
+    if wait:
+        attempt.delete()
+        raise LoginThrottled(wait)
+
+
+def clear_failures(username: str) -> None:
+    LoginFailure.objects.filter(username=throttle_key(username)).delete()
+
+
+def _minutes_to_wait(attempt: LoginFailure) -> int:
+    """0 when this attempt (already recorded) is within the limits, else the minutes until
+    an attempt would be."""
     recent = LoginFailure.objects.filter(created_at__gte=_window_start())
-    by_user = recent.filter(username=username.lower()).order_by("created_at")
-    ip = client_ip(request)
-    by_ip = recent.filter(ip=ip).order_by("created_at") if ip else recent.none()
-    for failures, limit in ((by_user, settings.LOGIN_FAILURES_PER_USER),
-                            (by_ip, settings.LOGIN_FAILURES_PER_IP)):  # fmt: skip
-        if failures.count() >= limit:
-            oldest = failures.values_list("created_at", flat=True)[0]
-            free_at = oldest + timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-            return max(1, int((free_at - timezone.now()).total_seconds() // 60) + 1)
+    counted = [(recent.filter(username=attempt.username), settings.LOGIN_FAILURES_PER_USER)]
+    if attempt.ip:
+        counted.append((recent.filter(ip=attempt.ip), settings.LOGIN_FAILURES_PER_IP))
+    for attempts, limit in counted:
+        over = attempts.count() - limit
+        if over > 0:
+            return _minutes_until(_freed_at(attempts.exclude(pk=attempt.pk), over - 1))
     return 0
 
 
-def record_failure(sender, credentials, request=None, **kwargs) -> None:
-    username = str(credentials.get("username", ""))[:150].lower()
-    LoginFailure.objects.create(username=username, ip=client_ip(request))
+def _freed_at(failures, index: int) -> datetime:
+    """When the failure at `index` (oldest first) leaves the window: once it has, one more
+    attempt fits under the limit."""
+    times = failures.order_by("created_at").values_list("created_at", flat=True)
+    found = list(times[index : index + 1])
+    oldest = found[0] if found else timezone.now()  # cleared meanwhile by a success
+    return oldest + timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
 
 
-def clear_failures(sender, request, user, **kwargs) -> None:
-    LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+def _minutes_until(moment: datetime) -> int:
+    return max(1, int((moment - timezone.now()).total_seconds() // 60) + 1)
+
+
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)

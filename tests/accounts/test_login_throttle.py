@@ -1,12 +1,35 @@
-from django.test import override_settings
+import threading
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
+from django.test import Client, override_settings
 
 from planhub.accounts.models import LoginFailure
 
 LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
 
 
-def attempt(client, username, password, ip="10.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+def attempt(client, username, password, ip="10.0.0.1", path=LOGIN, **headers):
+    return client.post(
+        path, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
+    )
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """Every password actually checked against a user's hash (from any thread)."""
+    checked = []
+    check = AbstractBaseUser.check_password
+
+    def counting_check(user, raw_password):
+        checked.append(raw_password)
+        return check(user, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", counting_check)
+    return checked
 
 
 def test_five_failures_lock_the_account_with_a_clear_message(client, owner, password):
@@ -18,7 +41,6 @@ def test_five_failures_lock_the_account_with_a_clear_message(client, owner, pass
     assert response.status_code == 200 and "Too many failed log-ins" in html
     assert "try again in 15 minutes" in html
     assert "_auth_user_id" not in client.session
-    # Another account from another address is not affected.
     assert LoginFailure.objects.filter(username="olivia").count() == 5
 
 
@@ -49,3 +71,139 @@ def test_old_failures_expire(client, owner, password):
         attempt(client, "olivia", "wrong")
     LoginFailure.objects.update(created_at=timezone.now() - timedelta(minutes=16))
     assert attempt(client, "olivia", password).status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_PER_USER=3)
+def test_the_wait_lasts_until_enough_failures_have_left_the_window(client, owner, password):
+    """Failures 14, 10, 6, 2 and 1 minutes ago (the limit was lowered meanwhile): a log-in fits
+    again once three have left the 15-minute window, in 9 minutes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for minutes_ago in (14, 10, 6, 2, 1):
+        failure = LoginFailure.objects.create(username="olivia", ip="10.0.0.1")
+        LoginFailure.objects.filter(pk=failure.pk).update(
+            created_at=timezone.now() - timedelta(minutes=minutes_ago)
+        )
+    assert "try again in 9 minutes" in attempt(client, "olivia", password).content.decode()
+    assert LoginFailure.objects.count() == 5
+
+
+def test_the_admin_log_in_is_throttled_too(client, owner, password, password_checks):
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    for _ in range(40):
+        attempt(client, "olivia", "wrong", path=ADMIN_LOGIN)
+    response = attempt(client, "olivia", password, path=ADMIN_LOGIN)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Too many failed log-ins" in html
+    assert "try again in 15 minutes" in html
+    assert "_auth_user_id" not in client.session
+    assert password_checks == ["wrong"] * 5
+
+
+def test_the_admin_and_the_log_in_page_share_one_count(client, owner, password):
+    owner.is_staff = True
+    owner.save()
+    for path in (LOGIN, ADMIN_LOGIN, LOGIN, ADMIN_LOGIN, LOGIN):
+        attempt(client, "olivia", "wrong", path=path)
+    assert "Too many failed log-ins" in attempt(client, "olivia", password).content.decode()
+    response = attempt(client, "olivia", password, path=ADMIN_LOGIN)
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_any_caller_of_authenticate_is_throttled(owner, password, password_checks):
+    for _ in range(5):
+        assert authenticate(None, username="olivia", password="wrong") is None
+    assert authenticate(None, username="olivia", password=password) is None
+    assert len(password_checks) == 5
+    LoginFailure.objects.all().delete()
+    assert authenticate(None, username="olivia", password=password) == owner
+
+
+def test_unknown_accounts_are_counted_like_known_ones(client, db):
+    for _ in range(5):
+        attempt(client, "nobody", "wrong")
+    assert "Too many failed log-ins" in attempt(client, "nobody", "x").content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_passwords_check_at_most_the_limit(owner, password, password_checks):
+    """24 log-ins at once, each on its own connection: each is recorded before it counts the
+    others, so no more than LOGIN_FAILURES_PER_USER passwords are checked. (Fewer may be: an
+    attempt refused in the crowd is counted by the others until it has dropped its row.)"""
+    attempts = 24
+    start = threading.Barrier(attempts)
+    answers = []
+
+    def wrong_password():
+        try:
+            start.wait()
+            answers.append(attempt(Client(), "olivia", "wrong").content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrong_password) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    checked = len(password_checks)
+    assert len(answers) == attempts and 1 <= checked <= 5
+    assert sum("Too many failed log-ins" in html for html in answers) == attempts - checked
+    assert LoginFailure.objects.filter(username="olivia").count() == checked
+
+    # The places left under the limit are still there, one by one, and then none are.
+    client = Client()
+    for _ in range(5 - checked):
+        assert "Please enter a correct" in attempt(client, "olivia", "wrong").content.decode()
+    response = attempt(client, "olivia", password)
+    assert response.status_code == 200 and "Too many failed log-ins" in response.content.decode()
+    assert password_checks == ["wrong"] * 5
+
+
+@pytest.mark.parametrize(
+    "forwarded_for",
+    ["1.2.3.4:5678", "[::1]", "[2001:db8::1]:443", "not-an-ip", "", ",,,", "1.2.3.4, ???"],
+)
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/8"])
+def test_odd_forwarded_for_values_never_break_the_log_in(client, owner, forwarded_for):
+    response = attempt(client, "olivia", "wrong", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+@pytest.mark.parametrize("remote_addr", ["not-an-ip", "", "unix:/run/gunicorn.sock"])
+def test_a_request_without_a_usable_peer_address_is_still_throttled_by_account(
+    client, owner, password, remote_addr
+):
+    for _ in range(5):
+        assert attempt(client, "olivia", "wrong", ip=remote_addr).status_code == 200
+    html = attempt(client, "olivia", password, ip=remote_addr).content.decode()
+    assert "Too many failed log-ins" in html
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.2"], LOGIN_FAILURES_PER_IP=3)
+def test_forged_forwarded_addresses_do_not_escape_the_per_address_limit(client, owner, password):
+    for n, name in enumerate(("a", "b", "c")):
+        forged = f"198.51.100.{n}, 203.0.113.7"  # the proxy appended the real address
+        attempt(client, name, "x", ip="10.0.0.2", HTTP_X_FORWARDED_FOR=forged)
+    response = attempt(
+        client, "olivia", password, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7"
+    )
+    assert "Too many failed log-ins" in response.content.decode()
+    assert set(LoginFailure.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+    # Another client behind the same proxy is not affected.
+    response = attempt(
+        client, "olivia", password, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.8"
+    )
+    assert response.status_code == 302
+
+
+def test_without_trusted_proxies_the_header_is_ignored(client, owner, settings):
+    settings.TRUSTED_PROXIES = []
+    attempt(client, "olivia", "wrong", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert LoginFailure.objects.get().ip == "10.0.0.2"

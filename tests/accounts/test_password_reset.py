@@ -1,0 +1,187 @@
+"""Password reset by e-mail: offered only when mail is configured (EMAIL_URL), and then it
+works end to end through a real SMTP server."""
+
+import email
+import os
+import re
+import socket
+import subprocess
+import sys
+from email.policy import default as default_policy
+from pathlib import Path
+
+import dj_email_url
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+
+from planhub.accounts.models import LoginFailure
+
+RESET = "/accounts/password_reset/"
+NEW_PASSWORD = "a-brand-new-passphrase-42"
+
+
+@pytest.fixture
+def olivia(owner):
+    owner.email = "olivia@example.com"
+    owner.save()
+    return owner
+
+
+@pytest.fixture
+def no_mail(settings):
+    settings.EMAIL_URL = ""
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free loopback port, and the site's mail pointed at it through
+    EMAIL_URL (as the settings read it). Yields the messages it receives."""
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=default_policy)
+            self.messages.append((envelope.rcpt_tos, message))
+            return "250 Message accepted for delivery"
+
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_URL = f"smtp://127.0.0.1:{port}"
+    for name, value in dj_email_url.parse(settings.EMAIL_URL).items():
+        setattr(settings, name, value)
+    settings.DEFAULT_FROM_EMAIL = "PlanHub <plans@example.com>"
+    try:
+        yield inbox.messages
+    finally:
+        controller.stop()
+
+
+def test_without_mail_the_log_in_page_offers_no_reset(client, no_mail, db):
+    assert "Forgot your password?" not in client.get("/accounts/login/").content.decode()
+
+
+def test_with_mail_the_log_in_page_offers_a_reset(client, settings, db):
+    settings.EMAIL_URL = "console:"
+    html = client.get("/accounts/login/").content.decode()
+    assert f'<a href="{RESET}">Forgot your password?</a>' in html
+
+
+def test_without_mail_reset_says_whom_to_ask_and_sends_nothing(client, olivia, no_mail):
+    for response in (client.get(RESET), client.post(RESET, {"email": olivia.email})):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Password reset by e-mail is not available" in html
+        assert "Ask the person who runs PlanHub for your team" in html
+    assert mail.outbox == []
+    for path in (
+        "/accounts/password_reset/done/",
+        "/accounts/reset/done/",
+        "/accounts/reset/MQ/x/",
+    ):
+        assert "is not available" in client.get(path).content.decode()
+
+
+def test_reset_by_email_end_to_end(client, olivia, smtp_server):
+    form = client.get(RESET).content.decode()
+    assert "Reset your password" in form and 'name="email"' in form
+    response = client.post(RESET, {"email": "OLIVIA@example.com"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    assert "Check your e-mail" in client.get(response["Location"]).content.decode()
+
+    [(recipients, message)] = smtp_server
+    assert recipients == ["olivia@example.com"]
+    assert message["From"] == "PlanHub <plans@example.com>"
+    assert message["Subject"] == "Choose a new PlanHub password"
+    body = message.get_content()
+    assert "(olivia)" in body
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    set_password_url = form_page.redirect_chain[-1][0]
+    response = client.post(
+        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/reset/done/"
+    assert "Your new password is set" in client.get("/accounts/reset/done/").content.decode()
+
+    olivia.refresh_from_db()
+    assert olivia.check_password(NEW_PASSWORD)
+    login = {"username": "olivia", "password": NEW_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    # The link worked once.
+    assert "This link no longer works" in client.get(link, follow=True).content.decode()
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, olivia, smtp_server):
+    response = client.post(RESET, {"email": "nobody@example.com"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    assert smtp_server == []
+
+
+def test_a_new_password_lifts_the_throttle(client, olivia, password, smtp_server):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "olivia", "password": "wrong"})
+    client.post(RESET, {"email": olivia.email})
+    [(_, message)] = smtp_server
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.get_content()).group(1)
+    set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert not LoginFailure.objects.exists()
+    login = {"username": "olivia", "password": NEW_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+
+
+def settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.DEFAULT_FROM_EMAIL, sep='|')"
+    )
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "planhub.settings",
+        "SECRET_KEY": "x" * 50,
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], env=environment,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("email_url", "expected"),
+    [
+        (
+            "smtp://mailer:s%40cret@mail.example.com:587?tls=1",
+            "smtp.EmailBackend|mail.example.com|587|mailer|s@cret|True|False",
+        ),
+        (
+            "smtp://mailer:pw@mail.example.com:465?ssl=1",
+            "smtp.EmailBackend|mail.example.com|465|mailer|pw|False|True",
+        ),
+        (
+            "submission://mailer:pw@mail.example.com",
+            "smtp.EmailBackend|mail.example.com|587|mailer|pw|True|False",
+        ),
+        ("smtp://127.0.0.1:2525", "smtp.EmailBackend|127.0.0.1|2525|None|None|False|False"),
+        ("console:", "console.EmailBackend|"),
+    ],
+)
+def test_email_url_configures_the_mail_backend(email_url, expected):
+    result = settings_in_a_fresh_process(EMAIL_URL=email_url, DEFAULT_FROM_EMAIL="a@example.com")
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout and result.stdout.strip().endswith("|a@example.com")
+
+
+def test_an_unknown_email_url_scheme_stops_the_start():
+    result = settings_in_a_fresh_process(EMAIL_URL="smpt://mail.example.com")
+    assert result.returncode != 0 and "EMAIL_URL: unknown scheme 'smpt'" in result.stderr
