@@ -11,8 +11,11 @@ What it holds (a team that has used PlanHub for a while):
   of four sign-offs) - the plan the benchmark reads, edits, reviews and exports;
 - 12,000 section revisions: revision 1 of every section, then further versions of the 100-section
   plan's sections (1 to 9 each) and of random sections of the other plans. Every version chain is
-  complete (1 … n, each with its own text and rendered HTML) and Section.version, body, body_html
-  and updated_by are those of the section's latest revision;
+  complete (1 … n, each with its own text and rendered HTML) and Section.version, body, body_html,
+  placeholder_count and updated_by are those of the section's latest revision. As in the app,
+  version 1 of a plan made from a template is written by nobody (its note says which template,
+  Section.updated_by is empty until someone saves) and every later version records its writer
+  (SectionRevision.author and .authors);
 - approvals (current, stale, change requests), comment threads with replies, sign-off slots
   (assigned, some signed).
 
@@ -31,8 +34,13 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planhub_bench"
 BENCH_PASSWORD = "bench-password-1"
-MARKER = "PlanHub load benchmark data set v1"
+# Bumped when the data set changes, so that --reuse rebuilds an older one.
+MARKER = "PlanHub load benchmark data set v2"
 BIG_TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
+# The PDF job benchmark's plan (bench/big_plan.py), in a project of its own so that it changes
+# nothing the other paths read (only owner01 is a member).
+HUGE_PROJECT = "bench-pdf-job"
+HUGE_TITLE = "Implementation Plan: Benchmark - PDF Job"
 
 PROJECTS = ["bench", "bench-2", "bench-3", "bench-4", "bench-5"]
 PLANS_PER_PROJECT = 40
@@ -280,7 +288,8 @@ def _build_rows() -> dict:
     from django.db import connection
     from django.db.models import Count
 
-    from planhub.plans.models import Plan, Section, SectionRevision
+    from planhub.plans.models import NOTE_MAX, Plan, Section, SectionRevision
+    from planhub.plans.placeholders import section_placeholder_count
     from planhub.projects.models import Membership, Project
     from planhub.reviews.models import Approval, Comment, SignOff, SignOffSlot
     from planhub.reviews.status import content_hash
@@ -333,18 +342,21 @@ def _build_rows() -> dict:
     for plan, (m_index, values) in zip(plans, plan_values, strict=True):
         _, master_sections, master_slots = masters[m_index]
         for s in master_sections:
+            heading, heading_source = _fill(s.heading, values), _fill(s.heading_source, values)
+            body = _fill(s.body, values)
             sections.append(
                 Section(
                     plan=plan,
                     position=s.position,
                     level=s.level,
-                    heading=_fill(s.heading, values),
-                    heading_source=_fill(s.heading_source, values),
-                    body=_fill(s.body, values),
+                    heading=heading,
+                    heading_source=heading_source,
+                    body=body,
                     guidance=_fill(s.guidance, values),
                     heading_html=_fill(s.heading_html, values),
                     body_html=_fill(s.body_html, values),
-                    updated_by=plan.created_by,
+                    placeholder_count=section_placeholder_count(heading, heading_source + body),
+                    updated_by=None,  # a template's text: nobody wrote it (create_from_template)
                 )
             )
         slots += [
@@ -362,12 +374,20 @@ def _build_rows() -> dict:
     assert big.sections.count() == BIG_SECTIONS, big.sections.count()
 
     # Revisions: 1 for every section, then further versions up to REVISIONS in all.
-    all_sections = list(Section.objects.select_related("plan", "updated_by").order_by("pk"))
+    all_sections = list(
+        Section.objects.select_related("plan__template", "updated_by").order_by("pk")
+    )
     big_sections = [s for s in all_sections if s.plan_id == big.pk]
     others = [s for s in all_sections if s.plan_id != big.pk]
+    # Revision 1 as Plan.create_from_template writes it: no author, the template as its note.
+    # (The big plan's revision 1 exists already: create_from_markdown, written by its author.)
     SectionRevision.objects.bulk_create(
-        (s.revision(s.updated_by) for s in others), batch_size=1000
-    )  # the big plan's revision 1 exists already (create_from_markdown)
+        (
+            s.revision(None, note=f"From template “{s.plan.template.name}”"[:NOTE_MAX])
+            for s in others
+        ),
+        batch_size=1000,
+    )
     extra = {s.pk: rng.randint(1, 9) for s in big_sections}
     for _ in range(max(0, REVISIONS - len(all_sections) - sum(extra.values()))):
         section = rng.choice(others)
@@ -381,12 +401,27 @@ def _build_rows() -> dict:
         if section.pk in extra:
             changed.append(section)
     _check_rendering(changed, revisions, rng)
-    SectionRevision.objects.bulk_create(revisions, batch_size=1000)
+    revisions = SectionRevision.objects.bulk_create(revisions, batch_size=1000)
+    # Each later version records who wrote it (Section.record_revision).
+    SectionRevision.authors.through.objects.bulk_create(
+        (
+            SectionRevision.authors.through(sectionrevision_id=r.pk, user_id=r.author_id)
+            for r in revisions
+        ),
+        batch_size=1000,
+    )
+    for section in changed:
+        section.placeholder_count = section_placeholder_count(
+            section.heading, section.heading_source + section.body
+        )
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Section._meta.db_table} SET body = %s, body_html = %s, version = %s, "
-            "updated_by_id = %s WHERE id = %s",
-            [(s.body, s.body_html, s.version, s.updated_by_id, s.pk) for s in changed],
+            "placeholder_count = %s, updated_by_id = %s WHERE id = %s",
+            [
+                (s.body, s.body_html, s.version, s.placeholder_count, s.updated_by_id, s.pk)
+                for s in changed
+            ],
         )
 
     # Reviews: decisions on current and earlier versions, comment threads, sign-offs.
@@ -443,6 +478,38 @@ def _build_rows() -> dict:
         "comments": len(comments) + len(replies),
         "signoffs": len(signoffs),
     }
+
+
+def huge_plan(sections: int = 1000) -> tuple[int, bool, float]:
+    """The PDF job benchmark's plan: bench/big_plan.py's `sections` sections, made through
+    Plan.create_from_markdown by owner01 in the project HUGE_PROJECT (created if need be), or
+    the one made by an earlier run. Its id, whether it was made now, and the seconds it took."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from bench.big_plan import big_plan_markdown
+    from planhub.plans.models import Plan
+    from planhub.projects.models import Membership, Project
+
+    started = time.perf_counter()
+    owner = get_user_model().objects.get(username=usernames("owner")[0])
+    expected = sections + 1  # the H1's section, then one per component
+    for plan in Plan.objects.filter(project__slug=HUGE_PROJECT, title=HUGE_TITLE):
+        if plan.sections.count() == expected:
+            return plan.pk, False, time.perf_counter() - started
+        plan.delete()  # an incomplete one (another size, an interrupted run)
+    with transaction.atomic():
+        project, _ = Project.objects.get_or_create(
+            slug=HUGE_PROJECT,
+            defaults={"name": "Benchmark PDF job", "description": "Benchmark project"},
+        )
+        Membership.objects.get_or_create(project=project, user=owner, defaults={"role": "owner"})
+        plan = Plan.create_from_markdown(
+            project=project, text=big_plan_markdown(sections, title=HUGE_TITLE), author=owner
+        )
+    if plan.sections.count() != expected:
+        raise RuntimeError(f"the PDF job plan has {plan.sections.count()} sections, not {expected}")
+    return plan.pk, True, time.perf_counter() - started
 
 
 def _next_version(section, author) -> None:
