@@ -348,12 +348,6 @@ KNOWN_ADMIN_ERRORS = {
         "Django's admin looks up the field named by an empty _to_field (to_field_allowed "
         "skips the empty name, get_object then calls get_field(''))"
     ),
-    "-> 500 IntegrityError('NOT NULL constraint failed: live_presence.last_seen')": (
-        "planhub/live/admin.py: the Presence form saves without last_seen"
-    ),
-    '-> 500 IntegrityError(\'null value in column "last_seen"': (
-        "planhub/live/admin.py: the Presence form saves without last_seen"
-    ),
     "[q: long text] -> 500 OperationalError('LIKE or GLOB pattern too complex')": (
         "SQLite refuses LIKE patterns over 50,000 bytes: the admin's search needs a length cap"
     ),
