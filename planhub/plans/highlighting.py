@@ -3,11 +3,12 @@
 Pygments lexers are regular expressions, and many of them spend quadratic time or worse on a
 few kilobytes of hostile text: C#'s lexer takes 9 s on 8,000 characters of `a` lines,
 JavaScript's grows quadratically on an unclosed string of escaped quotes. So only the languages
-below are highlighted (not C#, Java, Groovy or Makefiles, whose lexers are slow even on small
-blocks) (tests/plans/test_rendering_highlighting.py times each lexer on hostile
-text at its block size), a code block only up to its language's size, and a document only up
-to HIGHLIGHTED_CHARS (each character of a quadratic lexer's block counts QUADRATIC_WEIGHT
-times). Any other code block is shown as plain code: `highlighted_code` returns None.
+below are highlighted (not C#, whose lexer is slow even on small blocks, nor Markdown, whose
+lexer highlights the code blocks inside it in any language; tests/plans/
+test_rendering_highlighting.py times each lexer on hostile text at its block size), a code
+block only up to its language's size, and a document only up to HIGHLIGHTED_CHARS (each
+character of a quadratic lexer's block counts QUADRATIC_WEIGHT times). Any other code block is
+shown as plain code: `highlighted_code` returns None.
 """
 
 from pygments import highlight
@@ -54,11 +55,14 @@ QUADRATIC_LANGUAGES = {
     "console",
     "css",
     "go", "golang",
+    "groovy",
     "html", "xml", "vue",
     "http",
     "ini", "cfg",
+    "java",
     "javascript", "js", "jsx",
     "lua",
+    "make", "makefile", "mf",
     "perl", "pl",
     "powershell", "ps1", "pwsh",
     "r",
