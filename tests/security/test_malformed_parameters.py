@@ -395,3 +395,7 @@ def test_zz_known_admin_errors(capsys):
             print(
                 f"\n[security] {len(tolerated)} known admin server errors (see KNOWN_ADMIN_ERRORS)"
             )
+            for signature in KNOWN_ADMIN_ERRORS:
+                count = sum(signature in failure for failure in tolerated)
+                if count:
+                    print(f"[security]   {count} x {signature}")
