@@ -244,6 +244,7 @@ except ValueError as error:
 # smtp://user:password@host:465?ssl=1 (TLS), submission://user:password@host (STARTTLS, 587)
 # or console: (printed). Unset: no mail, and password reset by e-mail is not offered.
 EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+EMAIL_TIMEOUT = 30  # seconds; a mail server that hangs holds up one background job, not forever
 if EMAIL_URL:
     _email = dj_email_url.parse(EMAIL_URL)
     if "EMAIL_BACKEND" not in _email:

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from . import throttle
+from .tasks import send_password_reset_mail
 
 
 class ThrottleMessageMixin:
@@ -36,3 +37,23 @@ class ResetPasswordForm(SetPasswordForm):
         user = super().save(commit=commit)
         throttle.clear_failures(user.get_username())
         return user
+
+
+class RequestResetForm(PasswordResetForm):
+    """Asks for a reset link by e-mail; the background worker writes and sends it."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        send_password_reset_mail.enqueue(
+            user_id=context["user"].pk,
+            to_email=to_email,
+            domain=context["domain"],
+            protocol=context["protocol"],
+        )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from .forms import ResetPasswordForm, ThrottledAuthenticationForm
+from .forms import RequestResetForm, ResetPasswordForm, ThrottledAuthenticationForm
 
 
 def reset_by_email_available() -> bool:
@@ -34,9 +34,7 @@ def offered_only_with_mail(view):
 
 
 password_reset = offered_only_with_mail(
-    auth_views.PasswordResetView.as_view(
-        email_template_name="registration/password_reset_email.txt"
-    )
+    auth_views.PasswordResetView.as_view(form_class=RequestResetForm)
 )
 password_reset_done = offered_only_with_mail(auth_views.PasswordResetDoneView.as_view())
 password_reset_confirm = offered_only_with_mail(

@@ -2,6 +2,7 @@
 works end to end through a real SMTP server."""
 
 import email
+import json
 import os
 import re
 import socket
@@ -14,8 +15,11 @@ import dj_email_url
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from planhub.accounts.models import LoginFailure
+from tests.worker import run_db_worker, run_queued_tasks
 
 RESET = "/accounts/password_reset/"
 NEW_PASSWORD = "a-brand-new-passphrase-42"
@@ -95,6 +99,8 @@ def test_reset_by_email_end_to_end(client, olivia, smtp_server):
     assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
     assert "Check your e-mail" in client.get(response["Location"]).content.decode()
 
+    assert smtp_server == []  # the worker sends it, never the web request
+    assert run_queued_tasks() == 1
     [(recipients, message)] = smtp_server
     assert recipients == ["olivia@example.com"]
     assert message["From"] == "PlanHub <plans@example.com>"
@@ -123,6 +129,7 @@ def test_reset_by_email_end_to_end(client, olivia, smtp_server):
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, olivia, smtp_server):
     response = client.post(RESET, {"email": "nobody@example.com"})
     assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+    assert run_queued_tasks() == 0
     assert smtp_server == []
 
 
@@ -130,6 +137,7 @@ def test_a_new_password_lifts_the_throttle(client, olivia, password, smtp_server
     for _ in range(5):
         client.post("/accounts/login/", {"username": "olivia", "password": "wrong"})
     client.post(RESET, {"email": olivia.email})
+    run_queued_tasks()
     [(_, message)] = smtp_server
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.get_content()).group(1)
     set_password_url = client.get(link, follow=True).redirect_chain[-1][0]
@@ -137,6 +145,45 @@ def test_a_new_password_lifts_the_throttle(client, olivia, password, smtp_server
     assert not LoginFailure.objects.exists()
     login = {"username": "olivia", "password": NEW_PASSWORD}
     assert client.post("/accounts/login/", login).status_code == 302
+
+
+def test_the_queued_job_holds_no_reset_link(client, olivia, smtp_server):
+    client.post(RESET, {"email": olivia.email})
+    [job] = DBTaskResult.objects.all()
+    assert "token" not in json.dumps([job.args_kwargs]) and "/reset/" not in str(job.args_kwargs)
+    run_queued_tasks()
+    [(_, message)] = smtp_server
+    assert "/accounts/reset/" in message.get_content()
+
+
+def test_a_mail_server_that_refuses_leaves_the_page_answered_and_logs(
+    client, olivia, settings, caplog
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    settings.EMAIL_URL = f"smtp://127.0.0.1:{port}"
+    for name, value in dj_email_url.parse(settings.EMAIL_URL).items():
+        setattr(settings, name, value)
+    response = client.post(RESET, {"email": olivia.email})
+    assert response.status_code == 302  # nothing in the request talked to the mail server
+    run_queued_tasks()
+    [job] = DBTaskResult.objects.all()
+    assert job.status == "FAILED"
+    assert "could not be sent" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_db_worker_process_sends_the_mail(owner, smtp_server, settings):
+    owner.email = "olivia@example.com"
+    owner.save()
+    client = Client()
+    client.post(RESET, {"email": owner.email})
+    worker = run_db_worker(EMAIL_URL=settings.EMAIL_URL, DEFAULT_FROM_EMAIL="plans@example.com")
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    [(recipients, message)] = smtp_server
+    assert recipients == ["olivia@example.com"]
+    assert "/accounts/reset/" in message.get_content()
 
 
 def settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
