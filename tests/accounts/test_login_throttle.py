@@ -132,8 +132,9 @@ def test_unknown_accounts_are_counted_like_known_ones(client, db):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_check_at_most_the_limit(owner, password, password_checks):
     """24 log-ins at once, each on its own connection: each is recorded before it counts the
-    others, so no more than LOGIN_FAILURES_PER_USER passwords are checked. (Fewer may be: an
-    attempt refused in the crowd is counted by the others until it has dropped its row.)"""
+    others, so no more than LOGIN_FAILURES_PER_USER passwords are checked. (Fewer may be, even
+    none: an attempt refused in the crowd is counted by the others until it has dropped its
+    row, so when all 24 are recorded before any counts, all are refused.)"""
     attempts = 24
     start = threading.Barrier(attempts)
     answers = []
@@ -152,7 +153,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(owner, password, passw
         thread.join()
 
     checked = len(password_checks)
-    assert len(answers) == attempts and 1 <= checked <= 5
+    assert len(answers) == attempts and checked <= 5
     assert sum("Too many failed log-ins" in html for html in answers) == attempts - checked
     assert LoginFailure.objects.filter(username="olivia").count() == checked
 
