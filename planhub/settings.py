@@ -101,6 +101,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people save at once: wait for the write lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A transaction takes the write lock when it begins: one that read first and then wrote
+    # could not wait for it (SQLite answers "database is locked" at once, to avoid a deadlock),
+    # and an approval beside a live poll's presence write was a 500.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     # Tests get a file database (in RAM where there is /dev/shm), not Django's shared-cache
     # in-memory one: that one answers "database table is locked" at once when the browser
     # tests' live server and the test itself touch a table together, where a file waits.
