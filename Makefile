@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the worker beside it
 	$(DEV_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(PASSWORD),--password $(PASSWORD))
-	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' --interval 0.25 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Background worker started (pid $$worker); it stops with the server."; \
 	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000

@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from . import throttle
 from .tasks import send_password_reset_mail
@@ -57,3 +62,26 @@ class RequestResetForm(PasswordResetForm):
             domain=context["domain"],
             protocol=context["protocol"],
         )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Changing the password checks the old one: that check counts against the same throttle
+    as a log-in, so a session left open cannot be used to guess the password."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        username = self.user.get_username()
+        try:
+            throttle.record_attempt(username, self.request)
+        except throttle.LoginThrottled as refusal:
+            raise forms.ValidationError(
+                f"Too many wrong passwords. For your account's safety, try again in "
+                f"{refusal.minutes} minute{'s' if refusal.minutes != 1 else ''}.",
+                code="throttled",
+            ) from None
+        old_password = super().clean_old_password()
+        throttle.clear_failures(username)
+        return old_password

@@ -9,6 +9,7 @@ so at most the limit of attempts ever get to check a password; one over the limi
 (In a burst, one refused but not yet dropped can make others refuse early: never too many.)
 """
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,13 +29,18 @@ class LoginThrottled(PermissionDenied):
 
 
 def client_ip(request) -> str | None:
+    """The address counted by the per-address limit. An IPv6 client counts as its /64
+    network: one subscriber usually gets a whole /64 and can pick a new address per attempt."""
     if request is None:
         return None
-    return client_address(
+    address = client_address(
         request.META.get("REMOTE_ADDR"),
         request.META.get("HTTP_X_FORWARDED_FOR"),
         settings.TRUSTED_PROXIES,
     )
+    if address is not None and ":" in address:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return address
 
 
 def throttle_key(username: str) -> str:

@@ -7,7 +7,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from .forms import RequestResetForm, ResetPasswordForm, ThrottledAuthenticationForm
+from .forms import (
+    RequestResetForm,
+    ResetPasswordForm,
+    ThrottledAuthenticationForm,
+    ThrottledPasswordChangeForm,
+)
 
 
 def reset_by_email_available() -> bool:
@@ -21,6 +26,13 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(
             password_reset_available=reset_by_email_available(), **kwargs
         )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 def offered_only_with_mail(view):

@@ -208,3 +208,49 @@ def test_without_trusted_proxies_the_header_is_ignored(client, owner, settings):
     settings.TRUSTED_PROXIES = []
     attempt(client, "olivia", "wrong", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
     assert LoginFailure.objects.get().ip == "10.0.0.2"
+
+
+def test_wrong_old_passwords_on_password_change_share_the_throttle(
+    client, owner, password, password_checks
+):
+    """A session left open cannot be used to guess the account's password."""
+    client.force_login(owner)
+    change = "/accounts/password_change/"
+    new = {
+        "new_password1": "another-long-passphrase-7",
+        "new_password2": "another-long-passphrase-7",
+    }
+    for _ in range(5):
+        html = client.post(change, {"old_password": "wrong", **new}).content.decode()
+        assert "Your old password was entered incorrectly" in html
+    response = client.post(change, {"old_password": password, **new})
+    assert response.status_code == 200
+    assert "Too many wrong passwords" in response.content.decode()
+    assert password_checks == ["wrong"] * 5
+    owner.refresh_from_db()
+    assert owner.check_password(password)
+    assert "Too many failed log-ins" in attempt(Client(), "olivia", password).content.decode()
+
+
+def test_the_right_old_password_changes_it_and_clears_the_failures(client, owner, password):
+    client.force_login(owner)
+    attempt(Client(), "olivia", "wrong")
+    new = "another-long-passphrase-7"
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": password, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password(new)
+    assert not LoginFailure.objects.filter(username="olivia").exists()
+
+
+@override_settings(LOGIN_FAILURES_PER_IP=3)
+def test_an_ipv6_network_counts_as_one_address(client, owner, password):
+    """New addresses from one /64 (what one subscriber gets) do not escape the limit."""
+    for n, name in enumerate(("a", "b", "c"), start=1):
+        attempt(client, name, "x", ip=f"2001:db8:1:2::{n}")
+    refused = attempt(client, "olivia", password, ip="2001:db8:1:2:ffff::9")
+    assert "Too many failed log-ins" in refused.content.decode()
+    assert attempt(client, "olivia", password, ip="2001:db8:1:3::1").status_code == 302
