@@ -115,8 +115,8 @@ PATHOLOGICAL_INPUTS: dict[str, Callable[[int], str]] = {
     "python, blocks of 19,000": fences("python", "x = compute(a, b) + 1  # note\n", 19_000),
     "javascript unclosed strings": fences("javascript", "'\\", 2_400),
     "typescript a.a.a": fences("typescript", "a.", 2_400),
-    "java bare words (plain code)": fences("java", "a b\n", 2_400),
-    "c# column of words": fences("csharp", "a\n", 2_400),
+    "java bare words": fences("java", "a b\n", 2_400),
+    "c# column of words (plain code)": fences("csharp", "a\n", 2_400),
 }
 
 
