@@ -17,13 +17,14 @@ class ThrottledModelBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
+        check = super().authenticate
         try:
-            throttle.record_attempt(username, request)
+            return throttle.counted_check(
+                username,
+                request,
+                lambda: check(request, username=username, password=password, **kwargs),
+            )
         except throttle.LoginThrottled as refusal:
             if request is not None:
                 request.login_throttled_minutes = refusal.minutes
             raise
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            throttle.clear_failures(username)
-        return user

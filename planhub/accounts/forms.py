@@ -11,6 +11,14 @@ from . import throttle
 from .tasks import send_password_reset_mail
 
 
+def throttled_error(lead: str, minutes: int, advice: str = "") -> forms.ValidationError:
+    return forms.ValidationError(
+        f"{lead} For your account's safety, try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}{advice}.",
+        code="throttled",
+    )
+
+
 class ThrottleMessageMixin:
     """A log-in form that says why when the throttle refused the attempt (the backend notes it
     on the request), instead of "wrong password"."""
@@ -19,10 +27,8 @@ class ThrottleMessageMixin:
         wait = getattr(self.request, "login_throttled_minutes", 0)
         if not wait:
             return super().get_invalid_login_error()
-        return forms.ValidationError(
-            f"Too many failed log-ins. For your account's safety, try again in {wait} "
-            f"minute{'s' if wait != 1 else ''} (or ask a project owner to help you in).",
-            code="throttled",
+        return throttled_error(
+            "Too many failed log-ins.", wait, " (or ask a project owner to help you in)"
         )
 
 
@@ -73,15 +79,8 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         self.request = request
 
     def clean_old_password(self):
-        username = self.user.get_username()
+        check = super().clean_old_password
         try:
-            throttle.record_attempt(username, self.request)
+            return throttle.counted_check(self.user.get_username(), self.request, check)
         except throttle.LoginThrottled as refusal:
-            raise forms.ValidationError(
-                f"Too many wrong passwords. For your account's safety, try again in "
-                f"{refusal.minutes} minute{'s' if refusal.minutes != 1 else ''}.",
-                code="throttled",
-            ) from None
-        old_password = super().clean_old_password()
-        throttle.clear_failures(username)
-        return old_password
+            raise throttled_error("Too many wrong passwords.", refusal.minutes) from None

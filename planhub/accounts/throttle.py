@@ -10,7 +10,9 @@ so at most the limit of attempts ever get to check a password; one over the limi
 """
 
 import ipaddress
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,8 @@ from django.utils import timezone
 
 from .client_address import client_address
 from .models import LoginFailure
+
+T = TypeVar("T")
 
 
 class LoginThrottled(PermissionDenied):
@@ -45,6 +49,17 @@ def client_ip(request) -> str | None:
 
 def throttle_key(username: str) -> str:
     return str(username)[:150].lower()
+
+
+def counted_check(username: str, request, check: Callable[[], T]) -> T:
+    """Run `check` (one password check) as a counted attempt: recorded before it runs (or
+    LoginThrottled, without running it, when over a limit), cleared when it succeeds (returns
+    a true value). A check that fails, by a false value or by raising, stays counted."""
+    record_attempt(username, request)
+    result = check()
+    if result:
+        clear_failures(username)
+    return result
 
 
 def record_attempt(username: str, request) -> None:
