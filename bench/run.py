@@ -13,8 +13,8 @@ Steps:
    PDF job part on, also the 1,000-section plan (bench/big_plan.py, made once and reused);
    forgets every PDF kept and every job queued by an earlier run;
 2. starts `gunicorn planhub.wsgi -w 3` on a free loopback port (DEBUG=0) and the background
-   worker beside it (`manage.py db_worker --no-reload --queue-name '*' --interval 0.25`, same environment, its
-   own log), and waits for /healthz and for the worker;
+   worker beside it (`manage.py db_worker --no-reload --queue-name '*' --interval 0.25`, same
+   environment, its own log), and waits for /healthz and for the worker;
 3. logs in 2 x BENCH_CLIENTS users through the login form (editors and reviewers);
 4. for each path: warms every worker, times BENCH_SOLO requests from one client (latency with
    no queue), then runs BENCH_CLIENTS clients at once, each sending its next request as soon as
