@@ -14,11 +14,14 @@ Absent and empty parameters are the same (an empty form field is "not given").
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
+from functools import partial, wraps
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+
+T = TypeVar("T")
 
 # The largest value of a 64-bit integer column (ids, versions): nothing larger can match a row.
 MAX_ID = 2**63 - 1
@@ -106,12 +109,17 @@ def _given(params: QueryDict, name: str, required: bool) -> str | None:
     return value
 
 
-def parse_int(value: str, name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int:
-    """`value`, the parameter `name`, as a whole number (InvalidParameter if it is not one)."""
+def _read(name: str, read: Callable[[str], T], value: str) -> T:
+    """read(value), its ValueError turned into an InvalidParameter naming `name`."""
     try:
-        return whole_number(value, minimum=minimum, maximum=maximum)
+        return read(value)
     except ValueError as error:
         raise InvalidParameter(name, str(error)) from None
+
+
+def parse_int(value: str, name: str, *, minimum: int = 1, maximum: int = MAX_ID) -> int:
+    """`value`, the parameter `name`, as a whole number (InvalidParameter if it is not one)."""
+    return _read(name, partial(whole_number, minimum=minimum, maximum=maximum), value)
 
 
 def int_param(
@@ -131,23 +139,13 @@ def int_param(
 def datetime_param(params: QueryDict, name: str, *, required: bool = False) -> datetime | None:
     """The parameter `name` as an aware datetime (see `moment`); None when absent or empty."""
     value = _given(params, name, required)
-    if value is None:
-        return None
-    try:
-        return moment(value)
-    except ValueError as error:
-        raise InvalidParameter(name, str(error)) from None
+    return None if value is None else _read(name, moment, value)
 
 
 def bool_param(params: QueryDict, name: str, *, default: bool = False) -> bool:
     """The parameter `name` as a yes/no; `default` when absent or empty."""
     value = _given(params, name, required=False)
-    if value is None:
-        return default
-    try:
-        return flag(value)
-    except ValueError as error:
-        raise InvalidParameter(name, str(error)) from None
+    return default if value is None else _read(name, flag, value)
 
 
 def bad_parameter_response(error: InvalidParameter) -> HttpResponse:
