@@ -36,9 +36,10 @@ test: install system-deps  ## every test (DATABASE_URL picks the database; SQLit
 test-fast: install  ## everything but the browser tests
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, and the layers declared in pyproject.toml (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -288,11 +288,11 @@ def _build_rows() -> dict:
     from django.db import connection
     from django.db.models import Count
 
-    from planhub.plans.models import NOTE_MAX, Plan, Section, SectionRevision
-    from planhub.plans.placeholders import section_placeholder_count
+    from planhub.document.placeholders import section_placeholder_count
+    from planhub.plans.models import NOTE_MAX, Plan, Section, SectionRevision, SignOffSlot
     from planhub.projects.models import Membership, Project
-    from planhub.reviews.models import Approval, Comment, SignOff, SignOffSlot
-    from planhub.reviews.status import content_hash
+    from planhub.reviews.models import Approval, Comment, SignOff
+    from planhub.reviews.rules import content_hash
 
     rng = random.Random(6)
     users = _users()
@@ -532,7 +532,7 @@ def _next_version(section, author) -> None:
 
 @cache
 def _render_note(note: str) -> str:
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.rendering import render_markdown
 
     return render_markdown(note)
 
@@ -540,7 +540,7 @@ def _render_note(note: str) -> str:
 def _check_rendering(sections, revisions, rng, sample: int = 300) -> None:
     """Render a sample of the new versions with the app's renderer; if any differs from the
     shortcut HTML, render every new revision (and section) in full instead."""
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.rendering import render_markdown
 
     picked = rng.sample(sections, min(sample, len(sections)))
     if all(render_markdown(s.body) == s.body_html for s in picked):

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 SECTION_CHARS = 100_000  # settings.SECTION_BODY_MAX_CHARS
-TEMPLATE_CHARS = 2 * 1024 * 1024  # planhub.plans.importing.MAX_IMPORT_BYTES
+TEMPLATE_CHARS = 2 * 1024 * 1024  # planhub.document.importing.MAX_IMPORT_BYTES
 # What a rendering may cost, as a multiple of plain prose of the same length. Prose is one
 # paragraph token per 350 characters; markdown-it-py spends ~25 µs on every list item and ~5 µs
 # on every table cell or emphasis mark, so the densest real Markdown (a list of one-word items)
@@ -132,7 +132,7 @@ def best_time(render: Callable[[str], object], text: str, runs: int = 3) -> floa
 
 def ratios(n: int = SECTION_CHARS, names=None, runs: int = 3):
     """(name, seconds, ratio to plain prose) for each input, rendered at `n` characters."""
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.rendering import render_markdown
 
     prose = best_time(render_markdown, plain_prose(n), runs)
     yield "plain prose", prose, 1.0

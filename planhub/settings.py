@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "planhub.lib",
     "planhub.accounts",
     "planhub.projects",
     "planhub.plans",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "planhub.live",
     "planhub.api",
     "planhub.search",
+    "planhub.pages",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Per-process caches, bounded in bytes (planhub/lib/bounded_cache.py): the least recently used
 # entries go first once the total passes the bound. Rendered section HTML is keyed by a hash of
-# everything it shows (planhub/plans/fragments.py), so nothing needs invalidating.
+# everything it shows (planhub/pages/fragment_cache.py), so nothing needs invalidating.
 MIB = 1024 * 1024
 CACHES = {
     "default": {

@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from planhub.api import urls as api_urls
 from planhub.health import bare, healthz
+from planhub.pages import views as page_views
 from planhub.projects import views as project_views
 
 project_urls = [
+    path("", include("planhub.pages.urls")),
     path("", include("planhub.projects.urls")),
     path("", include("planhub.plans.urls")),
     path("", include("planhub.exports.urls")),
@@ -14,7 +16,7 @@ project_urls = [
 ]
 
 urlpatterns = [
-    path("", project_views.dashboard, name="dashboard"),
+    path("", page_views.dashboard, name="dashboard"),
     path("projects/new/", project_views.project_new, name="project_new"),
     path("p/<slug:slug>/", include(project_urls)),
     path("search/", include("planhub.search.urls")),

@@ -1,7 +1,7 @@
 """The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
 
 from planhub.reviews.models import Approval
-from planhub.reviews.status import PlanReview, SectionReview, SlotReview, SlotStatus
+from planhub.reviews.rules import PlanReview, SectionReview, SlotReview, SlotStatus
 
 
 def approval_json(approval: Approval, current: bool) -> dict:

@@ -1,11 +1,12 @@
 """The plan as one Markdown document, with generated blocks (sign-off table, review summaries)
 fenced so that an import drops them; `plain` leaves them out."""
 
-from planhub.plans.generated_blocks import generated_block
+from planhub.document.generated_blocks import generated_block
+from planhub.document.sections import join_sources
+from planhub.document.signoff_list import signoff_placement
 from planhub.plans.models import Plan
-from planhub.plans.outline import join_sources
-from planhub.reviews.signoffs import signoff_placement
-from planhub.reviews.status import PlanReview, review_plan
+from planhub.reviews.rules import PlanReview
+from planhub.reviews.status import review_plan
 
 
 def plan_markdown(plan: Plan, *, plain: bool = False, review_summary: bool = False) -> str:

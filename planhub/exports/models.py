@@ -91,36 +91,31 @@ class PdfExport(models.Model):
         )
 
     @classmethod
-    def request(cls, *, plan, document: str, content_key: str, user) -> "PdfExport":
-        """The export of this content: the one kept or under way, or a new one queued for the
-        worker. A job whose worker died is queued again (once)."""
+    def for_content(
+        cls, *, plan, document: str, content_key: str, user
+    ) -> tuple["PdfExport", bool]:
+        """The export of this content, kept or under way, or a new one (True) to be queued."""
         export = cls.objects.without_files().filter(content_key=content_key).first()
-        if export is None:
-            try:
-                with transaction.atomic():
-                    export = cls.objects.create(
-                        plan=plan, content_key=content_key, document=document, requested_by=user
-                    )
-            except IntegrityError:  # someone asked for the same content at the same moment
-                return cls.objects.without_files().get(content_key=content_key)
-            export.enqueue()
-        elif export.is_lost:
-            export.retry_or_fail("The worker rendering this PDF stopped before it finished.")
-        return export
+        if export is not None:
+            return export, False
+        try:
+            with transaction.atomic():
+                export = cls.objects.create(
+                    plan=plan, content_key=content_key, document=document, requested_by=user
+                )
+        except IntegrityError:  # someone asked for the same content at the same moment
+            return cls.objects.without_files().get(content_key=content_key), False
+        return export, True
 
-    def enqueue(self) -> None:
-        from .tasks import render_pdf_export
-
-        render_pdf_export.enqueue(self.pk)
-
-    def retry_or_fail(self, reason: str) -> None:
-        """After a failed attempt: queue it again if it may be retried, else report `reason`."""
+    def requeue_or_fail(self, reason: str) -> bool:
+        """After a failed attempt: queued again (True) if it may be retried, else failed with
+        `reason`."""
         if self.attempts < MAX_ATTEMPTS:
             self.status, self.error = PdfExportStatus.QUEUED, reason
             self.save(update_fields=["status", "error"])
-            self.enqueue()
-        else:
-            self.fail(reason)
+            return True
+        self.fail(reason)
+        return False
 
     def fail(self, reason: str) -> None:
         self.status, self.error, self.finished_at = PdfExportStatus.FAILED, reason, timezone.now()
@@ -161,4 +156,3 @@ class PdfExport(models.Model):
         )
         self.created_at, self.started_at, self.finished_at = timezone.now(), None, None
         self.save()
-        self.enqueue()

@@ -17,9 +17,10 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from planhub.document.signoff_list import signoff_placement
 from planhub.plans.models import Plan, SectionRevision
-from planhub.reviews.signoffs import signoff_placement
-from planhub.reviews.status import PlanStatus, review_plan
+from planhub.reviews.rules import PlanStatus
+from planhub.reviews.status import review_plan
 
 # The sanitizer writes attributes double-quoted; a quoted value may hold ">".
 CHECKBOX = re.compile(r'<input\b(?:[^>"\']|"[^"]*"|\'[^\']*\')*>', re.IGNORECASE)

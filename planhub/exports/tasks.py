@@ -1,4 +1,5 @@
-"""Background jobs of the exports app, run by `manage.py db_worker` (django-tasks)."""
+"""Background jobs of the exports app, run by `manage.py db_worker` (django-tasks), and the
+functions that queue them (a model never queues a job itself: the job reads the model)."""
 
 import logging
 import tempfile
@@ -37,7 +38,7 @@ def render_pdf_export(export_id: int) -> None:
             return
         except RenderFailed as failure:
             logger.error("PDF export %s of plan %s failed: %s", export.pk, export.plan_id, failure)
-            export.retry_or_fail(str(failure))
+            retry_or_fail(export, str(failure))
             return
     export.finish(rendered.pdf, rendered.pages)
     logger.info(
@@ -49,3 +50,28 @@ def render_pdf_export(export_id: int) -> None:
         rendered.seconds,
         rendered.peak_memory_bytes // 2**20,
     )
+
+
+def request_pdf(*, plan, document: str, content_key: str, user) -> PdfExport:
+    """The export of this content: the one kept or under way, or a new one queued for the
+    worker. A job whose worker died is queued again (once)."""
+    export, created = PdfExport.for_content(
+        plan=plan, document=document, content_key=content_key, user=user
+    )
+    if created:
+        render_pdf_export.enqueue(export.pk)
+    elif export.is_lost:
+        retry_or_fail(export, "The worker rendering this PDF stopped before it finished.")
+    return export
+
+
+def retry_or_fail(export: PdfExport, reason: str) -> None:
+    """After a failed attempt: queue it again if it may be retried, else report `reason`."""
+    if export.requeue_or_fail(reason):
+        render_pdf_export.enqueue(export.pk)
+
+
+def restart(export: PdfExport, *, user) -> None:
+    """Someone asks again after a failure: a fresh pair of attempts."""
+    export.restart(user=user)
+    render_pdf_export.enqueue(export.pk)

@@ -9,6 +9,7 @@ from planhub.plans.access import get_plan
 from planhub.plans.models import Plan
 from planhub.projects.access import get_membership
 
+from . import tasks as pdf_jobs
 from .markdown import plan_markdown
 from .models import PdfExport
 from .pdf import pdf_filename, printable_document
@@ -44,7 +45,7 @@ def export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     202 (and a page that shows the worker's progress) while it does."""
     plan = _plan(request, slug, plan_id)
     document, content_key = printable_document(plan)
-    export = PdfExport.request(
+    export = pdf_jobs.request_pdf(
         plan=plan, document=document, content_key=content_key, user=request.user
     )
     if export.is_ready:
@@ -60,7 +61,7 @@ def pdf_export_status(request: HttpRequest, slug: str, plan_id: int, export_id: 
     export = get_object_or_404(PdfExport.objects.without_files(), pk=export_id, plan=plan)
     if request.method == "POST":
         if export.is_failed:
-            export.restart(user=request.user)
+            pdf_jobs.restart(export, user=request.user)
         return redirect("pdf_export_status", plan.project.slug, plan.pk, export.pk)
     return _export_status(request, plan, export)
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment, SignOffSlot
+from planhub.plans.models import Plan, SignOffSlot
+from planhub.reviews.models import Approval, Comment
 
 # Longer than any write transaction takes from stamping its rows to committing (SQLite may
 # wait seconds for its write lock) plus the clock drift between app servers.

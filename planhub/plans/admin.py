@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Plan, PlanTemplate, Section, SectionRevision, StructureChange
+from .models import Plan, PlanTemplate, Section, SectionRevision, SignOffSlot, StructureChange
 
 
 @admin.register(PlanTemplate)
@@ -51,3 +51,11 @@ class StructureChangeAdmin(admin.ModelAdmin):
     list_display = ["plan", "section", "action", "author", "created_at"]
     list_filter = ["action"]
     raw_id_fields = ["plan", "section", "author"]
+
+
+@admin.register(SignOffSlot)
+class SignOffSlotAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "position", "assignee", "assigned_at"]
+    list_select_related = ["plan", "assignee"]
+    search_fields = ["name", "plan__title"]
+    raw_id_fields = ["plan", "assignee", "assigned_by"]

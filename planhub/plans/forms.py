@@ -129,7 +129,7 @@ class ImportForm(forms.Form):
     )
 
     def clean(self):
-        from .importing import MAX_IMPORT_BYTES, InvalidMarkdown, decode_markdown
+        from planhub.document.importing import MAX_IMPORT_BYTES, InvalidMarkdown, decode_markdown
 
         data = super().clean()
         upload = data.get("file")

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planhub.exports.markdown import plan_markdown
+from planhub.lib.next_url import local_next
 from planhub.projects.access import get_membership
 
 from .access import get_plan
 from .forms import SaveAsTemplateForm
 from .models import PlanTemplate
-from .views import local_next
 
 
 def library_templates(project):
@@ -104,7 +103,7 @@ def plan_save_as_template(request: HttpRequest, slug: str, plan_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         template = PlanTemplate.create_uploaded(
             project=plan.project,
-            text=plan_markdown(plan, plain=True),
+            text=plan.to_markdown(),
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             author=request.user,

@@ -1,21 +1,27 @@
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .merging import merge_edit
-from .outline import atx_heading, detect_line_ending, join_sources, retitle, split_sections
-from .placeholders import find_placeholders, section_placeholder_count
-from .rendering import render_heading, render_markdown
+from planhub.document.merging import merge_edit
+from planhub.document.placeholders import find_placeholders, section_placeholder_count
+from planhub.document.rendering import render_heading, render_markdown
+from planhub.document.sections import (
+    atx_heading,
+    detect_line_ending,
+    join_sources,
+    retitle,
+    split_sections,
+)
+from planhub.document.signoff_list import signoff_names
 
 # Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
-plan_created = Signal()
 
 
 class PlanTemplateQuerySet(models.QuerySet):
@@ -268,7 +274,10 @@ class Plan(models.Model):
                 SectionRevision.authors.through(sectionrevision_id=revision.pk, user_id=writer.pk)
                 for revision in revisions
             )
-        plan_created.send(sender=cls, plan=plan)
+        SignOffSlot.objects.bulk_create(
+            SignOffSlot(plan=plan, name=name[:200], position=index)
+            for index, name in enumerate(signoff_names(sections))
+        )
         return plan
 
     @classmethod
@@ -653,6 +662,49 @@ class SectionRevision(models.Model):
     def how(self) -> str:
         """The note, unless it already stands as the byline (where the text came from)."""
         return "" if self.note == self.byline else self.note
+
+
+class SignOffSlot(models.Model):
+    """A named plan sign-off (“Security Review”), from the plan's Approvals section (made with
+    the plan); the decisions on it are reviews.SignOff records."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signoff_slots")
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reviews_signoffslot"  # created by the reviews app, kept when it moved
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="signoff_slot_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def assign(self, assignee, by) -> None:
+        self.assignee, self.assigned_by, self.assigned_at = assignee, by, timezone.now()
+        self.save(update_fields=["assignee", "assigned_by", "assigned_at"])
+
+
+def current_authors(sections) -> dict[int, frozenset]:
+    """{section id: ids of the users who wrote its current version}, in one query; `sections`
+    is a queryset of sections or a list of their ids."""
+    authors = defaultdict(set)
+    rows = SectionRevision.authors.through.objects.filter(
+        sectionrevision__section__in=sections,
+        sectionrevision__version=F("sectionrevision__section__version"),
+    ).values_list("sectionrevision__section_id", "user_id")
+    for section_id, user_id in rows:
+        authors[section_id].add(user_id)
+    return {section_id: frozenset(users) for section_id, users in authors.items()}
 
 
 class StructureAction(models.TextChoices):

@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.project_detail, name="project_detail"),
     path("settings/", views.project_settings, name="project_settings"),
     path("members/", views.members, name="members"),
     path("members/<int:member_id>/role/", views.member_role, name="member_role"),

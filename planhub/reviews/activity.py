@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from planhub.plans.models import Plan, SectionRevision, StructureChange
+from planhub.plans.models import Plan, SectionRevision, SignOffSlot, StructureChange
 
-from .models import Approval, Comment, Decision, SignOff, SignOffDecision, SignOffSlot
+from .models import Approval, Comment, Decision, SignOff, SignOffDecision
 
 
 @dataclass(frozen=True)

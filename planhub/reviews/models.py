@@ -5,6 +5,17 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+
+from .rules import (
+    APPROVAL_REFUSED_PLACEHOLDERS,
+    Decision,
+    ReviewRules,
+    SignOffDecision,
+    content_hash,
+    section_review,
+)
+
 
 class ReviewRefused(Exception):
     """The review is not allowed; the message says why, for the user."""
@@ -22,11 +33,6 @@ class ContentChanged(Exception):
     def __init__(self, current):
         super().__init__(f"{current!r} changed")
         self.current = current
-
-
-class Decision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
 
 
 class Approval(models.Model):
@@ -59,8 +65,6 @@ class Approval(models.Model):
     def check_may_approve(section, reviewer, rules) -> None:
         """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's
         current version: placeholders left, or they wrote it (the rules of status.py)."""
-        from .status import APPROVAL_REFUSED_PLACEHOLDERS, current_authors, section_review
-
         writers = current_authors([section.pk]).get(section.pk, frozenset())
         refusal = section_review(section, [], rules, authors=writers).refusal(reviewer.pk)
         if refusal == APPROVAL_REFUSED_PLACEHOLDERS:
@@ -83,10 +87,6 @@ class Approval(models.Model):
         The section row is locked while checking, so an edit committing at the same moment
         either comes first (ContentChanged) or makes this approval stale afterwards.
         """
-        from planhub.plans.models import Section
-
-        from .status import ReviewRules
-
         with transaction.atomic():
             locked = Section.objects.select_for_update().get(pk=section.pk)
             if locked.version != version:
@@ -101,56 +101,6 @@ class Approval(models.Model):
                 version=version,
                 comment=comment,
             )
-
-
-class SignOffSlot(models.Model):
-    """A named plan sign-off (“Security Review”), from the template's Approvals section."""
-
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="signoff_slots")
-    name = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    assigned_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["plan", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "name"], name="signoff_slot_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def assign(self, assignee, by) -> None:
-        self.assignee, self.assigned_by, self.assigned_at = assignee, by, timezone.now()
-        self.save(update_fields=["assignee", "assigned_by", "assigned_at"])
-
-    def decide(self, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
-        """The assignee signs off (or declines) the plan as it was when they loaded it."""
-        from planhub.plans.models import Plan
-
-        from .status import content_hash
-
-        if user.pk != self.assignee_id:
-            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
-        with transaction.atomic():
-            plan = Plan.objects.select_for_update().get(pk=self.plan_id)
-            current = content_hash(plan.sections.order_by("position").only("pk", "version"))
-            if current != seen_hash:
-                raise ContentChanged(plan)
-            return SignOff.objects.create(
-                slot=self, user=user, decision=decision, reason=reason, content_hash=current
-            )
-
-
-class SignOffDecision(models.TextChoices):
-    SIGNED = "signed", "Signed off"
-    DECLINED = "declined", "Declined"
 
 
 class SignOff(models.Model):
@@ -168,6 +118,21 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.decision} {self.slot}"
+
+    @classmethod
+    def record(cls, slot, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
+        """The slot's assignee signs off (or declines) the plan as it was when they loaded it."""
+
+        if user.pk != slot.assignee_id:
+            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+        with transaction.atomic():
+            plan = Plan.objects.select_for_update().get(pk=slot.plan_id)
+            current = content_hash(plan.sections.order_by("position").only("pk", "version"))
+            if current != seen_hash:
+                raise ContentChanged(plan)
+            return cls.objects.create(
+                slot=slot, user=user, decision=decision, reason=reason, content_hash=current
+            )
 
 
 class Comment(models.Model):

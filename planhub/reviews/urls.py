@@ -5,7 +5,6 @@ from . import views
 section = "plans/<int:plan_id>/sections/<int:section_id>/"
 
 urlpatterns = [
-    path(f"{section}review/", views.section_review, name="section_review"),
     path(f"{section}changes/", views.section_changes, name="section_changes"),
     path(f"{section}comments/", views.comments, name="comments"),
     path(

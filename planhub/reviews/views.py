@@ -1,6 +1,5 @@
 import difflib
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -8,86 +7,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from planhub.document.merging import highlight_unified
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans.access import get_plan, get_section
-from planhub.plans.merging import highlight_unified
-from planhub.plans.models import Section
+from planhub.plans.models import Section, SignOffSlot
 from planhub.projects.access import get_membership
 
 from .activity import plan_activity
-from .display import section_display_context
-from .forms import AssignForm, CommentForm, ReviewForm, SignOffForm
+from .forms import AssignForm, CommentForm, SignOffForm
 from .models import (
-    Approval,
     Comment,
     ContentChanged,
-    Decision,
-    PlaceholdersLeft,
-    ReviewRefused,
-    SignOffSlot,
+    SignOff,
 )
 from .status import review_plan
 
+# The event a review answer triggers: the outline and the plan status refresh on it.
 REVIEW_EVENTS = "reviewChanged"
-
-
-def _section_display(request, membership, section, *, status=200, notice="", form=None):
-    """The section as the plan page shows it, with its review bar (HTMX), else back to the plan."""
-    context = {
-        "project": section.plan.project,
-        "plan": section.plan,
-        "section": section,
-        "membership": membership,
-        "review_notice": notice,
-        "review_form": form,
-        **section_display_context(section),
-    }
-    if request.htmx:
-        response = render(request, "plans/plan_detail.html#section", context, status=status)
-        return trigger_client_event(response, REVIEW_EVENTS, {"section": section.pk})
-    if status >= 400:
-        return render(request, "plans/section_page.html", context, status=status)
-    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
-
-
-@login_required
-@require_POST
-def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug, need="can_review")
-    section = get_section(get_plan(membership, plan_id), section_id)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _section_display(request, membership, section, status=422, form=form)
-    try:
-        approval = Approval.record(
-            section=section,
-            reviewer=request.user,
-            decision=form.cleaned_data["decision"],
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"].strip(),
-        )
-    except ContentChanged as changed:
-        changed.current.plan = section.plan
-        notice = (
-            f"This section changed while you were reading it (now version "
-            f"{changed.current.version}). Nothing was recorded: read the new text, then decide."
-        )
-        return _section_display(
-            request, membership, changed.current, status=409, notice=notice, form=form
-        )
-    except PlaceholdersLeft as refused:
-        return _section_display(
-            request, membership, section, status=409, notice=str(refused), form=form
-        )
-    except ReviewRefused as refused:
-        return _section_display(
-            request, membership, section, status=403, notice=str(refused), form=form
-        )
-    if not request.htmx:
-        verb = "Approved" if approval.decision == Decision.APPROVED else "Requested changes on"
-        messages.success(request, f"{verb} “{section}”.")
-    return _section_display(request, membership, section)
 
 
 @login_required
@@ -246,7 +183,8 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
     if not form.is_valid():
         return _signoffs_response(request, membership, plan, status=422, forms={slot.pk: form})
     try:
-        slot.decide(
+        SignOff.record(
+            slot,
             user=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"].strip(),

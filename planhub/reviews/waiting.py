@@ -10,10 +10,10 @@ from itertools import islice
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from planhub.plans.models import Plan, Section, SectionRevision
+from planhub.plans.models import Plan, Section, SectionRevision, SignOffSlot
 from planhub.projects.models import Membership, Role
 
-from .models import Approval, Decision, SignOffSlot
+from .models import Approval, Decision
 from .status import review_plans, review_sections
 
 # Sections judged per round while filling the "waiting for my review" list.

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment, SignOffSlot
+from planhub.plans.models import Plan, SignOffSlot
+from planhub.reviews.models import Approval, Comment, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 
@@ -156,8 +156,8 @@ def sign_everything(plan, reviewer) -> SignOffSlot:
         )
     slot = plan.signoff_slots.get()
     slot.assign(reviewer, by=plan.created_by)
-    slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+    SignOff.record(
+        slot, user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
     )
     return slot
 
@@ -193,8 +193,12 @@ def test_assigned_and_declined_signoffs(client, project, owner, reviewer):
     slot.assign(reviewer, by=owner)
     assert get_json(client, plan, owner)["signoffs"][0]["status"] == "pending"
 
-    slot.decide(
-        user=reviewer, decision="declined", reason="No.", seen_hash=review_plan(plan).content_hash
+    SignOff.record(
+        slot,
+        user=reviewer,
+        decision="declined",
+        reason="No.",
+        seen_hash=review_plan(plan).content_hash,
     )
     assert get_json(client, plan, owner)["signoffs"][0] == {
         "slot": "Plan approval", "assignee": "rita", "status": "declined", "signed_at": None,

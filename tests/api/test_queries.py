@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment
+from planhub.reviews.models import Approval, Comment, SignOff
 from planhub.reviews.status import review_plan
 
 from .conftest import bearer, status_url
@@ -26,8 +26,8 @@ def build_plan(project, author, reviewer, sections: int) -> Plan:
         Comment.objects.create(section=section, author=reviewer, body="Looks fine.")
     slot = plan.signoff_slots.get()
     slot.assign(reviewer, by=author)
-    slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+    SignOff.record(
+        slot, user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
     )
     return plan
 

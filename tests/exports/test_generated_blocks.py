@@ -9,11 +9,11 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planhub.document.generated_blocks import generated_block, strip_generated_blocks
 from planhub.exports.markdown import plan_markdown
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
-from planhub.plans.generated_blocks import generated_block, strip_generated_blocks
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment
+from planhub.reviews.models import Approval, Comment, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 
@@ -29,7 +29,7 @@ def import_text(project, text, tmp_path) -> Plan:
 def sign(plan, reviewer, owner, decision="signed", reason=""):
     for slot in plan.signoff_slots.all():
         slot.assign(reviewer, by=owner)
-        slot.decide(user=reviewer, decision=decision, reason=reason,
+        SignOff.record(slot, user=reviewer, decision=decision, reason=reason,
                     seen_hash=review_plan(plan).content_hash)  # fmt: skip
 
 
@@ -37,7 +37,7 @@ def test_approvals_section_carries_the_live_signoff_table(project, owner, review
     plan = make_plan(project, owner, slug="technical-approach-plan")
     slots = {slot.name: slot for slot in plan.signoff_slots.all()}
     slots["Security Review"].assign(reviewer, by=owner)
-    slots["Security Review"].decide(user=reviewer, decision="signed", reason="",
+    SignOff.record(slots["Security Review"], user=reviewer, decision="signed", reason="",
                                     seen_hash=review_plan(plan).content_hash)  # fmt: skip
     text = plan_markdown(plan)
     approvals = text[text.index("### Approvals") : text.index("## 10. REFERENCES")]

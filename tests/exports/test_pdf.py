@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from planhub.exports.pdf import pdf_filename, plan_pdf
 from planhub.exports.printing import css_string, print_body, print_context
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
-from planhub.reviews.models import Approval
+from planhub.reviews.models import Approval, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 from tests.worker import run_queued_tasks
@@ -153,8 +153,12 @@ def approve_everything(plan, owner, reviewer):
         )
     for slot in plan.signoff_slots.all():
         slot.assign(reviewer, by=owner)
-        slot.decide(
-            user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+        SignOff.record(
+            slot,
+            user=reviewer,
+            decision="signed",
+            reason="",
+            seen_hash=review_plan(plan).content_hash,
         )
     assert review_plan(plan).status == "approved"
 
@@ -252,9 +256,9 @@ def test_stale_and_declined_signoffs_are_shown_as_such(project, owner, reviewer,
     for slot in slots[:2]:
         slot.assign(reviewer, by=owner)
     seen = review_plan(plan).content_hash
-    slots[0].decide(user=reviewer, decision="signed", reason="", seen_hash=seen)
-    slots[1].decide(
-        user=reviewer, decision="declined", reason="Needs a threat model", seen_hash=seen
+    SignOff.record(slots[0], user=reviewer, decision="signed", reason="", seen_hash=seen)
+    SignOff.record(
+        slots[1], user=reviewer, decision="declined", reason="Needs a threat model", seen_hash=seen
     )
     section = plan.sections.get(heading="Summary")
     section.plan = plan
@@ -329,7 +333,7 @@ def test_print_body_adapts_rendered_html_to_paper():
 
 
 def test_printed_code_keeps_the_colours_of_keywords_strings_and_comments_only():
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.rendering import render_markdown
 
     on_screen = render_markdown(
         '```python\ndef total(lines):  # sum\n    return "ok" + str(n)\n```'

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from planhub.live.changes import OVERLAP, changes_since
 from planhub.plans.models import Section
-from planhub.plans.structure import add_section_after, delete_section, move, restore_section
-from planhub.reviews.models import Approval, Comment
+from planhub.plans.restructuring import add_section_after, delete_section, move, restore_section
+from planhub.reviews.models import Approval, Comment, SignOff
 from planhub.reviews.status import review_plan
 
 from .conftest import section_of
@@ -125,8 +125,8 @@ def test_signoff_and_assignment_change_the_plan(doc, owner, reviewer):
     after_assign = changes_since(doc, cursor - OVERLAP)
     assert after_assign.plan_changed and after_assign.sections == []
     assert after_assign.plan_tokens[0].startswith(f"slot{slot.pk}.")
-    signoff = slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(doc).content_hash
+    signoff = SignOff.record(
+        slot, user=reviewer, decision="signed", reason="", seen_hash=review_plan(doc).content_hash
     )
     assert f"s{signoff.pk}" in changes_since(doc, cursor - OVERLAP).plan_tokens
 
@@ -134,8 +134,8 @@ def test_signoff_and_assignment_change_the_plan(doc, owner, reviewer):
 def test_old_signoffs_of_a_newly_assigned_slot_are_not_reported(doc, owner, reviewer):
     slot = doc.signoff_slots.get()
     slot.assign(reviewer, by=owner)
-    old = slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(doc).content_hash
+    old = SignOff.record(
+        slot, user=reviewer, decision="signed", reason="", seen_hash=review_plan(doc).content_hash
     )
     type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
     age_everything(doc)

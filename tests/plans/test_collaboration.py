@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from planhub.plans.models import EditConflict, Section, StructureChange
-from planhub.plans.structure import StructureRefused, delete_section, move
+from planhub.plans.restructuring import StructureRefused, delete_section, move
 from tests.factories import make_plan
 
 HX = {"HTTP_HX_REQUEST": "true"}

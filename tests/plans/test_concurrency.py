@@ -188,7 +188,7 @@ def _history(section_id):
 @pytest.mark.parametrize("round_", range(5))
 @pytest.mark.parametrize("deeper", [True, False], ids=["demote", "promote"])
 def test_a_save_and_a_re_level_at_once_both_land_each_as_its_own_version(round_, deeper):
-    from planhub.plans import structure
+    from planhub.plans import restructuring
 
     owner, editor, plan, section_id = _race_setup()
     page = _loaded(section_id)  # both opened version 1
@@ -197,7 +197,7 @@ def test_a_save_and_a_re_level_at_once_both_land_each_as_its_own_version(round_,
         return page.save_edit(author=editor, heading="Scope", body=MY_TEXT, base_version=1)
 
     def re_level():
-        return structure.change_level(_loaded(section_id), owner, deeper=deeper)
+        return restructuring.change_level(_loaded(section_id), owner, deeper=deeper)
 
     outcomes = _run_together(save, re_level)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
@@ -219,7 +219,7 @@ def test_a_save_and_a_deletion_at_once_never_lose_the_text(round_):
     was deleted) or 409 with the deleted notice and the text; never a 404 or a 500."""
     from django.test import Client
 
-    from planhub.plans import structure
+    from planhub.plans import restructuring
 
     owner, editor, plan, section_id = _race_setup()
     client = Client()
@@ -231,7 +231,7 @@ def test_a_save_and_a_deletion_at_once_never_lose_the_text(round_):
         return client.post(url, data, HTTP_HX_REQUEST="true")
 
     def delete():
-        return structure.delete_section(_loaded(section_id), owner)
+        return restructuring.delete_section(_loaded(section_id), owner)
 
     response, deleted = _run_together(save, delete)
     assert deleted is None, deleted
@@ -253,7 +253,7 @@ def test_saves_outline_changes_deletion_and_restore_at_once_never_fail(round_):
     """Two saves (different lines), a demote, a move, a deletion and a restore of one section,
     all at once: each succeeds or is refused with a reason; the versions have no gap and no
     duplicate, and every save that succeeded is in the final text (or kept for its writer)."""
-    from planhub.plans import structure
+    from planhub.plans import restructuring
 
     owner, editor, plan, section_id = _race_setup()
     page = _loaded(section_id)
@@ -264,19 +264,19 @@ def test_saves_outline_changes_deletion_and_restore_at_once_never_fail(round_):
         return lambda: page.save_edit(author=editor, heading="Scope", body=body, base_version=1)
 
     def demote():
-        return structure.change_level(_loaded(section_id), owner, deeper=True)
+        return restructuring.change_level(_loaded(section_id), owner, deeper=True)
 
     def move():
-        return structure.move(_loaded(section_id), owner, up=False)
+        return restructuring.move(_loaded(section_id), owner, up=False)
 
     def delete():
-        return structure.delete_section(_loaded(section_id), owner)
+        return restructuring.delete_section(_loaded(section_id), owner)
 
     def restore():
-        return structure.restore_section(_loaded(section_id), owner)
+        return restructuring.restore_section(_loaded(section_id), owner)
 
     from planhub.plans.models import SectionDeleted
-    from planhub.plans.structure import StructureRefused
+    from planhub.plans.restructuring import StructureRefused
 
     outcomes = _run_together(saver(first), saver(last), demote, move, delete, restore)
     expected = (EditConflict, SectionDeleted, StructureRefused)
@@ -298,7 +298,7 @@ def test_saves_outline_changes_deletion_and_restore_at_once_never_fail(round_):
 def test_renaming_the_title_while_it_is_re_levelled_does_not_deadlock(round_):
     """A save of the plan's title writes the plan's row too: it must take the plan's row
     first, like outline changes, or the two wait for each other."""
-    from planhub.plans import structure
+    from planhub.plans import restructuring
     from planhub.plans.models import Plan
 
     owner, editor, plan, _ = _race_setup()
@@ -309,7 +309,7 @@ def test_renaming_the_title_while_it_is_re_levelled_does_not_deadlock(round_):
         return page.save_edit(author=editor, heading="Race, renamed", body="", base_version=1)
 
     def demote():
-        return structure.change_level(_loaded(title.pk), owner, deeper=True)
+        return restructuring.change_level(_loaded(title.pk), owner, deeper=True)
 
     outcomes = _run_together(rename, demote)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from planhub.plans.merging import parse_markers
+from planhub.document.merging import parse_markers
 from planhub.plans.models import Section, SectionRevision
 from tests.factories import make_plan
 

@@ -8,7 +8,7 @@ test_concurrency.py (PostgreSQL).
 import pytest
 from django.urls import reverse
 
-from planhub.plans import structure
+from planhub.plans import restructuring
 from planhub.plans.models import Section, SectionDeleted, StructureAction, StructureChange
 from tests.factories import make_plan
 
@@ -47,7 +47,7 @@ def restore_with_text(client, section, body=MINE, heading="Scope", version=1, **
 
 
 def delete(section, by):
-    structure.delete_section(section, by)
+    restructuring.delete_section(section, by)
 
 
 def versions(section):
@@ -214,7 +214,7 @@ def test_restore_with_text_of_a_section_someone_else_restored_just_saves(
     client, editor, owner, scope
 ):
     delete(scope, owner)
-    structure.restore_section(scope, owner)
+    restructuring.restore_section(scope, owner)
     client.force_login(editor)
     assert restore_with_text(client, scope, **HX).status_code == 200
     assert [v for v, _, _ in versions(scope)] == [1, 2]
@@ -287,7 +287,7 @@ def test_outline_change_of_a_deleted_section_is_refused_with_a_message(
 
 
 def test_save_of_a_section_moved_meanwhile_saves_normally(client, editor, owner, doc, scope):
-    structure.move(scope, owner, up=False)
+    restructuring.move(scope, owner, up=False)
     client.force_login(editor)
     response = save(client, scope, **HX)
     assert response.status_code == 200 and "Merged" not in response.content.decode()
@@ -300,7 +300,7 @@ def test_save_of_a_section_moved_meanwhile_saves_normally(client, editor, owner,
 def test_save_of_a_section_re_levelled_meanwhile_merges_and_keeps_both(
     client, editor, owner, scope, deeper
 ):
-    structure.change_level(scope, owner, deeper=deeper)
+    restructuring.change_level(scope, owner, deeper=deeper)
     client.force_login(editor)
     response = save(client, scope, heading="Scope, renamed", version=1, **HX)
     assert response.status_code == 200
@@ -319,7 +319,7 @@ def test_save_of_a_section_re_levelled_meanwhile_merges_and_keeps_both(
 def test_demote_after_a_save_builds_on_the_saved_text(editor, owner, scope):
     loaded = Section.objects.select_related("plan").get(pk=scope.pk)  # before the save
     scope.save_edit(author=editor, heading="Scope, renamed", body=MINE, base_version=1)
-    structure.change_level(loaded, owner, deeper=True)
+    restructuring.change_level(loaded, owner, deeper=True)
     section = Section.objects.get(pk=scope.pk)
     assert (section.version, section.level, section.heading) == (3, 3, "Scope, renamed")
     assert section.heading_source.startswith("### Scope, renamed")

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from planhub.plans.fragments import cache_key, section_state
+from planhub.pages.fragment_cache import cache_key, section_state
 from planhub.reviews.models import Approval, Comment
 from planhub.reviews.status import review_plan
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from merge3 import Merge3
 
-from planhub.plans.merging import (
+from planhub.document.merging import (
     CHOICES,
     Hunk,
     highlight_unified,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planhub.document.sections import join_sources, retitle, split_sections
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, SEED_DIR
-from planhub.plans.outline import join_sources, retitle, split_sections
 
 SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seed-templates"
 
@@ -172,8 +172,8 @@ def test_retitle_replaces_only_the_first_h1():
     "heading", ["Release C #", "#", "Sharp ##  ", "C#", "Issue #42", "Already \\#", "Tabs\t#"]
 )
 def test_a_heading_ending_in_hashes_reads_back_with_them(heading):
-    from planhub.plans.outline import atx_heading
-    from planhub.plans.rendering import render_heading
+    from planhub.document.rendering import render_heading
+    from planhub.document.sections import atx_heading
 
     (section,) = split_sections(atx_heading(2, heading))
     assert section.level == 2

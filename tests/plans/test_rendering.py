@@ -1,6 +1,6 @@
 import pytest
 
-from planhub.plans.rendering import render_heading, render_markdown
+from planhub.document.rendering import render_heading, render_markdown
 
 
 def test_tables_task_lists_and_highlighted_code():
@@ -88,7 +88,7 @@ def test_heading_renders_inline_markup_safely():
     ],
 )
 def test_find_placeholders(text, expected):
-    from planhub.plans.placeholders import find_placeholders
+    from planhub.document.placeholders import find_placeholders
 
     assert find_placeholders(text) == expected
 

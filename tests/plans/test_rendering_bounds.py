@@ -8,10 +8,10 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from planhub.plans import markdown_parser
+from planhub.document import parser as markdown_parser
+from planhub.document.parser import bounded_markdown
+from planhub.document.rendering import render_markdown
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
-from planhub.plans.markdown_parser import bounded_markdown
-from planhub.plans.rendering import render_markdown
 
 SNIPPETS = [
     '[link](https://example.com/a_(b)) and ![img](a.png "t") and <https://auto.link>',

@@ -9,9 +9,8 @@ from markdown_it import MarkdownIt
 from pygments import highlight
 from pygments.lexers import get_lexer_by_name
 
-from planhub.plans import highlighting
-from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
-from planhub.plans.highlighting import (
+from planhub.document import highlighting
+from planhub.document.highlighting import (
     CODE_FORMATTER,
     HIGHLIGHTED_CHARS,
     LINEAR_LANGUAGES,
@@ -19,7 +18,8 @@ from planhub.plans.highlighting import (
     QUADRATIC_LANGUAGES,
     QUADRATIC_WEIGHT,
 )
-from planhub.plans.rendering import render_markdown
+from planhub.document.rendering import render_markdown
+from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
 
 # Texts that make some lexers backtrack: unclosed strings of escaped quotes, columns of bare
 # words, runs of punctuation (found by timing every Pygments lexer on ~70 such units).

@@ -19,9 +19,9 @@ from bench.render_inputs import (
     TEMPLATE_CHARS,
     plain_prose,
 )
-from planhub.plans.outline import split_sections
-from planhub.plans.rendering import render_markdown
-from planhub.plans.tasks import task_lines
+from planhub.document.rendering import render_markdown
+from planhub.document.sections import split_sections
+from planhub.document.task_lists import task_lines
 
 # A linear cost grows 4x with 4x the text; a quadratic one 16x.
 MAX_GROWTH = 8

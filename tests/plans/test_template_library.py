@@ -240,7 +240,7 @@ def test_library_escapes_names_descriptions_and_headings(client, editor, project
 
 
 def test_saving_a_template_renders_its_markdown_and_reads_its_outline(project, editor):
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.rendering import render_markdown
 
     template = PlanTemplate.create_uploaded(project=project, text=TEMPLATE_TEXT, name="Runbook")
     assert template.rendered_html == render_markdown(TEMPLATE_TEXT)
@@ -267,8 +267,8 @@ def test_archiving_does_not_render_again(project, editor, uploaded, monkeypatch)
 
 
 def test_builtin_templates_are_rendered_when_seeded(db):
+    from planhub.document.rendering import render_markdown
     from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
-    from planhub.plans.rendering import render_markdown
 
     for slug in BUILTIN_TEMPLATES:
         template = builtin_template(slug)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planhub.plans.models import Plan, PlanTemplate
-from planhub.reviews.models import Approval
+from planhub.reviews.models import Approval, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import builtin_template, make_plan, make_project
 
@@ -55,8 +55,12 @@ def plans(project, owner, reviewer):
     Approval.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
     slot = approved.signoff_slots.get()
     slot.assign(reviewer, by=owner)
-    slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(approved).content_hash
+    SignOff.record(
+        slot,
+        user=reviewer,
+        decision="signed",
+        reason="",
+        seen_hash=review_plan(approved).content_hash,
     )
     aged(approved, 3)
     from_template = aged(make_plan(project, owner, slug="phase-plan"), 4)

@@ -1,4 +1,4 @@
-from planhub.reviews.models import Approval
+from planhub.reviews.models import Approval, SignOff
 from tests.factories import make_plan
 
 
@@ -37,8 +37,8 @@ def test_signoffs_assigned_to_me_wait_until_signed(client, reviewer, owner, proj
     slot.assign(reviewer, by=owner)
     client.force_login(reviewer)
     assert f'#signoffs">Plan approval</a> on {plan.title}' in client.get("/").content.decode()
-    slot.decide(
-        user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+    SignOff.record(
+        slot, user=reviewer, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
     )
     assert '#signoffs">Plan approval</a>' not in client.get("/").content.decode()
 

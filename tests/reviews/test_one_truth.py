@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 
 from planhub.exports.markdown import plan_markdown
 from planhub.exports.printing import render_print_html
-from planhub.plans import structure
-from planhub.plans.models import Section
+from planhub.plans import restructuring
+from planhub.plans.models import Section, SignOffSlot
 from planhub.projects.models import Role
-from planhub.reviews.models import Approval, ReviewRefused, SignOff, SignOffSlot
-from planhub.reviews.status import content_hash, plan_statuses, review_plan
+from planhub.reviews.models import Approval, ReviewRefused, SignOff
+from planhub.reviews.rules import content_hash
+from planhub.reviews.status import plan_statuses, review_plan
 from planhub.reviews.waiting import (
     my_plans_with_changes_requested,
     sections_waiting_for,
@@ -131,9 +132,9 @@ def play(plan, history, reviewers, writers) -> None:
         elif kind == "delete":
             section = sections[args[0] % len(sections)]
             if section.level != 1:  # keep the title
-                structure.delete_section(section, reviewers[0])
+                restructuring.delete_section(section, reviewers[0])
         elif kind == "restore":
-            structure.restore_section(sections[args[0] % len(sections)], reviewers[0])
+            restructuring.restore_section(sections[args[0] % len(sections)], reviewers[0])
         elif kind == "assign":
             slots = list(plan.signoff_slots.order_by("position"))
             slots[args[0] % len(slots)].assign(reviewers[args[1]], by=reviewers[0])
@@ -142,7 +143,9 @@ def play(plan, history, reviewers, writers) -> None:
             slot = slots[args[0] % len(slots)]
             if slot.assignee is not None:
                 seen = content_hash(plan.sections.order_by("position"))
-                slot.decide(user=slot.assignee, decision=args[1], reason="", seen_hash=seen)
+                SignOff.record(
+                    slot, user=slot.assignee, decision=args[1], reason="", seen_hash=seen
+                )
 
 
 # --- the oracle: the rules, straight from the records ------------------------------------

@@ -3,7 +3,8 @@ as reading every section would."""
 
 import pytest
 
-from planhub.reviews.signoffs import signoff_candidates, signoff_placement, signoff_placement_in
+from planhub.document.signoff_list import signoff_placement
+from planhub.reviews.signoffs import signoff_candidates, signoff_placement_in
 from tests.factories import make_plan
 
 TEMPLATES = ["feature-plan", "implementation-plan", "phase-plan", "technical-approach-plan"]

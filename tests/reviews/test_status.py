@@ -2,10 +2,11 @@
 
 import pytest
 
-from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, ContentChanged, ReviewRefused, SignOffSlot
-from planhub.reviews.signoffs import DEFAULT_SLOT
-from planhub.reviews.status import content_hash, plan_statuses, review_plan, review_section
+from planhub.document.signoff_list import DEFAULT_SLOT
+from planhub.plans.models import Plan, SignOffSlot
+from planhub.reviews.models import Approval, ContentChanged, ReviewRefused, SignOff
+from planhub.reviews.rules import content_hash
+from planhub.reviews.status import plan_statuses, review_plan, review_section
 from tests.factories import make_plan
 
 # A plan whose sections are filled in (no placeholders), typed by its creator.
@@ -123,7 +124,7 @@ def test_plan_goes_draft_in_review_approved(project, owner, reviewer, editor):
     assert review.status == "in_review"  # the sign-off is still missing
     slot = SignOffSlot.objects.get(plan=plan)
     slot.assign(reviewer, by=owner)
-    slot.decide(user=reviewer, decision="signed", reason="", seen_hash=review.content_hash)
+    SignOff.record(slot, user=reviewer, decision="signed", reason="", seen_hash=review.content_hash)
     assert review_plan(plan).status == "approved"
     assert plan_statuses([plan]) == {plan.pk: "approved"}
     # Any edit makes the sign-off (and the edited section's approval) stale.
@@ -141,10 +142,10 @@ def test_signoff_on_changed_content_is_refused(project, owner, reviewer, editor)
     seen = review_plan(plan).content_hash
     edit(section_of(plan, "A"), editor)
     with pytest.raises(ContentChanged):
-        slot.decide(user=reviewer, decision="signed", reason="", seen_hash=seen)
+        SignOff.record(slot, user=reviewer, decision="signed", reason="", seen_hash=seen)
     with pytest.raises(ReviewRefused, match="Only the member assigned"):
-        slot.decide(
-            user=owner, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
+        SignOff.record(
+            slot, user=owner, decision="signed", reason="", seen_hash=review_plan(plan).content_hash
         )
 
 
@@ -152,7 +153,8 @@ def test_declined_slot(project, owner, reviewer):
     plan = make_plan(project, owner, text="# T\n")
     slot = plan.signoff_slots.get()
     slot.assign(reviewer, by=owner)
-    slot.decide(
+    SignOff.record(
+        slot,
         user=reviewer,
         decision="declined",
         reason="No rollback plan",

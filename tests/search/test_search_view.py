@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from planhub.plans import structure
+from planhub.plans import restructuring
 from planhub.projects.models import Role
 from planhub.reviews.models import Comment
 from planhub.search.query import MAX_QUERY_CHARS, MAX_RESULTS, search
@@ -161,7 +161,7 @@ def test_archived_plans_are_found_and_labelled(client, owner, apollo_plan):
 def test_deleted_sections_and_their_comments_are_not_found(client, owner, apollo_plan):
     section = apollo_plan.sections.get(heading="Risks")
     Comment.objects.create(section=section, author=owner, body="slippery slope")
-    structure.delete_section(section, owner)
+    restructuring.delete_section(section, owner)
     client.force_login(owner)
     assert get(client, "slippery").context["results"].hits == []
     assert [h.title for h in get(client, "rollback").context["results"].hits] == [

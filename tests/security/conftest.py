@@ -11,10 +11,10 @@ from django.test import Client
 
 from planhub.api.models import ApiToken
 from planhub.exports.models import PdfExport
-from planhub.plans import structure
-from planhub.plans.models import Plan, PlanTemplate, Section
+from planhub.plans import restructuring
+from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership, Project
-from planhub.reviews.models import Comment, SignOffSlot
+from planhub.reviews.models import Comment
 from tests.factories import make_plan, make_user
 
 ROLES = ["anonymous", "outsider", "viewer", "reviewer", "editor", "owner"]
@@ -61,7 +61,7 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
     )
     sibling = plan.sections.get(heading="Beta")
     deleted = plan.sections.get(heading="Gamma")
-    structure.delete_section(deleted, owner)
+    restructuring.delete_section(deleted, owner)
     deleted = Section.all_objects.get(pk=deleted.pk)
     thread = Comment.objects.create(section=section, author=reviewer, body="A first thread")
     slot = plan.signoff_slots.get()

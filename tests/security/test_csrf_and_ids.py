@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planhub.plans import structure
+from planhub.plans import restructuring
 from planhub.plans.models import Plan, PlanTemplate, Section
 from planhub.projects.models import Membership, Role
 from planhub.reviews.models import Comment, SignOff
@@ -152,7 +152,7 @@ def build_other(owner, slug: str) -> Other:
             base_version=version - 1,
         )
     deleted = plan.sections.get(heading=f"{SECRET} gone")
-    structure.delete_section(deleted, owner)
+    restructuring.delete_section(deleted, owner)
     thread = Comment.objects.create(section=section, author=owner, body=f"{SECRET} comment")
     slot = plan.signoff_slots.get()
     slot.assign(owner, by=owner)

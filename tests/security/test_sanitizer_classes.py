@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from planhub.document.rendering import render_heading, render_markdown
 from planhub.exports.printing import render_print_html
 from planhub.plans.models import Section, SectionRevision
-from planhub.plans.rendering import render_heading, render_markdown
 from tests.factories import make_plan
 
 STAMP = '<div class="watermark">APPROVED</div>'
@@ -79,7 +79,7 @@ def test_the_renderers_own_classes_and_styles_stay():
 
 
 def test_each_rendering_marks_its_own_attributes_under_a_new_name():
-    from planhub.plans.rendering import Rendering
+    from planhub.document.rendering import Rendering
 
     names = {Rendering.env()["planhub_rendering"].own.prefix for _ in range(100)}
     assert len(names) == 100 and all(re.fullmatch(r"data-ph[0-9a-f]{24}-", n) for n in names)

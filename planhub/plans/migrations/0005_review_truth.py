@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from planhub.plans.placeholders import section_placeholder_count
+from planhub.document.placeholders import section_placeholder_count
 
 
 def forwards(apps, schema_editor):

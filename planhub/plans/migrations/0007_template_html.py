@@ -7,8 +7,8 @@ BATCH = 20  # a template may be 2 MB
 
 
 def render_templates(apps, schema_editor):
-    from planhub.plans.outline import split_sections
-    from planhub.plans.rendering import render_markdown
+    from planhub.document.sections import split_sections
+    from planhub.document.rendering import render_markdown
 
     PlanTemplate = apps.get_model("plans", "PlanTemplate")
     pks = list(PlanTemplate.objects.order_by("pk").values_list("pk", flat=True))

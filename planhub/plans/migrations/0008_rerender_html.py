@@ -32,7 +32,7 @@ def rerender(model, fields: dict) -> None:
 
 
 def rerender_html(apps, schema_editor):
-    from planhub.plans.rendering import render_heading, render_markdown
+    from planhub.document.rendering import render_heading, render_markdown
 
     # Historical models' `objects` are plain managers: deleted sections are included.
     rerender(

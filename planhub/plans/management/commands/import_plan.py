@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from planhub.plans.importing import InvalidMarkdown, decode_markdown
+from planhub.document.importing import InvalidMarkdown, decode_markdown
 from planhub.plans.models import Plan, imported_from
 from planhub.projects.models import Project, Role
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planhub.plans.importing import InvalidMarkdown, decode_markdown
+from planhub.document.importing import InvalidMarkdown, decode_markdown
+from planhub.document.sections import split_sections
 from planhub.plans.models import PlanTemplate
-from planhub.plans.outline import split_sections
 from planhub.projects.models import Project
 
 

@@ -23,20 +23,6 @@ def ago(moment) -> str:
     return f"{timesince(moment)} ago"
 
 
-@register.simple_tag(takes_context=True)
-def cached_section(context, section):
-    """The plan page's section partial, served from the fragment cache (see fragments.py)."""
-    from planhub.plans.fragments import render_section
-
-    return render_section(
-        section,
-        plan=context["plan"],
-        membership=context["membership"],
-        user=context["user"],
-        csrf_token=context.get("csrf_token", ""),
-    )
-
-
 STATUS_ICONS = {
     "approved": "✓",
     "signed": "✓",
@@ -60,27 +46,3 @@ def status_icon(status: str, label: str, spoken: bool = True) -> str:
     if not spoken:
         return icon
     return format_html('{}<span class="visually-hidden">{}: </span>', icon, label)
-
-
-@register.simple_tag(takes_context=True)
-def cached_outline_body(context):
-    """The plan page's outline content, served from the fragment cache (see fragments.py)."""
-    from planhub.plans.fragments import render_outline_body
-
-    return render_outline_body(
-        plan=context["plan"],
-        sections=context["sections"],
-        plan_review=context["plan_review"],
-        only_to_fill=context.get("only_to_fill", False),
-    )
-
-
-@register.simple_tag(takes_context=True)
-def approve_control(context, section, review):
-    """The review form's approve button, or why this reader has none. A section cached for
-    every reader holds a marker here instead (see fragments.py)."""
-    from planhub.plans.fragments import APPROVE_MARKER, approve_control_html, approve_kind
-
-    if context.get("approve_marker"):
-        return APPROVE_MARKER
-    return approve_control_html(approve_kind(section, review, context["user"], context["plan"]))

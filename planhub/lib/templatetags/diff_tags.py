@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from planhub.plans.merging import word_marks
+from planhub.document.merging import word_marks
 
 register = template.Library()
 

@@ -10,6 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from planhub.document.rendering import render_heading
+from planhub.document.sections import atx_heading
+from planhub.lib.templatetags.display import ago
+
 from .models import (
     EditConflict,
     Plan,
@@ -18,8 +22,6 @@ from .models import (
     StructureAction,
     StructureChange,
 )
-from .outline import atx_heading
-from .rendering import render_heading
 
 
 class StructureRefused(Exception):
@@ -28,8 +30,6 @@ class StructureRefused(Exception):
 
 def deleted_notice(section: Section) -> str:
     """“bob deleted “Scope” 3 minutes ago.”, for a section `deleted_by` was read with."""
-    from .templatetags.plan_tags import ago
-
     who = section.deleted_by.username if section.deleted_by else "Someone"
     return f"{who} deleted “{section}” {ago(section.deleted_at)}."
 

@@ -4,7 +4,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from .outline import split_lines
+from .sections import split_lines
 
 CHECKBOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]")
 _parser = MarkdownIt("commonmark").disable("inline")  # blocks only: inline parsing is not needed

@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from planhub.plans.templatetags.plan_tags import ago
+from planhub.lib.templatetags.display import ago
 
 CACHE_ALIAS = "fragments"
 # Bump when the section partial changes in a way its inputs do not show (a shared cache

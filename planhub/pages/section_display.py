@@ -1,7 +1,7 @@
 """What a section needs to be shown alone (after a save or a review), with its review state."""
 
-from .signoffs import signoff_placement, signoff_placement_in
-from .status import review_plan, review_section
+from planhub.reviews.signoffs import signoff_placement_in
+from planhub.reviews.status import review_plan, review_section
 
 
 def section_display_context(section) -> dict:
@@ -11,6 +11,3 @@ def section_display_context(section) -> dict:
     if signoff_section_id == section.pk:
         context["plan_review"] = review_plan(section.plan)
     return context
-
-
-__all__ = ["section_display_context", "signoff_placement"]

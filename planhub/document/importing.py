@@ -4,7 +4,7 @@ Blocks an export generated (the sign-off table, review summaries) are dropped: t
 plan's review state, which an import does not carry over."""
 
 from .generated_blocks import strip_generated_blocks
-from .outline import split_sections
+from .sections import split_sections
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_SECTIONS = 1000

@@ -26,8 +26,8 @@ from html import escape
 import nh3
 
 from .highlighting import HIGHLIGHTED_CHARS, highlighted_code, highlighting_cost
-from .markdown_parser import BoundedMarkdownIt, bounded_markdown, budget, open_raw_html
-from .outline import front_matter_line_count, split_lines
+from .parser import BoundedMarkdownIt, bounded_markdown, budget, open_raw_html
+from .sections import front_matter_line_count, split_lines
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import PdfExport
+
+
+@admin.register(PdfExport)
+class PdfExportAdmin(admin.ModelAdmin):
+    """PDF jobs and the files kept: the admin may look and delete (the next export of that
+    content renders again), not add or change."""
+
+    list_display = ["plan", "status", "pages", "size", "attempts", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["plan"]
+    fields = ["plan", "status", "pages", "size", "attempts", "error", "requested_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf", "document")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LibConfig(AppConfig):
+    """Helpers for every app; installed only so that its template tags load everywhere."""
+
+    name = "planhub.lib"
+    label = "lib"
