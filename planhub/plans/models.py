@@ -120,14 +120,23 @@ class PlanTemplate(models.Model):
 
     @classmethod
     def create_uploaded(
-        cls, *, project, text: str, name: str, author=None, description: str = ""
+        cls,
+        *,
+        project,
+        text: str,
+        name: str,
+        author=None,
+        description: str = "",
+        file_stem: str = "",
     ) -> "PlanTemplate":
-        """A project's own template from uploaded Markdown (named after its H1 by default)."""
+        """A template of `project` (built-in when None) from uploaded Markdown, named after its
+        first heading by default. `file_stem`, the name of the file it came from (the command
+        line's import_template), gives the slug and the name when the heading has none."""
         first = next((s.heading for s in split_sections(text) if s.level), "")
-        name = (name or first or "Uploaded template")[:200]
+        name = (name or first or file_stem or "Uploaded template")[:200]
         return cls.objects.create(
             project=project,
-            slug=cls.unique_slug_for(name, project),
+            slug=cls.unique_slug_for(file_stem or name, project),
             name=name,
             description=description,
             source=text,
