@@ -130,14 +130,18 @@ class SignOffSlot(models.Model):
         self.assignee, self.assigned_by, self.assigned_at = assignee, by, timezone.now()
         self.save(update_fields=["assignee", "assigned_by", "assigned_at"])
 
+    def check_may_decide(self, user) -> None:
+        """Raise ReviewRefused unless `user` is this slot's assignee (the only one who signs)."""
+        if user.pk != self.assignee_id:
+            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+
     def decide(self, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
         """The assignee signs off (or declines) the plan as it was when they loaded it."""
         from planhub.plans.models import Plan
 
         from .status import content_hash
 
-        if user.pk != self.assignee_id:
-            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+        self.check_may_decide(user)
         with transaction.atomic():
             plan = Plan.objects.select_for_update().get(pk=self.plan_id)
             current = content_hash(plan.sections.order_by("position").only("pk", "version"))
