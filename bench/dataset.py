@@ -25,6 +25,7 @@ from it with bulk_create; revisions rendered with the app's own renderer) in wel
 
 import os
 import random
+import re
 import sys
 import time
 from functools import cache
@@ -144,8 +145,11 @@ def existing_dataset() -> dict | None:
 # --- the 100-section plan ---------------------------------------------------------------------
 
 
-def big_plan_markdown(sections: int = BIG_SECTIONS) -> str:
-    """A plan of exactly `sections` sections (H1, 10 chapters with work packages, Approvals)."""
+def benchmark_plan_markdown(sections: int = BIG_SECTIONS) -> str:
+    """A plan of exactly `sections` sections (H1, 10 chapters with work packages, Approvals) with
+    what real plans hold: lists, task lists, tables (one long enough to cross pages), code,
+    mermaid, placeholders, an Approvals list (four sign-off slots). The load benchmark reads,
+    edits, reviews and exports it; bench/pdf_engines.py converts it with each PDF engine."""
     parts = [f"# {BIG_TITLE}\n\nThe plan the load benchmark reads, edits, reviews and exports.\n"]
     chapters, remaining = 10, sections - 2  # minus the H1 and the Approvals section
     per_chapter = remaining // chapters
@@ -161,7 +165,9 @@ def big_plan_markdown(sections: int = BIG_SECTIONS) -> str:
         "## Approvals\n\n- **Technical Design**: [Name]\n- **Security Review**: [Name]\n"
         "- **Product Sign-off**: [Name]\n- **Launch Approval**: [Name]\n"
     )
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    assert len(re.findall(r"(?m)^#{1,6} ", text)) == sections, "wrong number of sections"
+    return text
 
 
 def _work_package(c: int, s: int, k: int) -> str:
@@ -368,7 +374,7 @@ def _build_rows() -> dict:
 
     # The 100-section plan, through the app's own import path.
     big = Plan.create_from_markdown(
-        project=projects[0], text=big_plan_markdown(), author=users["owner"][0]
+        project=projects[0], text=benchmark_plan_markdown(), author=users["owner"][0]
     )
     assert big.title == BIG_TITLE, big.title
     assert big.sections.count() == BIG_SECTIONS, big.sections.count()

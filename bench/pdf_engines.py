@@ -39,75 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402 - needs ROOT on sys.path
+from bench.dataset import benchmark_plan_markdown  # noqa: E402 - needs ROOT on sys.path
+from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
 from planhub.lib.gc_pause import garbage_collection_paused  # noqa: E402
 
 ENGINES = ("weasyprint", "chromium", "chromium-2pass")
-TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
-
-
-# --- the plan ------------------------------------------------------------------------------
-
-
-def plan_markdown(sections: int = 100) -> str:
-    """A plan of exactly `sections` sections (H1 + chapters + subsections) with what real plans
-    hold: lists, task lists, tables (one long enough to cross pages), code with long lines,
-    mermaid, and an Approvals list (four sign-off slots)."""
-    parts = [f"# {TITLE}\n\nA generated plan for measuring PDF engines.\n"]
-    chapters, remaining = 10, sections - 2  # minus the H1 and the Approvals section
-    per_chapter = remaining // chapters
-    count = 0
-    for c in range(1, chapters + 1):
-        n = per_chapter if c < chapters else remaining - per_chapter * (chapters - 1)
-        parts.append(
-            f"## {c}. Chapter {c} of the plan\n\nWhy chapter {c} matters, in a sentence.\n"
-        )
-        count += 1
-        for s in range(1, n):
-            count += 1
-            parts.append(_subsection(c, s, count))
-    parts.append(
-        "## Approvals\n\n- **Technical Design**: [Name]\n- **Security Review**: [Name]\n"
-        "- **Product Sign-off**: [Name]\n- **Launch Approval**: [Name]\n"
-    )
-    text = "\n".join(parts)
-    assert len(re.findall(r"(?m)^#{1,6} ", text)) == sections, "wrong number of sections"
-    return text
-
-
-def _subsection(c: int, s: int, k: int) -> str:
-    body = [
-        f"### {c}.{s} Work package {k:03d}\n",
-        f"Package {k} delivers part of chapter {c}. " * 3,
-        "",
-        "- **Owner**: [Team]\n- **Risk**: medium, reviewed weekly\n- **Depends on**: "
-        f"package {max(1, k - 1):03d}",
-        "",
-    ]
-    if k % 3 == 0:
-        body += ["- [x] Design reviewed", "- [ ] Implemented", "- [ ] Load tested", ""]
-    if k % 4 == 0:
-        rows = 40 if k == 8 else 6
-        body += ["| ID | Task | Estimate | Status |", "|----|------|---------:|--------|"]
-        body += [
-            f"| T{k:03d}-{r:02d} | Task {r} of package {k}, with a description that wraps "
-            f"in a narrow column | {r * 2} h | Open |"
-            for r in range(1, rows + 1)
-        ]
-        body.append("")
-    if k % 5 == 0:
-        body += [
-            "```python",
-            f"def package_{k}(items: list[str]) -> dict[str, int]:",
-            "    # a deliberately long line that must wrap inside the code block instead of "
-            "running off the right edge of the page",
-            "    return {item: len(item) for item in items if item and not item.startswith('#')}",
-            "```",
-            "",
-        ]
-    if k % 25 == 0:
-        body += ["```mermaid", "graph TD", f"  A[Package {k}] --> B[Package {k + 1}]", "```", ""]
-    return "\n".join(body)
 
 
 def build_html(sections: int, workdir: Path) -> tuple[Path, dict]:
@@ -131,7 +67,9 @@ def build_html(sections: int, workdir: Path) -> tuple[Path, dict]:
     user = get_user_model().objects.create_user("bench")
     project = Project.objects.create(name="Bench", slug="bench")
     Membership.objects.create(project=project, user=user, role=Role.OWNER)
-    plan = Plan.create_from_markdown(project=project, text=plan_markdown(sections), author=user)
+    plan = Plan.create_from_markdown(
+        project=project, text=benchmark_plan_markdown(sections), author=user
+    )
     html = render_print_html(plan, for_pdf=True)
     path = workdir / "plan.html"
     path.write_text(html, encoding="utf-8")

@@ -1476,7 +1476,7 @@ def quiet_in_process() -> None:
     """This process's own Django (data set, query counts): no request log on the console."""
     import warnings
 
-    os.environ.update(DEBUG="0", LOG_LEVEL="WARNING", REQUEST_LOG_LEVEL="WARNING")
+    os.environ.update(DEBUG="0", LOG_LEVEL="WARNING", REQUEST_LOG_LEVEL="WARNING", BENCH_ROUTES="1")
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 
@@ -1489,6 +1489,7 @@ def app_environment(database_url: str, secret_key: str, environ: dict) -> dict:
         DEBUG="0",
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="planhub.settings",
+        BENCH_ROUTES="1",  # /bench/bare, the baseline
     )
     env.pop("STATIC_MANIFEST", None)
     return env

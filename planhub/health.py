@@ -23,5 +23,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def bare(request: HttpRequest) -> HttpResponse:
     """A constant response through the whole middleware stack and no database: the baseline
-    the load benchmark (bench/run.py) compares every page with."""
+    the load benchmark (bench/run.py) compares every page with. Routed only with BENCH_ROUTES."""
     return HttpResponse(b"ok\n", content_type="text/plain")

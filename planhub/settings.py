@@ -76,6 +76,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "planhub.urls"
+# /bench/bare, the load benchmark's baseline (planhub/urls.py): bench/run.py turns it on for the
+# servers it starts, and the test settings (pyproject.toml) too; never routed otherwise.
+BENCH_ROUTES = envbool("BENCH_ROUTES")
 WSGI_APPLICATION = "planhub.wsgi.application"
 
 TEMPLATES = [

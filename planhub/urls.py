@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path("api/", include(api_urls.api_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("bench/bare", bare, name="bench_bare"),
 ]
+if settings.BENCH_ROUTES:  # the load benchmark's baseline only (bench/run.py)
+    urlpatterns.append(path("bench/bare", bare, name="bench_bare"))

@@ -96,3 +96,15 @@ def test_production_json_logs_by_default():
     )  # fmt: skip
     line = json.loads(result.stderr.strip().splitlines()[-1])
     assert (line["level"], line["logger"], line["message"]) == ("WARNING", "planhub.x", "hi")
+
+
+def test_the_benchmark_baseline_is_routed_only_for_the_benchmark():
+    """/bench/bare exists where bench/run.py (and the test settings) ask for it, nowhere else."""
+    code = (
+        "import django; django.setup(); from django.urls import Resolver404, resolve\n"
+        "try:\n    print(resolve('/bench/bare').url_name)\n"
+        "except Resolver404:\n    print('not routed')"
+    )
+    for routes, expected in (("", "not routed"), ("0", "not routed"), ("1", "bench_bare")):
+        result = run_django(code, DEBUG="0", SECRET_KEY="x" * 50, BENCH_ROUTES=routes)
+        assert result.stdout.strip() == expected, result.stderr

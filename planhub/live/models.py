@@ -29,6 +29,17 @@ class PresenceQuerySet(models.QuerySet):
             update_fields=["section", "last_seen"],
         )
 
+    def touch(self, plan, user, *, section_id: int | None, now: datetime) -> list["Presence"]:
+        """`user` is on `plan` now, editing `section_id` (or just reading): write the heartbeat
+        when it is due or what they do changed (and then delete everyone's expired ones, on
+        every plan). Gives back everyone else who is here, by name."""
+        here = list(self.here(plan, now))
+        mine = next((row for row in here if row.user_id == user.pk), None)
+        if mine is None or not mine.is_fresh(section_id, now):
+            self.heartbeat(plan=plan, user=user, section_id=section_id, now=now)
+            self.expired(now).delete()
+        return [row for row in here if row.user_id != user.pk]
+
     def here(self, plan, now: datetime) -> "PresenceQuerySet":
         """Everyone with a live heartbeat on `plan`, by name."""
         return (

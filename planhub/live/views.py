@@ -1,11 +1,8 @@
 """The plan page's live channel: one cheap JSON poll, changes since a cursor plus presence, read
 from and written to the database only (any number of app servers answer alike)."""
 
-import time
 from datetime import datetime
-from functools import wraps
 
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -33,32 +30,8 @@ def read_cursor(query: QueryDict, now: datetime) -> datetime:
     return now if since is None else min(since, now)
 
 
-def retry_when_locked(view):
-    """Run `view` again when SQLite says "database table is locked".
-
-    In shared-cache mode (the test suite's in-memory database) SQLite reports a table that
-    another connection is writing as locked at once, without waiting for its busy timeout. A
-    poll runs beside everyone's saves all day long: it waits a moment and reads again rather
-    than failing. Nothing else raises this (PostgreSQL, file SQLite wait for locks); the poll
-    has no transaction of its own, so trying again is safe.
-    """
-
-    @wraps(view)
-    def retrying(request, *args, **kwargs):
-        for attempt in range(40):
-            try:
-                return view(request, *args, **kwargs)
-            except OperationalError as error:
-                if "locked" not in str(error) or attempt == 39:
-                    raise
-                time.sleep(0.025)
-
-    return retrying
-
-
 @never_cache
 @require_GET
-@retry_when_locked
 def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     """GET ?since=<cursor>&editing=<section id or empty>: what changed, and who is here."""
     if not request.user.is_authenticated:  # a script asks: 401, not the login page (302)
@@ -75,12 +48,7 @@ def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
     if not membership.can_edit or editing_id not in changes.order:
         editing_id = None  # a viewer never edits; a section of another plan is ignored
-    here = list(Presence.objects.here(plan, now))
-    mine = next((row for row in here if row.user_id == request.user.pk), None)
-    if mine is None or not mine.is_fresh(editing_id, now):
-        Presence.objects.heartbeat(plan=plan, user=request.user, section_id=editing_id, now=now)
-        Presence.objects.expired(now).delete()  # everyone's, on every plan
-    others = [row for row in here if row.user_id != request.user.pk]
+    others = Presence.objects.touch(plan, request.user, section_id=editing_id, now=now)
 
     section_url = reverse("section_detail", args=[slug, plan.pk, 0]).removesuffix("0/") + "{id}/"
     return JsonResponse(

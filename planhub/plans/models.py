@@ -24,22 +24,51 @@ from planhub.document.signoff_list import signoff_names
 # Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
 
 
-class PlanTemplateQuerySet(models.QuerySet):
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Archivable(models.Model):
+    """Archived or not, by whom and since when: plans and a project's own templates. An archived
+    one leaves its default list and stays readable at its address."""
+
+    # No index: the lists read all of a project's templates (a handful), or its plans through
+    # plan_project_updated, and drop the archived ones on the way.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def set_archived(self, archived: bool, user=None) -> None:
+        """Archive (by `user`) or restore; only these two columns are written (a plan's
+        `updated_at` stays: it is when its content changed)."""
+        self.archived_at = timezone.now() if archived else None
+        self.archived_by = user if archived else None
+        self.save(update_fields=["archived_at", "archived_by"])
+
+
+class PlanTemplateQuerySet(ArchivableQuerySet):
     def available_in(self, project) -> "PlanTemplateQuerySet":
         """Built-in templates plus the project's own, built-in first."""
         return self.filter(Q(project__isnull=True) | Q(project=project)).order_by(
             F("project").asc(nulls_first=True), "name"
         )
 
-    def active(self) -> "PlanTemplateQuerySet":
-        """Offered for new plans (only a project's own templates are ever archived)."""
-        return self.filter(archived_at__isnull=True)
-
-    def archived(self) -> "PlanTemplateQuerySet":
-        return self.filter(archived_at__isnull=False)
+    # active(): offered for new plans (only a project's own templates are ever archived).
 
 
-class PlanTemplate(models.Model):
+class PlanTemplate(Archivable):
     project = models.ForeignKey(
         "projects.Project",
         null=True,
@@ -62,12 +91,8 @@ class PlanTemplate(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Archived: hidden from the chooser and the library's main list; plans made from it keep
-    # it. No index: a project has a handful of templates, read all at once.
-    archived_at = models.DateTimeField(null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Archived (Archivable): hidden from the chooser and the library's main list; plans made
+    # from it keep it.
 
     objects = PlanTemplateQuerySet.as_manager()
 
@@ -99,18 +124,12 @@ class PlanTemplate(models.Model):
     def is_builtin(self) -> bool:
         return self.project_id is None
 
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
     def set_archived(self, archived: bool, user=None) -> None:
         """Archive (or restore) a project's own template; built-ins are shared by every project
         and cannot be archived."""
         if self.is_builtin:
             raise ValueError("built-in templates cannot be archived")
-        self.archived_at = timezone.now() if archived else None
-        self.archived_by = user if archived else None
-        self.save(update_fields=["archived_at", "archived_by"])
+        super().set_archived(archived, user)
 
     def title_line(self) -> str:
         """The text of the template's first H1 (the future plan's title), or ""."""
@@ -126,14 +145,23 @@ class PlanTemplate(models.Model):
 
     @classmethod
     def create_uploaded(
-        cls, *, project, text: str, name: str, author=None, description: str = ""
+        cls,
+        *,
+        project,
+        text: str,
+        name: str,
+        author=None,
+        description: str = "",
+        file_stem: str = "",
     ) -> "PlanTemplate":
-        """A project's own template from uploaded Markdown (named after its H1 by default)."""
+        """A template of `project` (built-in when None) from uploaded Markdown, named after its
+        first heading by default. `file_stem`, the name of the file it came from (the command
+        line's import_template), gives the slug and the name when the heading has none."""
         first = next((s.heading for s in split_sections(text) if s.level), "")
-        name = (name or first or "Uploaded template")[:200]
+        name = (name or first or file_stem or "Uploaded template")[:200]
         return cls.objects.create(
             project=project,
-            slug=cls.unique_slug_for(name, project),
+            slug=cls.unique_slug_for(file_stem or name, project),
             name=name,
             description=description,
             source=text,
@@ -169,15 +197,7 @@ def blank_plan_text(title: str, line_ending: str = "\n") -> str:
     return f"{atx_heading(1, title, line_ending)}{line_ending}## Overview{line_ending}"
 
 
-class PlanQuerySet(models.QuerySet):
-    def active(self) -> "PlanQuerySet":
-        return self.filter(archived_at__isnull=True)
-
-    def archived(self) -> "PlanQuerySet":
-        return self.filter(archived_at__isnull=False)
-
-
-class Plan(models.Model):
+class Plan(Archivable):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="plans")
     # Text columns: a heading or title can come from an imported file of any line length.
     title = models.TextField()
@@ -193,15 +213,10 @@ class Plan(models.Model):
     started_blank = models.BooleanField(
         default=False, help_text="Started as a blank plan, without a template."
     )
-    # Archived plans leave the project's default list and the dashboard, and stay readable and
-    # editable at their address. No index of their own: both lists read a project's plans
-    # through plan_project_updated and drop the archived ones on the way.
-    archived_at = models.DateTimeField(null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Archived plans (Archivable) leave the project's default list and the dashboard, and stay
+    # readable and editable at their address.
 
-    objects = PlanQuerySet.as_manager()
+    objects = ArchivableQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -315,18 +330,6 @@ class Plan(models.Model):
         if self.template_id is not None:
             return self.template.name
         return "Blank" if self.started_blank else "Imported"
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
-    def set_archived(self, archived: bool, user=None) -> None:
-        """Archive or unarchive; `updated_at` stays (it is when the plan's content changed)."""
-        self.archived_at = timezone.now() if archived else None
-        self.archived_by = user if archived else None
-        Plan.objects.filter(pk=self.pk).update(
-            archived_at=self.archived_at, archived_by=self.archived_by
-        )
 
     def to_markdown(self) -> str:
         return join_sources([section.source for section in self.sections.all()])

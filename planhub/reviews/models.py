@@ -119,12 +119,17 @@ class SignOff(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.decision} {self.slot}"
 
+    @staticmethod
+    def check_may_sign(slot, user) -> None:
+        """Raise ReviewRefused unless `user` is the slot's assignee (the only one who signs)."""
+        if user.pk != slot.assignee_id:
+            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+
     @classmethod
     def record(cls, slot, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
         """The slot's assignee signs off (or declines) the plan as it was when they loaded it."""
 
-        if user.pk != slot.assignee_id:
-            raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
+        cls.check_may_sign(slot, user)
         with transaction.atomic():
             plan = Plan.objects.select_for_update().get(pk=slot.plan_id)
             current = content_hash(plan.sections.order_by("position").only("pk", "version"))

@@ -19,6 +19,7 @@ from .forms import AssignForm, CommentForm, SignOffForm
 from .models import (
     Comment,
     ContentChanged,
+    ReviewRefused,
     SignOff,
 )
 from .status import review_plan
@@ -177,8 +178,10 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
     membership = get_membership(request.user, slug, need="can_review")
     plan = get_plan(membership, plan_id)
     slot = get_object_or_404(SignOffSlot, pk=slot_id, plan=plan)
-    if slot.assignee_id != request.user.pk:
-        raise PermissionDenied("Only the member assigned to this sign-off can decide it.")
+    try:
+        SignOff.check_may_sign(slot, request.user)  # before the form: a 403 whatever was sent
+    except ReviewRefused as refused:
+        raise PermissionDenied(str(refused)) from None
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return _signoffs_response(request, membership, plan, status=422, forms={slot.pk: form})

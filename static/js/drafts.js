@@ -82,13 +82,8 @@
     return form._planhubDraft;
   }
 
-  // Same test as planhub.js: text that differs from the server's, or a refused save.
-  function hasUnsavedText(form) {
-    var f = fields(form);
-    if (form.hasAttribute("data-unsaved")) return true;
-    return (f.body && f.body.value !== f.body.defaultValue) ||
-      (f.heading && f.heading.value !== f.heading.defaultValue);
-  }
+  // Text that differs from the server's, or a refused save (planhub.js).
+  var hasUnsavedText = window.PlanHub.hasUnsavedText;
 
   // The server strips the heading and the newlines around the text: so does the comparison.
   function normal(text) {

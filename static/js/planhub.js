@@ -3,14 +3,26 @@
 (function () {
   "use strict";
 
-  function editorIsDirty(form) {
+  // Does this section editor hold text that is not saved: a heading or text that differs from
+  // the server's, or a refused save (conflict, invalid input)? Also drafts.js's test.
+  function hasUnsavedText(form) {
     var body = form.querySelector("textarea[name=body]");
     var heading = form.querySelector("input[name=heading]");
-    // A refused save (conflict, invalid input) holds text that is not saved anywhere yet.
     if (form.hasAttribute("data-unsaved")) return true;
     return (body && body.value !== body.defaultValue) ||
       (heading && heading.value !== heading.defaultValue);
   }
+
+  // Is the user typing in `element` (a field, or editable content)? Letter shortcuts leave
+  // it alone then (shortcuts.js, search.js).
+  function typingIn(element) {
+    if (!element) return false;
+    if (element.isContentEditable) return true;
+    return !!(element.closest && element.closest("input, textarea, select, [contenteditable]"));
+  }
+
+  // For the other scripts, which run after this one (base.html loads it first).
+  window.PlanHub = { hasUnsavedText: hasUnsavedText, typingIn: typingIn };
 
   // Messages close on a click, and by themselves after a while (errors stay longer).
   function dismissable(message) {
@@ -36,7 +48,7 @@
   }
 
   function cancelEditor(form) {
-    if (editorIsDirty(form) && !window.confirm("Discard your changes to this section?")) return;
+    if (hasUnsavedText(form) && !window.confirm("Discard your changes to this section?")) return;
     var cancel = form.querySelector("[data-cancel]");
     form.setAttribute("data-discard-confirmed", "");
     // htmx wires up swapped-in content only when it settles (~20 ms later): an Esc pressed
@@ -50,7 +62,7 @@
     var cancel = event.target.closest && event.target.closest("form[data-section-editor] [data-cancel]");
     if (!cancel) return;
     var form = cancel.closest("form[data-section-editor]");
-    if (form.hasAttribute("data-discard-confirmed") || !editorIsDirty(form)) return;
+    if (form.hasAttribute("data-discard-confirmed") || !hasUnsavedText(form)) return;
     if (window.confirm("Discard your changes to this section?")) {
       form.setAttribute("data-discard-confirmed", "");
     } else {
@@ -455,7 +467,7 @@
   window.addEventListener("beforeunload", function (event) {
     var forms = document.querySelectorAll("form[data-section-editor]");
     for (var i = 0; i < forms.length; i++) {
-      if (editorIsDirty(forms[i])) { event.preventDefault(); event.returnValue = ""; return; }
+      if (hasUnsavedText(forms[i])) { event.preventDefault(); event.returnValue = ""; return; }
     }
   });
 })();

@@ -3,12 +3,7 @@
 (function () {
   "use strict";
 
-  function typingIn(element) {
-    if (!element) return false;
-    if (element.isContentEditable) return true;
-    var tag = element.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
-  }
+  var typingIn = window.PlanHub.typingIn; // planhub.js
 
   document.addEventListener("keydown", function (event) {
     var box = document.querySelector("[data-search-box]");

@@ -7,11 +7,7 @@
 
   var SECTIONS = "article.plan-body > .plan-section";
 
-  function typingIn(element) {
-    if (!element) return false;
-    if (element.isContentEditable) return true;
-    return !!(element.closest && element.closest("input, textarea, select, [contenteditable]"));
-  }
+  var typingIn = window.PlanHub.typingIn; // planhub.js
 
   function dialog() {
     return document.getElementById("shortcuts-dialog");

@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from planhub.document.importing import InvalidMarkdown, decode_markdown
-from planhub.document.sections import split_sections
 from planhub.plans.models import PlanTemplate
 from planhub.projects.models import Project
 
@@ -30,11 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except InvalidMarkdown as error:
             raise CommandError(str(error)) from None
-        first_heading = next(s.heading for s in split_sections(text) if s.level)
-        template = PlanTemplate.objects.create(
-            project=owner,
-            slug=PlanTemplate.unique_slug_for(path.stem, owner),
-            name=(name or first_heading or path.stem)[:200],
-            source=text,
+        template = PlanTemplate.create_uploaded(
+            project=owner, text=text, name=name or "", file_stem=path.stem
         )
         self.stdout.write(template.slug)
