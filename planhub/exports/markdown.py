@@ -70,9 +70,8 @@ def review_summary_text(review: PlanReview, section) -> str:
     state = review.by_section[section.pk]
     parts = [f"Review: {state.status_label}"]
     for approval in state.current:
-        verb = "approved" if approval.decision == "approved" else "requested changes on"
         parts.append(
-            f"{approval.reviewer.username} {verb} version {approval.version} "
+            f"{approval.reviewer.username} {approval.verb_on} version {approval.version} "
             f"({approval.created_at.date().isoformat()})"
         )
     for approval in state.stale:

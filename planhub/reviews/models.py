@@ -25,8 +25,21 @@ class ContentChanged(Exception):
 
 
 class Decision(models.TextChoices):
+    """A reviewer's decision on a section version. Its label and verbs are the one wording of
+    it: the review bar, the activity list and the Markdown export read them from here."""
+
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    @property
+    def verb(self) -> str:
+        """What the reviewer did: “approved”, “requested changes”."""
+        return "approved" if self == Decision.APPROVED else "requested changes"
+
+    @property
+    def verb_on(self) -> str:
+        """The verb before what it was on: “approved version 2”, “requested changes on …”."""
+        return self.verb if self == Decision.APPROVED else f"{self.verb} on"
 
 
 class Approval(models.Model):
@@ -54,6 +67,14 @@ class Approval(models.Model):
 
     def is_current(self, section) -> bool:
         return self.version == section.version
+
+    @property
+    def verb(self) -> str:
+        return Decision(self.decision).verb
+
+    @property
+    def verb_on(self) -> str:
+        return Decision(self.decision).verb_on
 
     @staticmethod
     def check_may_approve(section, reviewer, rules) -> None:

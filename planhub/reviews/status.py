@@ -34,18 +34,19 @@ from planhub.projects.models import Role
 from .models import Approval, Comment, Decision, SignOff, SignOffDecision, SignOffSlot
 
 
+# A status named after a decision takes the decision's value and label (models.py): one wording.
 class SectionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = Decision.APPROVED.value, Decision.APPROVED.label
+    CHANGES_REQUESTED = Decision.CHANGES_REQUESTED.value, Decision.CHANGES_REQUESTED.label
     STALE = "stale", "Stale"
 
 
 class SlotStatus(models.TextChoices):
     UNASSIGNED = "unassigned", "Unassigned"
     PENDING = "pending", "Waiting"
-    SIGNED = "signed", "Signed off"
-    DECLINED = "declined", "Declined"
+    SIGNED = SignOffDecision.SIGNED.value, SignOffDecision.SIGNED.label
+    DECLINED = SignOffDecision.DECLINED.value, SignOffDecision.DECLINED.label
     STALE = "stale", "Stale"
 
 
