@@ -205,6 +205,16 @@ class SlotReview:
             SlotStatus.STALE,
         )
 
+    def can_be_decided_by(self, membership) -> bool:
+        """Whether this member may sign off (or decline) the slot now: they are its assignee,
+        they may review, and it is not signed off on the current content already."""
+        return (
+            membership is not None
+            and membership.can_review
+            and self.slot.assignee_id == membership.user_id
+            and self.status != SlotStatus.SIGNED
+        )
+
 
 def slot_review(slot, signoffs: list, current_hash: str) -> SlotReview:
     """`signoffs`: the slot's decisions, oldest first; the latest by its assignee counts."""
