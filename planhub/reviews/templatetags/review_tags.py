@@ -7,10 +7,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def signoff_rows(context) -> list:
-    """The rows of the sign-off table for the reader in `context` (reviews.display prepares
-    them: who may assign or decide, the errors of their last decision). A tag because every
-    page that shows the table (the plan page, a section shown again, the sign-offs view)
-    has the plan's review and the reader's membership, but only some build their context
-    here; `printed` (paper) has no controls."""
+    """The sign-off table's rows for the reader in `context`, from reviews.display.signoff_rows
+    (who may assign or decide, the errors of their last decision form). The table is included
+    by views that build their context in other apps (the plan page, a section shown again), so
+    the template asks for its rows here rather than each view passing them. On paper
+    (`printed`) nobody gets controls."""
     membership = None if context.get("printed") else context.get("membership")
     return display.signoff_rows(context["plan_review"], membership, context.get("signoff_forms"))
