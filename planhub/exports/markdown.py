@@ -1,5 +1,11 @@
 """The plan as one Markdown document, with generated blocks (sign-off table, review summaries)
-fenced so that an import drops them; `plain` leaves them out."""
+fenced so that an import drops them; `plain` leaves them out.
+
+The sections' own text is kept byte for byte (line endings included); the blocks' text comes
+from templates (templates/exports/*.md, autoescape off) and `generated_block` fences it in the
+plan's line ending."""
+
+from django.template.loader import render_to_string
 
 from planhub.document.generated_blocks import generated_block
 from planhub.document.sections import join_sources
@@ -28,61 +34,18 @@ def plan_markdown(plan: Plan, *, plain: bool = False, review_summary: bool = Fal
         parts.append(source)
     if signoff_section_id is None:
         before = "".join(parts)
-        table = f"## Sign-off\n\n{signoff_table(review)}"
+        table = signoff_table(review, appendix=True)
         parts.append(generated_block("signoff", table, before, line_ending))
     return "".join(parts)
 
 
-def _cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").strip() or "—"
-
-
-def signoff_table(review: PlanReview) -> str:
-    rows = ["| Sign-off | Assignee | Decision | Date | Content |", "|---|---|---|---|---|"]
-    for slot in review.slots:
-        latest = slot.latest
-        date = latest.created_at.date().isoformat() if latest else ""
-        if slot.status == "signed":
-            content = "current"
-        elif slot.status == "stale":
-            content = "stale (edited since)"
-        elif slot.declined_earlier:
-            content = "declined earlier content"
-        else:
-            content = ""
-        decision = slot.status_label
-        if latest and latest.reason:
-            decision += f": {latest.reason}"
-        assignee = slot.slot.assignee.username if slot.slot.assignee else ""
-        rows.append(
-            f"| {_cell(slot.slot.name)} | {_cell(assignee)} | {_cell(decision)} "
-            f"| {_cell(date)} | {_cell(content)} |"
-        )
-    rows.append("")
-    status = f"Plan status: **{review.status_label}**"
-    if review.approved_with_placeholders:
-        count = review.placeholders
-        status += f" with {count} placeholder{'s' if count != 1 else ''} left"
-    rows.append(status + ".")
-    return "\n".join(rows)
+def signoff_table(review: PlanReview, *, appendix: bool = False) -> str:
+    """The sign-off table and the plan's status (templates/exports/_signoff_table.md), under a
+    “## Sign-off” heading when it is appended to a plan that has no place for it."""
+    context = {"plan_review": review, "appendix": appendix}
+    return render_to_string("exports/_signoff_table.md", context)
 
 
 def review_summary_text(review: PlanReview, section) -> str:
-    state = review.by_section[section.pk]
-    parts = [f"Review: {state.status_label}"]
-    for approval in state.current:
-        verb = "approved" if approval.decision == "approved" else "requested changes on"
-        parts.append(
-            f"{approval.reviewer.username} {verb} version {approval.version} "
-            f"({approval.created_at.date().isoformat()})"
-        )
-    for approval in state.stale:
-        parts.append(
-            f"{approval.reviewer.username}'s decision on version {approval.version} is stale"
-        )
-    if state.placeholders:
-        parts.append(f"{state.placeholders} placeholder{'s' if state.placeholders != 1 else ''}")
-    if state.open_comments:
-        count = state.open_comments
-        parts.append(f"{count} open comment{'s' if count != 1 else ''}")
-    return "> " + "; ".join(parts) + "."
+    """One line quoting a section's review (templates/exports/_review_summary.md)."""
+    return render_to_string("exports/_review_summary.md", {"state": review.by_section[section.pk]})

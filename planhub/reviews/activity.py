@@ -46,8 +46,7 @@ def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
         "reviewer", "section"
     ):
         approved = approval.decision == Decision.APPROVED
-        verb = "approved" if approved else "requested changes on"
-        text = f"{verb} “{approval.section}” (version {approval.version})"
+        text = f"{approval.verb_on} “{approval.section}” (version {approval.version})"
         if approval.comment:
             text += f": {approval.comment}"
         events.append(
@@ -61,7 +60,7 @@ def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
         )
     for signoff in SignOff.objects.filter(slot__plan=plan).select_related("user", "slot"):
         signed = signoff.decision == SignOffDecision.SIGNED
-        text = f"{'signed off' if signed else 'declined'} “{signoff.slot.name}”"
+        text = f"{SignOffDecision(signoff.decision).label.lower()} “{signoff.slot.name}”"
         if signoff.reason:
             text += f": {signoff.reason}"
         events.append(

@@ -61,6 +61,14 @@ class Approval(models.Model):
     def is_current(self, section) -> bool:
         return self.version == section.version
 
+    @property
+    def verb(self) -> str:
+        return Decision(self.decision).verb
+
+    @property
+    def verb_on(self) -> str:
+        return Decision(self.decision).verb_on
+
     @staticmethod
     def check_may_approve(section, reviewer, rules) -> None:
         """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's

@@ -14,8 +14,21 @@ from planhub.projects.models import Role
 
 
 class Decision(models.TextChoices):
+    """A reviewer's decision on a section version. Its label and verbs are the one wording of
+    it: the review bar, the activity list and the Markdown export read them from here."""
+
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    @property
+    def verb(self) -> str:
+        """What the reviewer did: “approved”, “requested changes”."""
+        return "approved" if self == Decision.APPROVED else "requested changes"
+
+    @property
+    def verb_on(self) -> str:
+        """The verb before what it was on: “approved version 2”, “requested changes on …”."""
+        return self.verb if self == Decision.APPROVED else f"{self.verb} on"
 
 
 class SignOffDecision(models.TextChoices):
@@ -23,18 +36,19 @@ class SignOffDecision(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# A status named after a decision takes the decision's value and label: one wording.
 class SectionStatus(models.TextChoices):
     PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = Decision.APPROVED.value, Decision.APPROVED.label
+    CHANGES_REQUESTED = Decision.CHANGES_REQUESTED.value, Decision.CHANGES_REQUESTED.label
     STALE = "stale", "Stale"
 
 
 class SlotStatus(models.TextChoices):
     UNASSIGNED = "unassigned", "Unassigned"
     PENDING = "pending", "Waiting"
-    SIGNED = "signed", "Signed off"
-    DECLINED = "declined", "Declined"
+    SIGNED = SignOffDecision.SIGNED.value, SignOffDecision.SIGNED.label
+    DECLINED = SignOffDecision.DECLINED.value, SignOffDecision.DECLINED.label
     STALE = "stale", "Stale"
 
 
@@ -185,6 +199,16 @@ class SlotReview:
             self.status == SlotStatus.PENDING
             and self.latest is not None
             and self.latest.decision == SignOffDecision.DECLINED
+        )
+
+    def can_be_decided_by(self, membership) -> bool:
+        """Whether this member may sign off (or decline) the slot now: they are its assignee,
+        they may review, and it is not signed off on the current content already."""
+        return (
+            membership is not None
+            and membership.can_review
+            and self.slot.assignee_id == membership.user_id
+            and self.status != SlotStatus.SIGNED
         )
 
     def waits_for(self, user_id) -> bool:

@@ -32,6 +32,16 @@ STATUS_ICONS = {
 }
 
 
+PENDING_ICON = "○"  # any other status: pending, waiting, unassigned
+
+
+@register.simple_tag
+def status_glyph(status: str) -> str:
+    """The status icon alone, as text: for paper (the printed sign-off table) and for a mark
+    inside a control's own words (“✓ Approve”). Everywhere else, `status_icon`."""
+    return STATUS_ICONS.get(status, PENDING_ICON)
+
+
 @register.simple_tag
 def status_icon(status: str, label: str, spoken: bool = True) -> str:
     """The status mark (icon for the eye, words for screen readers); a tag, not an include,
@@ -41,7 +51,7 @@ def status_icon(status: str, label: str, spoken: bool = True) -> str:
         '<span class="status-icon status-{}" title="{}" aria-hidden="true">{}</span>',
         status,
         label,
-        STATUS_ICONS.get(status, "○"),
+        status_glyph(status),
     )
     if not spoken:
         return icon
