@@ -297,7 +297,7 @@ def _build_rows() -> dict:
     from planhub.document.placeholders import section_placeholder_count
     from planhub.plans.models import NOTE_MAX, Plan, Section, SectionRevision, SignOffSlot
     from planhub.projects.models import Membership, Project
-    from planhub.reviews.models import Approval, Comment, SignOff
+    from planhub.reviews.models import Comment, SectionDecision, SignOff
     from planhub.reviews.rules import content_hash
 
     rng = random.Random(6)
@@ -445,7 +445,7 @@ def _build_rows() -> dict:
             comments.append(
                 Comment(section=section, author=reviewer, body=f"Question on {section.heading}?")
             )
-    Approval.objects.bulk_create(approvals, batch_size=1000)
+    SectionDecision.objects.bulk_create(approvals, batch_size=1000)
     Comment.objects.bulk_create(comments, batch_size=1000)
     replies = [
         Comment(section_id=c.section_id, author=rng.choice(writers), parent=c, body="Answered.")
@@ -556,9 +556,9 @@ def _check_rendering(sections, revisions, rng, sample: int = 300) -> None:
 
 
 def _approval(section, reviewer, decision: str, version: int):
-    from planhub.reviews.models import Approval
+    from planhub.reviews.models import SectionDecision
 
-    return Approval(section=section, reviewer=reviewer, decision=decision, version=version)
+    return SectionDecision(section=section, reviewer=reviewer, decision=decision, version=version)
 
 
 def main() -> None:

@@ -36,11 +36,13 @@ def one_of_each(plan, owner, reviewer, viewer):
     from planhub.exports.models import PdfExport
     from planhub.live.models import Presence
     from planhub.plans.restructuring import add_section_after
-    from planhub.reviews.models import Approval, Comment, SignOff
+    from planhub.reviews.models import Comment, SectionDecision, SignOff
 
     section = plan.sections.first()
     add_section_after(section, viewer)  # a StructureChange
-    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=1
+    )
     Comment.objects.create(section=section, author=reviewer, body="Looks right.")
     slot = plan.signoff_slots.first()
     SignOff.objects.create(slot=slot, user=reviewer, decision="signed", content_hash="0" * 64)

@@ -1,10 +1,10 @@
 """The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
 
-from planhub.reviews.models import Approval
+from planhub.reviews.models import SectionDecision
 from planhub.reviews.rules import PlanReview, SectionReview, SlotReview, SlotStatus
 
 
-def approval_json(approval: Approval, current: bool) -> dict:
+def approval_json(approval: SectionDecision, current: bool) -> dict:
     return {
         "reviewer": approval.reviewer.username,
         "decision": approval.decision,

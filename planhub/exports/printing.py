@@ -133,7 +133,6 @@ def print_context(plan: Plan, *, for_pdf: bool = False) -> dict:
     review = review_plan(plan, sections)
     title_section = next((s for s in sections if s.level == 1), None)
     for section in sections:
-        section.plan = plan
         section.review = review.by_section[section.pk]
         section.print_html = print_body(section.body_html, for_pdf=for_pdf)
     signoff_section_id, signoff_replaces_body = signoff_placement(sections)

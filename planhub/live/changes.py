@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 
 from planhub.plans.models import Plan, SignOffSlot
-from planhub.reviews.models import Approval, Comment
+from planhub.reviews.models import Comment, SectionDecision
 
 # Longer than any write transaction takes from stamping its rows to committing (SQLite may
 # wait seconds for its write lock) plus the clock drift between app servers.
@@ -39,6 +39,16 @@ class SectionChange:
         if by_user:
             self.mine.append(token)
 
+    def as_json(self, user_id: int | None) -> dict:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "edited_by": self.edited_by or None,
+            "edited_by_me": self.edited_by_id == user_id,
+            "changes": self.tokens,
+            "mine": self.mine,
+        }
+
 
 @dataclass
 class PlanChanges:
@@ -49,6 +59,15 @@ class PlanChanges:
     @property
     def plan_changed(self) -> bool:
         return bool(self.plan_tokens)
+
+    def as_json(self, user_id: int | None) -> dict:
+        """The poll's answer about the plan (the view adds the cursor and who is here)."""
+        return {
+            "sections": [change.as_json(user_id) for change in self.sections],
+            "order": self.order,
+            "plan_changed": self.plan_changed,
+            "plan_changes": self.plan_tokens,
+        }
 
 
 def changes_since(plan: Plan, after: datetime, user_id: int | None = None) -> PlanChanges:
@@ -77,7 +96,7 @@ def changes_since(plan: Plan, after: datetime, user_id: int | None = None) -> Pl
             change.add(f"v{version}", by_id == user_id)
     # Index approval_section_time (section, created_at), reached through the plan's sections.
     for section_id, approval_id, reviewer_id in (
-        Approval.objects.filter(section__plan=plan, created_at__gte=after)
+        SectionDecision.objects.filter(section__plan=plan, created_at__gte=after)
         .order_by()
         .values_list("section_id", "pk", "reviewer_id")
     ):

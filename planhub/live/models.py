@@ -93,6 +93,14 @@ class Presence(models.Model):
         letters = "".join(part[0] for part in parts[:2]) if len(parts) > 1 else self.name[:1]
         return letters.upper()
 
+    def as_json(self) -> dict:
+        return {
+            "user": self.user.username,
+            "name": self.name,
+            "initials": self.initials,
+            "editing": self.section_id,
+        }
+
     def is_fresh(self, section_id: int | None, now: datetime) -> bool:
         """This heartbeat still says what the person does, and will for a while."""
         return self.section_id == section_id and now - self.last_seen < HEARTBEAT_EVERY

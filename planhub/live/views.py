@@ -54,29 +54,8 @@ def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     return JsonResponse(
         {
             "cursor": now.isoformat(),
-            "sections": [
-                {
-                    "id": change.id,
-                    "version": change.version,
-                    "edited_by": change.edited_by or None,
-                    "edited_by_me": change.edited_by_id == request.user.pk,
-                    "changes": change.tokens,
-                    "mine": change.mine,
-                }
-                for change in changes.sections
-            ],
-            "order": changes.order,
-            "plan_changed": changes.plan_changed,
-            "plan_changes": changes.plan_tokens,
-            "presence": [
-                {
-                    "user": presence.user.username,
-                    "name": presence.name,
-                    "initials": presence.initials,
-                    "editing": presence.section_id,
-                }
-                for presence in others
-            ],
+            **changes.as_json(request.user.pk),
+            "presence": [presence.as_json() for presence in others],
             "section_url": section_url,
         }
     )

@@ -3,34 +3,31 @@ ticked, restructured, restored; each answers the section partial for HTMX, a pag
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from planhub.document.merging import merge_heading, parse_markers, propose_merge
+from planhub.document.merging import parse_markers
 from planhub.document.rendering import render_markdown
-from planhub.document.task_lists import find_task, set_task, task_label
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans import restructuring
-from planhub.plans.access import get_plan, get_section, get_section_even_deleted
+from planhub.plans.access import get_section_for
 from planhub.plans.forms import SectionForm
 from planhub.plans.models import (
     EditConflict,
-    Section,
     SectionDeleted,
-    editable_text,
+    SectionRevision,
+    TaskMissing,
 )
-from planhub.projects.access import get_membership
 from planhub.reviews.forms import ReviewForm
 from planhub.reviews.models import (
-    Approval,
     ContentChanged,
     Decision,
     PlaceholdersLeft,
     ReviewRefused,
+    SectionDecision,
 )
 from planhub.reviews.views import REVIEW_EVENTS
 
@@ -53,27 +50,20 @@ def _resolving_context(form, conflict) -> dict:
     if conflict is None:
         hunks = parse_markers(form.data.get("body") or "").hunks
         return {"resolving": form.data.get("resolving"), "hunks": hunks}
-    current, base = conflict.current, conflict.base
-    who = current.updated_by.username if current.updated_by else "someone"
-    proposal = propose_merge(
-        editable_text(base.body) if base else None,
-        editable_text(form.data.get("body") or ""),
-        current.editable_body,
-        f"{who}'s version {current.version}",
-    )
+    proposal = conflict.proposal(form.data.get("body") or "")
     form.data = form.data.copy()
     form.data["body"] = proposal.text()
     heading_clash = None
     if "heading" in form.fields:
         mine = (form.data.get("heading") or "").strip()
-        heading = merge_heading(base.heading if base else None, mine, current.heading)
+        heading = conflict.merged_heading(mine)
         if heading is None:
-            heading_clash = (mine, current.heading)
+            heading_clash = (mine, conflict.current.heading)
         else:
             form.data["heading"] = heading
     return {
-        "resolving": current.version,
-        "who": who,
+        "resolving": conflict.current.version,
+        "who": conflict.who,
         "hunks": proposal.hunks,
         "heading_clash": heading_clash,
     }
@@ -107,50 +97,60 @@ def _section_response(
 @rejects_invalid_parameters
 def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     need = "can_edit" if request.method == "POST" else None
-    membership = get_membership(request.user, slug, need=need)
-    plan = get_plan(membership, plan_id)
-    if request.method == "GET":
-        section = get_section_even_deleted(plan, section_id)
-        if section.deleted_at is None:
-            return _section_response(request, section, membership)
-        if request.htmx:  # an editor closed after the deletion: say what happened in place
-            return render(request, "plans/_section_gone.html", {"section": section, "plan": plan})
-        messages.info(request, f"“{section}” was deleted; restore it from the plan's history.")
-        return redirect("plan_activity", slug, plan.pk)
+    membership, section = get_section_for(
+        request.user, slug, plan_id, section_id, need=need, include_deleted=True
+    )
+    if request.method == "POST":
+        return _save(request, membership, section)
+    if section.deleted_at is None:
+        return _section_response(request, section, membership)
+    if request.htmx:  # an editor closed after the deletion: say what happened in place
+        context = {"section": section, "plan": section.plan}
+        return render(request, "plans/_section_gone.html", context)
+    messages.info(request, f"“{section}” was deleted; restore it from the plan's history.")
+    return redirect("plan_activity", slug, plan_id)
 
-    section = get_section_even_deleted(plan, section_id)
+
+def _save(request: HttpRequest, membership, section) -> HttpResponse:
+    """POST on a section: the edit saved (merged with others' saves), or why not."""
     # Set by the conflict view: the version whose conflict this save resolves.
     resolving = params.int_param(request.POST, "resolving")
     form = SectionForm(request.POST, section=section)
     if section.deleted_at is not None:
         return _section_deleted(request, section, membership, form)
-    if not form.is_valid():
-        if "version" in form.errors:  # the next save is on the version the user now sees
-            form.data = form.data.copy()
-            form.data["version"] = section.version
-        return _section_response(request, section, membership, form=form, status=422)
-    note = f"Resolved a conflict with version {resolving}" if resolving else ""
-    if note and parse_markers(form.cleaned_data["body"]).hunks:
-        return _section_response(request, section, membership, form=form, status=422)
+    if not form.is_valid() or (resolving and parse_markers(form.cleaned_data["body"]).hunks):
+        return _edit_refused(request, section, membership, form)
     try:
         result = section.save_edit(
             author=request.user,
             heading=form.cleaned_data.get("heading", ""),
             body=form.cleaned_data["body"],
             base_version=form.cleaned_data["version"],
-            note=note,
+            note=f"Resolved a conflict with version {resolving}" if resolving else "",
         )
     except SectionDeleted as gone:
         return _section_deleted(request, gone.section, membership, form)
     except EditConflict as conflict:
         return _conflict_response(request, conflict, membership)
-    notice = merge_notice(result)
+    return _saved(request, section, membership, merge_notice(result), f"Saved “{section}”.")
+
+
+def _edit_refused(request, section, membership, form) -> HttpResponse:
+    """422: the editor again, with the user's text and what is wrong with it."""
+    if "version" in form.errors:  # the next save is on the version the user now sees
+        form.data = form.data.copy()
+        form.data["version"] = section.version
+    return _section_response(request, section, membership, form=form, status=422)
+
+
+def _saved(request, section, membership, notice: str, done: str) -> HttpResponse:
+    """After a save: the section (HTMX, with `sectionSaved` for the outline), else the plan."""
     if request.htmx:
         response = _section_response(request, section, membership, notice=notice)
         return trigger_client_event(response, "sectionSaved", {"id": section.pk})
     if notice:
         messages.info(request, notice)
-    messages.success(request, f"Saved “{section}”.")
+    messages.success(request, done)
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
 
 
@@ -169,7 +169,6 @@ def _conflict_response(request, conflict, membership) -> HttpResponse:
 def _section_deleted(request, section, membership, form) -> HttpResponse:
     """409: the editor, with the user's text and version, under a notice saying who deleted
     the section and when, offering to restore it with the text or to copy the text."""
-    section.plan = form.section.plan
     return _section_response(request, section, membership, form=form, status=409)
 
 
@@ -178,8 +177,9 @@ def _section_deleted(request, section, membership, form) -> HttpResponse:
 def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """“Restore the section with my text”: a section deleted while it was being edited comes
     back at its place, the editor's text its next version (merged like any save)."""
-    membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
+    membership, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
+    )
     form = SectionForm(request.POST, section=section)
     if not form.is_valid():
         return _section_response(request, section, membership, form=form, status=422)
@@ -195,22 +195,16 @@ def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, sec
         # Restored, but the text overlaps a version saved before the deletion: the conflict
         # view, as for any save.
         return _conflict_response(request, conflict, membership)
-    section.plan = form.section.plan
     notice = f"Restored “{section}” with your text as version {section.version}."
     if not result:
         notice = f"Restored “{section}”; your text was already its text."
-    if request.htmx:
-        response = _section_response(request, section, membership, notice=notice)
-        return trigger_client_event(response, "sectionSaved", {"id": section.pk})
-    messages.success(request, notice)
-    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+    return _saved(request, section, membership, notice if request.htmx else "", notice)
 
 
 @login_required
 @require_GET
 def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section(get_plan(membership, plan_id), section_id)
+    membership, section = get_section_for(request.user, slug, plan_id, section_id, need="can_edit")
     initial = {
         "heading": section.heading,
         "body": section.editable_body,
@@ -223,8 +217,9 @@ def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int)
 @login_required
 @require_POST
 def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
+    _, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
+    )
     body = request.POST.get("body", "")
     html = render_markdown(body) if body.strip() else ""
     # A section deleted meanwhile still previews: the text is the user's, and so is the choice.
@@ -246,50 +241,48 @@ STRUCTURE_ACTIONS = {
 @require_POST
 def section_structure(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Outline changes from a section's menu; the page reloads at the changed place."""
-    membership = get_membership(request.user, slug, need="can_edit")
-    plan = get_plan(membership, plan_id)
     # Deleted meanwhile: the change is refused with who deleted it and when, not a 404.
-    section = get_section_even_deleted(plan, section_id)
+    _, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
+    )
+    plan_url = section.plan.get_absolute_url()
     action = STRUCTURE_ACTIONS.get(request.POST.get("action", ""))
+    target = f"{plan_url}#{section.anchor}"
     if action is None:
         messages.error(request, "Unknown change: choose one of the section menu's entries.")
-        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    try:
-        new = action(section, request.user)
-    except restructuring.StructureRefused as refused:
-        messages.error(request, str(refused))
-        return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
-    if request.POST.get("action") == "delete":
-        messages.success(
-            request, f"Deleted “{section}”. Restore it from the plan's history if you need it back."
-        )
-        target = plan.get_absolute_url()
-    elif new is not None:  # a new section: open its editor
-        target = f"{plan.get_absolute_url()}?edit={new.pk}#{new.anchor}"
     else:
-        target = f"{plan.get_absolute_url()}#{section.anchor}"
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
+        try:
+            new = action(section, request.user)
+        except restructuring.StructureRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            if request.POST.get("action") == "delete":
+                messages.success(request, f"Deleted “{section}”. {RESTORE_HINT}")
+                target = plan_url
+            elif new is not None:  # a new section: open its editor
+                target = f"{plan_url}?edit={new.pk}#{new.anchor}"
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
+RESTORE_HINT = "Restore it from the plan's history if you need it back."
 
 
 @login_required
 @require_POST
 def section_restore(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Bring a deleted section back, with its revisions and reviews."""
-    membership = get_membership(request.user, slug, need="can_edit")
-    plan = get_plan(membership, plan_id)
-    section = get_object_or_404(Section.all_objects, pk=section_id, plan=plan)
+    _, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
+    )
     restructuring.restore_section(section, request.user)
     messages.success(request, f"Restored “{section}”.")
-    return redirect(f"{plan.get_absolute_url()}#{section.anchor}")
+    return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
 
 
 @login_required
 @require_GET
 def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: int):
-    membership = get_membership(request.user, slug)
-    section = get_section(get_plan(membership, plan_id), section_id)
+    membership, section = get_section_for(request.user, slug, plan_id, section_id)
     revisions = (
         section.revisions.select_related("author").prefetch_related("authors").order_by("-version")
     )
@@ -306,45 +299,39 @@ def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: i
 @login_required
 @require_POST
 @rejects_invalid_parameters
-def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: int):
+def section_restore_version(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """“Restore this version”: a new revision with an old version's text (never a rewrite)."""
-    membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
-    old = get_object_or_404(
-        section.revisions, version=params.int_param(request.POST, "version", required=True)
+    _, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
     )
+    version = params.int_param(request.POST, "version", required=True)
     base_version = params.int_param(request.POST, "base_version") or section.version
     try:
-        if section.deleted_at is not None:
-            raise SectionDeleted(section)
-        result = section.save_edit(
-            author=request.user,
-            heading=old.heading,
-            body=editable_text(old.body),
-            base_version=base_version,
-            note=f"Restored version {old.version}",
-        )
+        result = section.restore_version(version, author=request.user, base_version=base_version)
+    except SectionRevision.DoesNotExist:
+        raise Http404("That section never had this version.") from None
     except SectionDeleted as gone:
-        messages.error(
-            request,
-            f"{restructuring.deleted_notice(gone.section)} Nothing was restored: bring the section "
-            "back with Restore below first, then restore the version you need.",
-        )
+        messages.error(request, f"{restructuring.deleted_notice(gone.section)} {RESTORE_FIRST}")
         return redirect("plan_activity", slug, plan_id)
     except EditConflict:
-        messages.error(
-            request,
-            "The section changed while you were looking at its history; nothing was restored. "
-            "Look again, then restore.",
-        )
+        messages.error(request, CHANGED_MEANWHILE)
         return redirect("section_history", slug, plan_id, section_id)
     if result:
-        messages.success(
-            request, f"Restored version {old.version} of “{section}” as version {section.version}."
-        )
+        restored = f"Restored version {version} of “{section}” as version {section.version}."
+        messages.success(request, restored)
     else:
-        messages.info(request, f"Version {old.version} is the same as the current text.")
+        messages.info(request, f"Version {version} is the same as the current text.")
     return redirect(f"{section.plan.get_absolute_url()}#{section.anchor}")
+
+
+RESTORE_FIRST = (
+    "Nothing was restored: bring the section back with Restore below first, then restore the "
+    "version you need."
+)
+CHANGED_MEANWHILE = (
+    "The section changed while you were looking at its history; nothing was restored. "
+    "Look again, then restore."
+)
 
 
 @login_required
@@ -352,51 +339,32 @@ def section_revert(request: HttpRequest, slug: str, plan_id: int, section_id: in
 @rejects_invalid_parameters
 def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Tick or untick one task list item on the rendered section (a new revision)."""
-    membership = get_membership(request.user, slug, need="can_edit")
-    section = get_section_even_deleted(get_plan(membership, plan_id), section_id)
-    if section.deleted_at is not None:
-        return _task_on_deleted(request, section, membership)
+    membership, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
+    )
     done = params.bool_param(request.POST, "done")
     index = params.int_param(request.POST, "index", required=True, minimum=0)
-    base_version = params.int_param(request.POST, "version", required=True)
+    seen_version = params.int_param(request.POST, "version", required=True)
     try:
-        if base_version != section.version:
-            # The page was older than the section: tick the same item in the current text.
-            seen = section.revisions.get(version=base_version)
-            index = find_task(section.body, task_label(seen.body, index))
-            base_version = section.version
-        body = set_task(section.body, index, done) if index is not None else None
-    except (IndexError, ObjectDoesNotExist):
-        return HttpResponse("That task is not in this section any more.", status=400)
-    refused = (
-        f"{section.updated_by or 'Someone'} changed this list meanwhile and that item is "
-        "gone or changed; nothing was ticked. Here is the current list."
-    )
-    if body is None:
-        return _section_response(request, section, membership, notice=refused, status=409)
-    try:
-        result = section.save_edit(
-            author=request.user,
-            heading=section.heading,
-            body=editable_text(body),
-            base_version=base_version,
-        )
+        result = section.tick_task(index, done, seen_version=seen_version, author=request.user)
+    except TaskMissing as missing:
+        return HttpResponse(str(missing), status=400)
     except SectionDeleted as gone:
-        return _task_on_deleted(request, gone.section, membership)
+        notice = f"{restructuring.deleted_notice(gone.section)} {TICK_RESTORE_FIRST}"
+        return _section_response(request, gone.section, membership, notice=notice, status=409)
     except EditConflict as conflict:
-        conflict.current.plan = section.plan
-        return _section_response(request, conflict.current, membership, notice=refused, status=409)
+        current = conflict.current
+        notice = TICK_REFUSED.format(who=current.updated_by or "Someone")
+        return _section_response(request, current, membership, notice=notice, status=409)
     response = _section_response(request, section, membership, notice=merge_notice(result))
     return trigger_client_event(response, "sectionSaved", {"id": section.pk})
 
 
-def _task_on_deleted(request, section, membership) -> HttpResponse:
-    section.plan = get_plan(membership, section.plan_id)
-    notice = (
-        f"{restructuring.deleted_notice(section)} Nothing was ticked: restore the section from "
-        "the plan's history to change it."
-    )
-    return _section_response(request, section, membership, notice=notice, status=409)
+TICK_REFUSED = (
+    "{who} changed this list meanwhile and that item is gone or changed; nothing was ticked. "
+    "Here is the current list."
+)
+TICK_RESTORE_FIRST = "Nothing was ticked: restore the section from the plan's history to change it."
 
 
 def _section_display(request, membership, section, *, status=200, notice="", form=None):
@@ -420,14 +388,16 @@ def _section_display(request, membership, section, *, status=200, notice="", for
 
 @login_required
 @require_POST
-def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug, need="can_review")
-    section = get_section(get_plan(membership, plan_id), section_id)
+def section_decide(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
+    """A reviewer approves the version they read, or requests changes on it."""
+    membership, section = get_section_for(
+        request.user, slug, plan_id, section_id, need="can_review"
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _section_display(request, membership, section, status=422, form=form)
     try:
-        approval = Approval.record(
+        decision = SectionDecision.record(
             section=section,
             reviewer=request.user,
             decision=form.cleaned_data["decision"],
@@ -435,23 +405,16 @@ def section_review(request: HttpRequest, slug: str, plan_id: int, section_id: in
             comment=form.cleaned_data["comment"].strip(),
         )
     except ContentChanged as changed:
-        changed.current.plan = section.plan
-        notice = (
-            f"This section changed while you were reading it (now version "
-            f"{changed.current.version}). Nothing was recorded: read the new text, then decide."
-        )
-        return _section_display(
-            request, membership, changed.current, status=409, notice=notice, form=form
-        )
+        return _refused(request, membership, changed.current, 409, str(changed), form)
     except PlaceholdersLeft as refused:
-        return _section_display(
-            request, membership, section, status=409, notice=str(refused), form=form
-        )
+        return _refused(request, membership, section, 409, str(refused), form)
     except ReviewRefused as refused:
-        return _section_display(
-            request, membership, section, status=403, notice=str(refused), form=form
-        )
+        return _refused(request, membership, section, 403, str(refused), form)
     if not request.htmx:
-        verb = "Approved" if approval.decision == Decision.APPROVED else "Requested changes on"
+        verb = Decision(decision.decision).verb_on.capitalize()
         messages.success(request, f"{verb} “{section}”.")
     return _section_display(request, membership, section)
+
+
+def _refused(request, membership, section, status: int, notice: str, form) -> HttpResponse:
+    return _section_display(request, membership, section, status=status, notice=notice, form=form)

@@ -6,14 +6,12 @@ SECTION = "plans/<int:plan_id>/sections/<int:section_id>/"
 
 urlpatterns = [
     path("", views.project_detail, name="project_detail"),
-    path("plans/new/", views.plan_new, name="plan_new"),
-    path("import/", views.plan_import, name="plan_import"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/outline/", views.plan_outline, name="plan_outline"),
     path(SECTION, section_views.section_detail, name="section_detail"),
     path(f"{SECTION}edit/", section_views.section_edit, name="section_edit"),
     path(f"{SECTION}preview/", section_views.section_preview, name="section_preview"),
-    path(f"{SECTION}review/", section_views.section_review, name="section_review"),
+    path(f"{SECTION}review/", section_views.section_decide, name="section_decide"),
     path(f"{SECTION}structure/", section_views.section_structure, name="section_structure"),
     path(f"{SECTION}restore/", section_views.section_restore, name="section_restore"),
     path(
@@ -22,6 +20,10 @@ urlpatterns = [
         name="section_restore_with_text",
     ),
     path(f"{SECTION}history/", section_views.section_history, name="section_history"),
-    path(f"{SECTION}revert/", section_views.section_revert, name="section_revert"),
+    path(
+        f"{SECTION}restore-version/",
+        section_views.section_restore_version,
+        name="section_restore_version",
+    ),
     path(f"{SECTION}task/", section_views.section_task, name="section_task"),
 ]

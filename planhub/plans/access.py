@@ -1,11 +1,17 @@
-"""Plans and sections looked up inside a membership's project (others are 404)."""
+"""Plans and sections looked up inside a membership's project (others are 404).
+
+A section comes through its plan's related manager, so `section.plan` is that plan (with its
+project) and never needs a query or a hand-set attribute."""
 
 from django.shortcuts import get_object_or_404
+
+from planhub.projects.access import get_membership
+from planhub.projects.models import Membership
 
 from .models import Plan, Section
 
 
-def get_plan(membership, plan_id: int) -> Plan:
+def get_plan(membership: Membership, plan_id: int) -> Plan:
     return get_object_or_404(
         Plan.objects.select_related("project", "template", "created_by", "archived_by"),
         pk=plan_id,
@@ -13,19 +19,23 @@ def get_plan(membership, plan_id: int) -> Plan:
     )
 
 
-def get_section(plan: Plan, section_id: int) -> Section:
-    section = get_object_or_404(
-        Section.objects.select_related("updated_by"), pk=section_id, plan=plan
-    )
-    section.plan = plan
-    return section
+def get_section(plan: Plan, section_id: int, *, include_deleted: bool = False) -> Section:
+    """A section of the plan. `include_deleted`: one deleted meanwhile too, so that a write
+    into it is answered with what happened to it (who deleted it, when), not “not found”."""
+    manager = "all_objects" if include_deleted else "objects"
+    sections = plan.sections(manager=manager).select_related("updated_by", "deleted_by")
+    return get_object_or_404(sections, pk=section_id)
 
 
-def get_section_even_deleted(plan: Plan, section_id: int) -> Section:
-    """A section of the plan, deleted or not: a write into one deleted meanwhile is answered
-    with what happened to it (who deleted it, when), never with “not found”."""
-    section = get_object_or_404(
-        Section.all_objects.select_related("updated_by", "deleted_by"), pk=section_id, plan=plan
-    )
-    section.plan = plan
-    return section
+def get_plan_for(user, slug: str, plan_id: int, *, need: str | None = None):
+    """(the user's membership in project `slug`, checked for `need`; the plan `plan_id` in it)."""
+    membership = get_membership(user, slug, need=need)
+    return membership, get_plan(membership, plan_id)
+
+
+def get_section_for(
+    user, slug: str, plan_id: int, section_id: int, *, need=None, include_deleted=False
+):
+    """(membership, section): get_plan_for, then the section of that plan."""
+    membership, plan = get_plan_for(user, slug, plan_id, need=need)
+    return membership, get_section(plan, section_id, include_deleted=include_deleted)

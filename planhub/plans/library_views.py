@@ -31,7 +31,7 @@ def library_templates(project):
     )
 
 
-def get_template(membership, template_id: int) -> PlanTemplate:
+def get_library_template(membership, template_id: int) -> PlanTemplate:
     """A template this project can use (built-in or its own); any other id is 404."""
     return get_object_or_404(library_templates(membership.project), pk=template_id)
 
@@ -56,7 +56,7 @@ def template_library(request: HttpRequest, slug: str) -> HttpResponse:
 def template_detail(request: HttpRequest, slug: str, template_id: int) -> HttpResponse:
     """A template's preview: its outline and its Markdown rendered."""
     membership = get_membership(request.user, slug)
-    template = get_template(membership, template_id)
+    template = get_library_template(membership, template_id)
     context = {
         "project": membership.project,
         "membership": membership,

@@ -1,15 +1,21 @@
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from planhub.document.merging import merge_edit
+from planhub.document.merging import (
+    highlight_unified,
+    merge_edit,
+    merge_heading,
+    propose_merge,
+)
 from planhub.document.placeholders import find_placeholders, section_placeholder_count
 from planhub.document.rendering import render_heading, render_markdown
 from planhub.document.sections import (
@@ -20,6 +26,7 @@ from planhub.document.sections import (
     split_sections,
 )
 from planhub.document.signoff_list import signoff_names
+from planhub.document.task_lists import find_task, set_task, task_label
 
 # Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
 
@@ -30,6 +37,13 @@ class ArchivableQuerySet(models.QuerySet):
 
     def archived(self):
         return self.filter(archived_at__isnull=False)
+
+    def archive_counts(self) -> dict[str, int]:
+        """{"active": n, "archived": n}, in one query."""
+        return self.aggregate(
+            active=Count("pk", filter=Q(archived_at=None)),
+            archived=Count("pk", filter=Q(archived_at__isnull=False)),
+        )
 
 
 class Archivable(models.Model):
@@ -367,6 +381,50 @@ class EditConflict(Exception):
         self.current = current
         self.base = base
 
+    @property
+    def who(self) -> str:
+        """Whose version this edit clashes with."""
+        return self.current.updated_by.username if self.current.updated_by else "someone"
+
+    def proposal(self, body: str):
+        """This edit's `body` merged with the current text: every change that does not clash
+        applied, each clash a marked hunk (see planhub.document.merging.propose_merge)."""
+        base, current = self.base, self.current
+        return propose_merge(
+            editable_text(base.body) if base else None,
+            editable_text(body),
+            current.editable_body,
+            f"{self.who}'s version {current.version}",
+        )
+
+    def merged_heading(self, heading: str) -> str | None:
+        """This edit's heading merged with the current one; None when both changed it."""
+        base = self.base.heading if self.base else None
+        return merge_heading(base, heading, self.current.heading)
+
+
+class TaskMissing(Exception):
+    """The task list item (or the version it was ticked on) is not in the section: a request
+    that does not match the section, not a change made meanwhile."""
+
+
+@dataclass
+class VersionComparison:
+    """Two versions of a section, and the diff between them (its ---/+++ header left out)."""
+
+    old: "SectionRevision"
+    new: "SectionRevision"
+    versions: list
+
+    @property
+    def diff(self) -> list:
+        lines = difflib.unified_diff(
+            (self.old.heading_source + self.old.body).splitlines(),
+            (self.new.heading_source + self.new.body).splitlines(),
+            lineterm="",
+        )
+        return highlight_unified(list(lines)[2:])
+
 
 class SectionDeleted(Exception):
     """The section was deleted (by someone else, meanwhile) before this write; nothing was
@@ -389,7 +447,7 @@ class SaveResult:
         return self.changed
 
 
-class LiveSectionManager(models.Manager):
+class UndeletedSectionManager(models.Manager):
     """Sections not deleted (deleted ones stay, with their history, for a restore)."""
 
     def get_queryset(self):
@@ -419,7 +477,7 @@ class Section(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = LiveSectionManager()
+    objects = UndeletedSectionManager()
     all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
@@ -458,8 +516,58 @@ class Section(models.Model):
         """The body without the blank lines framing it (they are kept on save)."""
         return editable_text(self.body)
 
+    def editor_initial(self) -> dict:
+        """What the editor opens with: the heading, the text as edited, the version it is on."""
+        return {"heading": self.heading, "body": self.editable_body, "version": self.version}
+
     def frame_body(self, text: str) -> str:
         return frame_text(self.body, text, self.plan.line_ending)
+
+    def tick_task(self, index: int, done: bool, *, seen_version: int, author) -> SaveResult:
+        """Tick (or untick) task list item `index` of the text the reader saw (`seen_version`):
+        on a newer version, the item with the same label. TaskMissing when there is no such
+        item or version; EditConflict when the item is gone or changed since; SectionDeleted."""
+        if self.deleted_at is not None:
+            raise SectionDeleted(self)
+        try:
+            if seen_version != self.version:
+                seen = self.revisions.get(version=seen_version)
+                index = find_task(self.body, task_label(seen.body, index))
+                if index is None:
+                    raise EditConflict(self)
+            body = set_task(self.body, index, done)
+        except (IndexError, SectionRevision.DoesNotExist):
+            raise TaskMissing("That task is not in this section any more.") from None
+        return self.save_edit(
+            author=author, heading=self.heading, body=editable_text(body), base_version=self.version
+        )
+
+    def restore_version(self, version: int, *, author, base_version: int) -> SaveResult:
+        """“Restore this version”: a new revision with an old version's text (never a rewrite),
+        saved like any edit made on `base_version`. SectionRevision.DoesNotExist for a version
+        the section never had; SectionDeleted; EditConflict."""
+        old = self.revisions.get(version=version)
+        if self.deleted_at is not None:
+            raise SectionDeleted(self)
+        return self.save_edit(
+            author=author,
+            heading=old.heading,
+            body=editable_text(old.body),
+            base_version=base_version,
+            note=f"Restored version {old.version}",
+        )
+
+    def compare_versions(self, since: int | None, to: int | None) -> VersionComparison:
+        """Version `since` against version `to`; a version the section does not have (any
+        more) falls back to the one before the current and the current."""
+        revisions = {
+            r.version: r
+            for r in self.revisions.select_related("author").prefetch_related("authors")
+        }
+        old = revisions.get(since) or revisions.get(self.version - 1) or revisions[self.version]
+        new = revisions.get(to) or revisions[self.version]
+        versions = sorted(revisions.values(), key=lambda r: r.version)
+        return VersionComparison(old=old, new=new, versions=versions)
 
     def revision(self, author, note: str = "") -> "SectionRevision":
         return SectionRevision(
@@ -519,15 +627,14 @@ class Section(models.Model):
                     # take the plan's row first, as outline changes do, so that the two never
                     # wait for each other's rows in opposite orders (a deadlock).
                     Plan.objects.select_for_update().get(pk=self.plan_id)
-                current = Section.all_objects.select_for_update().get(pk=self.pk)
+                current = self._reread().select_for_update().get(pk=self.pk)
                 if current.level == 1 and not lock_plan:  # promoted meanwhile: start over
                     lock_plan = True
                     continue
                 if current.deleted_at is not None:
                     raise SectionDeleted(
-                        Section.all_objects.select_related("deleted_by").get(pk=self.pk)
+                        self._reread().select_related("deleted_by").get(pk=self.pk)
                     )
-                current.plan = self.plan
                 if current.version != base_version:
                     base = current.revisions.filter(version=base_version).first()
                     merged = None
@@ -540,8 +647,7 @@ class Section(models.Model):
                             current.editable_body,
                         )
                     if merged is None:
-                        current = Section.all_objects.select_related("updated_by").get(pk=self.pk)
-                        current.plan = self.plan
+                        current = self._reread().select_related("updated_by").get(pk=self.pk)
                         raise EditConflict(current, base)
                     heading, body = merged.heading, merged.body
                     result.merged_with.append((current.updated_by, current.version))
@@ -550,12 +656,16 @@ class Section(models.Model):
                 if self._apply(current, author, heading, body, base_version, note, result):
                     break
         else:
-            raise EditConflict(Section.all_objects.select_related("updated_by").get(pk=self.pk))
+            raise EditConflict(self._reread().select_related("updated_by").get(pk=self.pk))
         if result.changed:
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.
             self.plan.touch()
         return result
+
+    def _reread(self):
+        """This plan's sections, deleted or not, each read with `plan` already set."""
+        return self.plan.sections(manager="all_objects")
 
     def _apply(self, current, author, heading, body, base_version, note, result) -> bool:
         """Write the edit over `current` (at `base_version`); False if another save won."""

@@ -67,7 +67,7 @@ def add_section_after(section: Section, author, heading: str = "New section") ->
         position=F("position") + 1
     )
     new = Section.objects.create(
-        plan_id=section.plan_id,
+        plan=section.plan,
         position=section.position + 1,
         level=level,
         heading=heading,
@@ -77,7 +77,6 @@ def add_section_after(section: Section, author, heading: str = "New section") ->
         body_html="",
         updated_by=author,
     )
-    new.plan = section.plan
     new.record_revision(author, note="Added")
     _record(new, StructureAction.ADDED, author, f"after “{section}”")
     return new

@@ -3,6 +3,8 @@ from django.urls import path
 from . import library_views, views
 
 urlpatterns = [
+    path("plans/new/", views.plan_new, name="plan_new"),
+    path("import/", views.plan_import, name="plan_import"),
     path("templates/", library_views.template_library, name="template_library"),
     path("templates/<int:template_id>/", library_views.template_detail, name="template_detail"),
     path(

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from planhub.plans.models import Plan, SectionRevision, SignOffSlot, StructureChange
 
-from .models import Approval, Comment, Decision, SignOff, SignOffDecision
+from .models import Comment, Decision, SectionDecision, SignOff, SignOffDecision
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
     events.append(
         Event(plan.created_at, _name(plan.created_by), "created", f"created the plan from {origin}")
     )
-    for approval in Approval.objects.filter(section__plan=plan).select_related(
+    for approval in SectionDecision.objects.filter(section__plan=plan).select_related(
         "reviewer", "section"
     ):
         approved = approval.decision == Decision.APPROVED

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Approval, Comment, SignOff
+from .models import Comment, SectionDecision, SignOff
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -13,8 +13,8 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Approval)
-class ApprovalAdmin(RecordAdmin):
+@admin.register(SectionDecision)
+class SectionDecisionAdmin(RecordAdmin):
     list_display = ["section", "reviewer", "decision", "version", "created_at"]
     list_filter = ["decision"]
     list_select_related = ["section", "reviewer"]

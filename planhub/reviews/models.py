@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+from planhub.plans.models import Plan, SignOffSlot, current_authors
 
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
@@ -13,7 +13,7 @@ from .rules import (
     ReviewRules,
     SignOffDecision,
     content_hash,
-    section_review,
+    judge_section,
 )
 
 
@@ -30,18 +30,19 @@ class ContentChanged(Exception):
     """The section or plan changed after the reviewer loaded it: the decision is not recorded,
     so it can never count for content the reviewer did not see."""
 
-    def __init__(self, current):
-        super().__init__(f"{current!r} changed")
+    def __init__(self, current, message: str):
+        super().__init__(message)
         self.current = current
 
 
-class Approval(models.Model):
-    """A reviewer's decision on one version of a section. It counts only while the section is
-    still at `version`: any edit makes it stale."""
+class SectionDecision(models.Model):
+    """A reviewer's decision on one version of a section: approved, or changes requested. It
+    counts only while the section is still at `version`: any edit makes it stale. (Named
+    Approval until it was clear it holds change requests too; the table kept that name.)"""
 
-    section = models.ForeignKey("plans.Section", on_delete=models.CASCADE, related_name="approvals")
+    section = models.ForeignKey("plans.Section", on_delete=models.CASCADE, related_name="decisions")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="approvals"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="section_decisions"
     )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     version = models.PositiveIntegerField(help_text="The section version the decision was on.")
@@ -49,6 +50,7 @@ class Approval(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "reviews_approval"
         ordering = ["created_at", "pk"]
         indexes = [
             # Status of a section: its decisions, newest last.
@@ -74,7 +76,7 @@ class Approval(models.Model):
         """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's
         current version: placeholders left, or they wrote it (the rules of status.py)."""
         writers = current_authors([section.pk]).get(section.pk, frozenset())
-        refusal = section_review(section, [], rules, authors=writers).refusal(reviewer.pk)
+        refusal = judge_section(section, [], rules, authors=writers).refusal(reviewer.pk)
         if refusal == APPROVAL_REFUSED_PLACEHOLDERS:
             count = section.placeholder_count
             raise PlaceholdersLeft(
@@ -96,9 +98,13 @@ class Approval(models.Model):
         either comes first (ContentChanged) or makes this approval stale afterwards.
         """
         with transaction.atomic():
-            locked = Section.objects.select_for_update().get(pk=section.pk)
+            locked = section.plan.sections.select_for_update().get(pk=section.pk)
             if locked.version != version:
-                raise ContentChanged(locked)
+                raise ContentChanged(
+                    locked,
+                    f"This section changed while you were reading it (now version "
+                    f"{locked.version}). Nothing was recorded: read the new text, then decide.",
+                )
             rules = ReviewRules.of(section.plan.project)
             if decision == Decision.APPROVED:
                 cls.check_may_approve(locked, reviewer, rules)
@@ -142,7 +148,11 @@ class SignOff(models.Model):
             plan = Plan.objects.select_for_update().get(pk=slot.plan_id)
             current = content_hash(plan.sections.order_by("position").only("pk", "version"))
             if current != seen_hash:
-                raise ContentChanged(plan)
+                raise ContentChanged(
+                    plan,
+                    "The plan changed while you were reading it. Nothing was recorded: "
+                    "look at the changes, then sign off again.",
+                )
             return cls.objects.create(
                 slot=slot, user=user, decision=decision, reason=reason, content_hash=current
             )

@@ -1,7 +1,7 @@
 """The review rules, as plain computations over records already read (no queries): the
 statuses of a section, a sign-off slot and a plan, who may approve, and the content hash a
 sign-off is tied to. `status.py` reads the records and asks these rules; so does
-`Approval.check_may_approve` before it records a decision."""
+`SectionDecision.check_may_approve` before it records a decision."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -148,7 +148,7 @@ class SectionReview:
         )
 
 
-def section_review(
+def judge_section(
     section, decisions, rules: ReviewRules, open_comments: int = 0, authors=frozenset()
 ) -> SectionReview:
     """`section` needs pk, version and placeholder_count; `decisions`: its approvals, oldest
@@ -218,7 +218,7 @@ class SlotReview:
         )
 
 
-def slot_review(slot, signoffs: list, current_hash: str) -> SlotReview:
+def judge_slot(slot, signoffs: list, current_hash: str) -> SlotReview:
     """`signoffs`: the slot's decisions, oldest first; the latest by its assignee counts."""
     mine = [s for s in signoffs if s.user_id == slot.assignee_id]
     latest = mine[-1] if mine else None
@@ -299,12 +299,12 @@ def plan_status(sections: list[SectionReview], slots: list[SlotReview], any_acti
     return PlanStatus.IN_REVIEW.value if any_activity else PlanStatus.DRAFT.value
 
 
-def assemble(plan, sections, decisions, slots, signoffs, authors, open_threads) -> PlanReview:
+def judge_plan(plan, sections, decisions, slots, signoffs, authors, open_threads) -> PlanReview:
     """A plan's review from its records, whatever they were read as (instances or rows):
     `sections` live and in order; the rest keyed by section or slot id."""
     rules = ReviewRules.of(plan.project)
     reviews = [
-        section_review(
+        judge_section(
             s,
             decisions.get(s.pk, ()),
             rules,
@@ -314,7 +314,7 @@ def assemble(plan, sections, decisions, slots, signoffs, authors, open_threads) 
         for s in sections
     ]
     current_hash = content_hash(sections)
-    slot_reviews = [slot_review(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots]
+    slot_reviews = [judge_slot(slot, signoffs.get(slot.pk, []), current_hash) for slot in slots]
     activity = any(r.current or r.stale for r in reviews) or any(signoffs.get(s.pk) for s in slots)
     return PlanReview(
         plan=plan,

@@ -25,8 +25,8 @@ from django.db.models import Count
 
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
-from .models import Approval, Comment, SignOff
-from .rules import PlanReview, ReviewRules, SectionReview, assemble, section_review
+from .models import Comment, SectionDecision, SignOff
+from .rules import PlanReview, PlanStatus, ReviewRules, SectionReview, judge_plan, judge_section
 
 # What a review bar shows of an approval (not the reviewer's whole user row).
 APPROVAL_FIELDS = ("section_id", "reviewer_id", "decision", "version", "comment", "created_at")
@@ -39,7 +39,7 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
         sections = list(plan.sections.all())
     live = Section.objects.filter(plan=plan).values("pk")
     decisions = defaultdict(list)
-    approvals = Approval.objects.filter(section__in=live).select_related("reviewer")
+    approvals = SectionDecision.objects.filter(section__in=live).select_related("reviewer")
     for approval in approvals.only(*APPROVAL_FIELDS, "reviewer__username"):
         decisions[approval.section_id].append(approval)
     open_threads = dict(
@@ -51,16 +51,18 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
     signoffs = defaultdict(list)
     for signoff in SignOff.objects.filter(slot__plan=plan).select_related("user"):
         signoffs[signoff.slot_id].append(signoff)
-    return assemble(plan, sections, decisions, slots, signoffs, current_authors(live), open_threads)
+    return judge_plan(
+        plan, sections, decisions, slots, signoffs, current_authors(live), open_threads
+    )
 
 
 def review_section(section: Section) -> SectionReview:
     """One section's review state (after a save or a review on it): three queries."""
-    decisions = list(section.approvals.select_related("reviewer"))
+    decisions = list(section.decisions.select_related("reviewer"))
     open_comments = section.comments.filter(parent=None, resolved_at=None).count()
     authors = current_authors([section.pk]).get(section.pk, frozenset())
     rules = ReviewRules.of(section.plan.project)
-    return section_review(section, decisions, rules, open_comments, authors)
+    return judge_section(section, decisions, rules, open_comments, authors)
 
 
 def decision_rows(sections) -> dict[int, list]:
@@ -68,7 +70,7 @@ def decision_rows(sections) -> dict[int, list]:
     section ids or a list of them."""
     decisions = defaultdict(list)
     for approval in (
-        Approval.objects.filter(section__in=sections)
+        SectionDecision.objects.filter(section__in=sections)
         .order_by("created_at", "pk")
         .values_list("section_id", "reviewer_id", "decision", "version", named=True)
     ):
@@ -85,7 +87,7 @@ def review_sections(sections) -> dict[int, SectionReview]:
     decisions = decision_rows(ids)
     authors = current_authors(ids)
     return {
-        s.pk: section_review(
+        s.pk: judge_section(
             s, decisions[s.pk], ReviewRules.of(s.plan.project), 0, authors.get(s.pk, frozenset())
         )
         for s in sections
@@ -121,7 +123,7 @@ def review_plans(plans) -> dict[int, PlanReview]:
     ):
         signoffs[signoff.slot_id].append(signoff)
     return {
-        plan.pk: assemble(plan, sections[plan.pk], decisions, slots[plan.pk], signoffs, {}, {})
+        plan.pk: judge_plan(plan, sections[plan.pk], decisions, slots[plan.pk], signoffs, {}, {})
         for plan in plans
     }
 
@@ -129,3 +131,12 @@ def review_plans(plans) -> dict[int, PlanReview]:
 def plan_statuses(plans) -> dict[int, str]:
     """{plan id: status} for many plans at once (the lists' badges)."""
     return {pk: review.status for pk, review in review_plans(plans).items()}
+
+
+def with_statuses(plans) -> list:
+    """`plans` as a list, each with `status` (a PlanStatus) for the lists' badges."""
+    plans = list(plans)
+    statuses = plan_statuses(plans)
+    for plan in plans:
+        plan.status = PlanStatus(statuses[plan.pk])
+    return plans

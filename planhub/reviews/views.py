@@ -1,5 +1,3 @@
-import difflib
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,10 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from planhub.document.merging import highlight_unified
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
-from planhub.plans.access import get_plan, get_section
+from planhub.plans.access import get_plan, get_section, get_section_for
 from planhub.plans.models import Section, SignOffSlot
 from planhub.projects.access import get_membership
 
@@ -33,35 +30,18 @@ REVIEW_EVENTS = "reviewChanged"
 @rejects_invalid_parameters
 def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     """What changed in a section since a version (e.g. since my approval)."""
-    membership = get_membership(request.user, slug)
-    section = get_section(get_plan(membership, plan_id), section_id)
-    revisions = section.revisions.select_related("author").prefetch_related("authors")
-    revisions = {r.version: r for r in revisions}
-    # A version the section does not have (any more) falls back to the default.
-    old = revisions.get(params.int_param(request.GET, "since"))
-    if old is None:
-        old = revisions.get(section.version - 1) or revisions[section.version]
-    new = revisions.get(params.int_param(request.GET, "to"))
-    if new is None:
-        new = revisions[section.version]
-    lines = list(
-        difflib.unified_diff(
-            (old.heading_source + old.body).splitlines(),
-            (new.heading_source + new.body).splitlines(),
-            fromfile=f"version {old.version}",
-            tofile=f"version {new.version}",
-            lineterm="",
-        )
-    )
+    membership, section = get_section_for(request.user, slug, plan_id, section_id)
+    since, to = params.int_param(request.GET, "since"), params.int_param(request.GET, "to")
+    comparison = section.compare_versions(since, to)
     context = {
         "project": section.plan.project,
         "plan": section.plan,
         "section": section,
         "membership": membership,
-        "old": old,
-        "new": new,
-        "diff": highlight_unified(lines[2:]),  # the ---/+++ header is the title instead
-        "versions": sorted(revisions.values(), key=lambda r: r.version),
+        "old": comparison.old,
+        "new": comparison.new,
+        "diff": comparison.diff,
+        "versions": comparison.versions,
     }
     template = "reviews/changes.html#diff" if request.htmx else "reviews/changes.html"
     return render(request, template, context)
@@ -193,12 +173,8 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
             reason=form.cleaned_data["reason"].strip(),
             seen_hash=form.cleaned_data["content_hash"],
         )
-    except ContentChanged:
-        notice = (
-            "The plan changed while you were reading it. Nothing was recorded: "
-            "look at the changes, then sign off again."
-        )
-        return _signoffs_response(request, membership, plan, status=409, notice=notice)
+    except ContentChanged as changed:
+        return _signoffs_response(request, membership, plan, status=409, notice=str(changed))
     return _signoffs_response(request, membership, plan)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from planhub.plans.models import Plan, Section, SectionRevision, SignOffSlot
 from planhub.projects.models import Membership, Role
 
-from .models import Approval, Decision
+from .models import Decision, SectionDecision
 from .status import review_plans, review_sections
 
 # Sections judged per round while filling the "waiting for my review" list.
@@ -24,7 +24,7 @@ def sections_waiting_for(user, limit: int = 20) -> list[Section]:
     """Sections in active plans of projects where `user` reviews that wait for their decision
     (SectionReview.waits_for), newest first."""
     reviewing = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.REVIEWER])
-    mine_on_current = Approval.objects.filter(
+    mine_on_current = SectionDecision.objects.filter(
         section=OuterRef("pk"), reviewer=user, version=OuterRef("version")
     )
     written_by_me = SectionRevision.objects.filter(
@@ -92,7 +92,7 @@ def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
 def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
     """Active plans `user` created or wrote in where a section's status is “changes
     requested”, most recently changed first."""
-    open_request = Approval.objects.filter(
+    open_request = SectionDecision.objects.filter(
         section__plan=OuterRef("pk"),
         section__deleted_at__isnull=True,
         decision=Decision.CHANGES_REQUESTED,

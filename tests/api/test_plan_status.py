@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from planhub.plans.models import Plan, SignOffSlot
-from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 
@@ -88,7 +88,9 @@ def test_untouched_plan_is_draft(client, project, owner):
 def test_approval_on_current_version_approves_the_section(client, project, owner, reviewer):
     plan = small_plan(project, owner)
     first, second = plan.sections.all()
-    Approval.objects.create(section=second, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(
+        section=second, reviewer=reviewer, decision="approved", version=1
+    )
 
     data = get_json(client, plan, owner)
 
@@ -103,7 +105,7 @@ def test_approval_on_current_version_approves_the_section(client, project, owner
 def test_changes_requested(client, project, owner, reviewer):
     plan = small_plan(project, owner)
     section = plan.sections.last()
-    Approval.objects.create(
+    SectionDecision.objects.create(
         section=section, reviewer=reviewer, decision="changes_requested", version=1
     )
     data = get_json(client, plan, owner)
@@ -115,7 +117,9 @@ def test_changes_requested(client, project, owner, reviewer):
 def test_edit_makes_the_approval_stale(client, project, owner, editor, reviewer):
     plan = small_plan(project, owner)
     section = plan.sections.last()
-    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=1
+    )
     section.plan = plan
     section.save_edit(
         author=editor, heading=section.heading, body="new", base_version=section.version
@@ -135,10 +139,12 @@ def test_edit_makes_the_approval_stale(client, project, owner, editor, reviewer)
 def test_current_and_stale_decisions_are_both_listed(client, project, owner, editor, reviewer):
     plan = small_plan(project, owner)
     section = plan.sections.last()
-    Approval.objects.create(section=section, reviewer=owner, decision="approved", version=1)
+    SectionDecision.objects.create(section=section, reviewer=owner, decision="approved", version=1)
     section.plan = plan
     section.save_edit(author=editor, heading=section.heading, body="new", base_version=1)
-    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=2)
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=2
+    )
 
     item = get_json(client, plan, owner)["sections"][1]
 
@@ -151,7 +157,7 @@ def test_current_and_stale_decisions_are_both_listed(client, project, owner, edi
 
 def sign_everything(plan, reviewer) -> SignOffSlot:
     for section in plan.sections.all():
-        Approval.objects.create(
+        SectionDecision.objects.create(
             section=section, reviewer=reviewer, decision="approved", version=section.version
         )
     slot = plan.signoff_slots.get()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 
 from .conftest import bearer, status_url
@@ -20,7 +20,7 @@ def build_plan(project, author, reviewer, sections: int) -> Plan:
     text = "# T\n" + "".join(f"## S{i}\ntext [x{i}]\n" for i in range(sections - 1))
     plan = Plan.create_from_markdown(project=project, text=text, author=author)
     for section in plan.sections.all()[:4]:
-        Approval.objects.create(
+        SectionDecision.objects.create(
             section=section, reviewer=reviewer, decision="approved", version=section.version
         )
         Comment.objects.create(section=section, author=reviewer, body="Looks fine.")

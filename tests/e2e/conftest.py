@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment, Decision
+from planhub.reviews.models import Comment, Decision, SectionDecision
 
 from .helpers import section_named
 
@@ -168,14 +168,14 @@ def demo(db):
         base_version=summary.version,
     )
     summary.refresh_from_db()
-    Approval.objects.create(
+    SectionDecision.objects.create(
         section=summary,
         reviewer=users["carol"],
         decision=Decision.APPROVED,
         version=summary.version,
     )
     metadata = section_named(plan, "Metadata")
-    Approval.objects.create(
+    SectionDecision.objects.create(
         section=metadata,
         reviewer=users["carol"],
         decision=Decision.CHANGES_REQUESTED,

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planhub.plans.models import Plan, PlanTemplate
-from planhub.reviews.models import Approval
+from planhub.reviews.models import SectionDecision
 from tests.factories import make_plan
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,9 @@ def shelf(project, owner, reviewer):
     make_plan(project, owner, slug="phase-plan")
     reviewed = make_plan(project, owner, text="# Checkout review\n\n## Scope\n\nAll of it.\n")
     section = reviewed.sections.get(heading="Scope")
-    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=1
+    )
     Plan.create_blank(project=project, title="Notes on caching", author=owner)
     PlanTemplate.create_uploaded(
         project=project,

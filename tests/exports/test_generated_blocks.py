@@ -13,7 +13,7 @@ from planhub.document.generated_blocks import generated_block, strip_generated_b
 from planhub.exports.markdown import plan_markdown
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 
@@ -82,7 +82,7 @@ def test_round_trip_with_review_state_and_crlf(project, owner, reviewer, editor,
     sign(plan, reviewer, owner)
     section = plan.sections.get(heading="A")
     section.plan = plan
-    Approval.record(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.record(section=section, reviewer=reviewer, decision="approved", version=1)
     Comment.objects.create(section=section, author=reviewer, body="?")
     exported = plan_markdown(plan, review_summary=True)
     assert "\r\n<!-- planhub:review -->\r\n> Review: Approved; rita approved version 1" in exported

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from planhub.exports.pdf import pdf_filename, plan_pdf
 from planhub.exports.printing import css_string, print_body, print_context
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
-from planhub.reviews.models import Approval, SignOff
+from planhub.reviews.models import SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
 from tests.worker import run_queued_tasks
@@ -148,7 +148,7 @@ def check_document(plan, data: bytes, *, draft: bool) -> list[str]:
 def approve_everything(plan, owner, reviewer):
     for section in plan.sections.all():
         section.plan = plan
-        Approval.record(
+        SectionDecision.record(
             section=section, reviewer=reviewer, decision="approved", version=section.version
         )
     for slot in plan.signoff_slots.all():

@@ -16,7 +16,7 @@ from bench.big_plan import big_plan_markdown
 from planhub.exports import tasks as export_tasks
 from planhub.exports.models import PdfExport
 from planhub.exports.pdf_process import RenderFailed
-from planhub.reviews.models import Approval
+from planhub.reviews.models import SectionDecision
 from tests.factories import make_plan
 from tests.worker import run_db_worker, run_queued_tasks, start_db_worker
 
@@ -89,7 +89,7 @@ def test_an_edit_or_a_review_makes_a_new_pdf_and_the_old_one_goes(
     assert edited.status_code == 200
     assert "A better scope." in text_of(edited.content)
     assert "The first scope." not in text_of(edited.content)
-    Approval.record(section=scope, reviewer=reviewer, decision="approved", version=2)
+    SectionDecision.record(section=scope, reviewer=reviewer, decision="approved", version=2)
     assert client.get(pdf_url(plan)).status_code == 202
     run_queued_tasks()
     assert "1 of 2 sections approved" in text_of(client.get(pdf_url(plan)).content)

@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from planhub.lib.bounded_cache import BoundedLocMemCache
-from planhub.reviews.models import Approval
+from planhub.reviews.models import SectionDecision
 from tests.factories import make_plan
 
 MB = 1024 * 1024
@@ -85,7 +85,7 @@ def test_alternating_decisions_on_a_large_section_stay_within_the_bound(
     page = reverse("plan_detail", args=[project.slug, plan.pk])
     for round_ in range(30):
         decision = "approved" if round_ % 2 else "changes_requested"
-        Approval.record(section=section, reviewer=reviewer, decision=decision, version=1)
+        SectionDecision.record(section=section, reviewer=reviewer, decision=decision, version=1)
         assert client.get(page).status_code == 200
         held = sum(len(value) for value in fragments._cache.values())
         assert held <= bound

@@ -9,7 +9,7 @@ from django.utils import timezone
 from planhub.live.changes import OVERLAP, changes_since
 from planhub.plans.models import Section
 from planhub.plans.restructuring import add_section_after, delete_section, move, restore_section
-from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 
 from .conftest import section_of
@@ -59,7 +59,7 @@ def test_approvals_and_comments_are_reported_on_their_section(doc, owner, review
     age_everything(doc)
     cursor = timezone.now()
     scope, risks = section_of(doc, "Scope"), section_of(doc, "Risks")
-    approval = Approval.objects.create(
+    approval = SectionDecision.objects.create(
         section=scope, reviewer=reviewer, decision="approved", version=1
     )
     comment = Comment.objects.create(section=risks, author=owner, body="Backups?")
@@ -167,7 +167,7 @@ def test_reviews_on_a_deleted_section_are_left_out(doc, owner, reviewer):
     delete_section(risks, owner)
     age_everything(doc)
     cursor = timezone.now()
-    Approval.objects.create(section=risks, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(section=risks, reviewer=reviewer, decision="approved", version=1)
     assert changes_since(doc, cursor - OVERLAP).sections == []
 
 

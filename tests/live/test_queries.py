@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from planhub.plans.models import Plan
-from planhub.reviews.models import Approval, Comment
+from planhub.reviews.models import Comment, SectionDecision
 
 from .conftest import poll_url
 
@@ -23,7 +23,7 @@ def build_plan(project, author, reviewer, sections: int) -> Plan:
     plan = Plan.create_from_markdown(project=project, text=text, author=author)
     for section in plan.sections.all():
         section.plan = plan
-        Approval.objects.create(
+        SectionDecision.objects.create(
             section=section, reviewer=reviewer, decision="approved", version=section.version
         )
         Comment.objects.create(section=section, author=reviewer, body="Fine.")

@@ -110,7 +110,7 @@ def test_history_page_and_restore_a_version(client, doc, owner, editor):
     client.force_login(editor)
     html = client.get(url(scope, "section_history")).content.decode()
     assert html.count("Restore this version") == 1 and "olivia" in html
-    response = client.post(url(scope, "section_revert"), {"version": 1, "base_version": 2})
+    response = client.post(url(scope, "section_restore_version"), {"version": 1, "base_version": 2})
     assert response.status_code == 302
     scope = section(doc, "Scope")
     assert scope.version == 3 and scope.editable_body == "line one\nline two\nline three"
@@ -126,7 +126,7 @@ def test_restore_refused_when_the_section_moved_on(client, doc, owner, editor):
     scope.save_edit(author=owner, heading="Scope", body="third", base_version=2)
     client.force_login(editor)
     response = client.post(
-        url(scope, "section_revert"), {"version": 1, "base_version": 2}, follow=True
+        url(scope, "section_restore_version"), {"version": 1, "base_version": 2}, follow=True
     )
     assert "nothing was restored" in response.content.decode()
     assert section(doc, "Scope").editable_body == "third"
@@ -148,7 +148,7 @@ def test_structure_and_task_role_matrix(client, members, doc, role, status):
     assert task.status_code == (200 if status == 302 else status)
     history = client.get(url(scope, "section_history")).status_code
     assert history == (404 if role == "outsider" else 200)
-    assert client.post(url(scope, "section_revert"), {"version": 1}).status_code == status
+    assert client.post(url(scope, "section_restore_version"), {"version": 1}).status_code == status
 
 
 def test_add_move_level_delete_restore(client, doc, editor):
@@ -188,14 +188,14 @@ def test_structure_refusals(doc, editor, project, owner):
 
 
 def test_deleted_section_keeps_reviews_and_leaves_status(doc, owner, reviewer):
-    from planhub.reviews.models import Approval
+    from planhub.reviews.models import SectionDecision
     from planhub.reviews.status import review_plan
 
     risks = section(doc, "Risks")
-    Approval.record(section=risks, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.record(section=risks, reviewer=reviewer, decision="approved", version=1)
     delete_section(risks, owner)
     assert [r.section.heading for r in review_plan(doc).sections] == ["Plan", "Scope"]
-    assert Approval.objects.filter(section_id=risks.pk).exists()
+    assert SectionDecision.objects.filter(section_id=risks.pk).exists()
 
 
 def test_tick_a_task_then_merge_a_stale_tick(client, doc, editor, owner):
@@ -263,7 +263,7 @@ def test_malformed_restore_version_is_400(client, doc, owner, editor, data):
     scope = section(doc, "Scope")
     scope.save_edit(author=owner, heading="Scope", body="second", base_version=1)
     client.force_login(editor)
-    response = client.post(url(scope, "section_revert"), data)
+    response = client.post(url(scope, "section_restore_version"), data)
     assert response.status_code == 400
     assert "version: " in response.content.decode()
     assert section(doc, "Scope").version == 2

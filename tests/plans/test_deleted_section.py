@@ -249,7 +249,7 @@ def test_restoring_a_version_of_a_deleted_section_says_so(client, editor, owner,
     delete(scope, owner)
     client.force_login(editor)
     response = client.post(
-        url(scope, "section_revert"), {"version": 1, "base_version": 2}, follow=True
+        url(scope, "section_restore_version"), {"version": 1, "base_version": 2}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse(
         "plan_activity", args=[scope.plan.project.slug, scope.plan_id]

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from planhub.pages.fragment_cache import cache_key, section_state
-from planhub.reviews.models import Approval, Comment
+from planhub.reviews.models import Comment, SectionDecision
 from planhub.reviews.status import review_plan
 
 CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"|("x-csrftoken": ")[^"]+"')
@@ -64,7 +64,7 @@ def test_reviews_and_comments_show_on_the_next_page(client, owner, reviewer, pla
     client.force_login(owner)
     before = page(client, plan)
     assert "rita approved" not in before
-    Approval.record(
+    SectionDecision.record(
         section=overview, reviewer=reviewer, decision="approved", version=2, comment="Fine by me"
     )
     after_review = page(client, plan)
@@ -91,7 +91,7 @@ def test_each_reader_sees_their_own_controls(client, owner, editor, viewer, plan
 def test_my_own_approval_shows_only_to_me(client, owner, reviewer, plan, overview):
     client.force_login(reviewer)
     page(client, plan)  # the reviewer's variant is cached before the owner decides
-    Approval.record(section=overview, reviewer=owner, decision="approved", version=2)
+    SectionDecision.record(section=overview, reviewer=owner, decision="approved", version=2)
     client.force_login(owner)
     assert "✓ You approved this version" in page(client, plan)
     client.force_login(reviewer)
@@ -115,21 +115,21 @@ def test_a_form_from_a_section_cached_for_someone_else_carries_my_token(
     second = Client(enforce_csrf_checks=True)
     second.force_login(reviewer)
     html = page(second, plan)
-    review_url = reverse("section_review", args=[plan.project.slug, plan.pk, overview.pk])
+    review_url = reverse("section_decide", args=[plan.project.slug, plan.pk, overview.pk])
     form = html[html.index(f'action="{review_url}"') :]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     response = second.post(
         review_url, {"csrfmiddlewaretoken": token, "decision": "approved", "version": 2}
     )
     assert response.status_code == 302
-    assert Approval.objects.filter(reviewer=reviewer, section=overview).exists()
+    assert SectionDecision.objects.filter(reviewer=reviewer, section=overview).exists()
 
 
 def test_the_outline_follows_reviews_and_the_filter(client, owner, reviewer, plan, overview):
     client.force_login(owner)
     before = page(client, plan)
     assert "0 of" in before.split('class="progress-line"')[1]
-    Approval.record(section=overview, reviewer=reviewer, decision="approved", version=2)
+    SectionDecision.record(section=overview, reviewer=reviewer, decision="approved", version=2)
     after = page(client, plan)
     outline = after[
         after.index('id="outline"') : after.index("</nav>", after.index('id="outline"'))
@@ -144,7 +144,7 @@ def test_the_outline_follows_reviews_and_the_filter(client, owner, reviewer, pla
 
 
 def review_form_of(html: str, plan, section) -> str:
-    review_url = reverse("section_review", args=[plan.project.slug, plan.pk, section.pk])
+    review_url = reverse("section_decide", args=[plan.project.slug, plan.pk, section.pk])
     form = html[html.index(f'action="{review_url}"') :]
     return form[: form.index("</form>")]
 

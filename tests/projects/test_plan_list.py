@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planhub.plans.models import Plan, PlanTemplate
-from planhub.reviews.models import Approval, SignOff
+from planhub.reviews.models import SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import builtin_template, make_plan, make_project
 
@@ -48,11 +48,13 @@ def plans(project, owner, reviewer):
     draft = aged(make_plan(project, owner, text="# Bravo draft\n\n## A\n"), 1)
     in_review = make_plan(project, owner, text="# Alpha in review\n\n## A\n")
     section = in_review.sections.get(heading="A")
-    Approval.objects.create(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=1
+    )
     aged(in_review, 2)
     approved = make_plan(project, owner, text="# Charlie approved\n")
     only = approved.sections.get()
-    Approval.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
     slot = approved.signoff_slots.get()
     slot.assign(reviewer, by=owner)
     SignOff.record(

@@ -8,7 +8,7 @@ from django.db import connection
 
 from planhub.plans.models import EditConflict, Section
 from planhub.projects.models import Role
-from planhub.reviews.models import Approval, ContentChanged
+from planhub.reviews.models import ContentChanged, SectionDecision
 from planhub.reviews.status import review_section
 from tests.factories import add_member, make_plan, make_project, make_user
 
@@ -58,7 +58,9 @@ def test_approval_racing_an_edit_never_counts_for_the_new_text(round_):
     def approve(reviewer):
         def job():
             with contextlib.suppress(ContentChanged):
-                Approval.record(section=seen, reviewer=reviewer, decision="approved", version=1)
+                SectionDecision.record(
+                    section=seen, reviewer=reviewer, decision="approved", version=1
+                )
 
         return job
 
@@ -71,7 +73,7 @@ def test_approval_racing_an_edit_never_counts_for_the_new_text(round_):
     section = loaded()
     assert section.version == 2
     # Whatever the interleaving: every approval is on version 1, none counts for version 2.
-    assert set(Approval.objects.values_list("version", flat=True)) <= {1}
+    assert set(SectionDecision.objects.values_list("version", flat=True)) <= {1}
     review = review_section(section)
     assert review.current == [] and review.status in {"stale", "pending"}
 
@@ -90,7 +92,7 @@ def test_two_reviewers_approving_at_once_both_count_once():
     section = plan.sections.select_related("plan__project").get(heading="Overview")
 
     def approve(reviewer):
-        return lambda: Approval.record(
+        return lambda: SectionDecision.record(
             section=section, reviewer=reviewer, decision="approved", version=1
         )
 

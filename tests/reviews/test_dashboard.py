@@ -1,4 +1,4 @@
-from planhub.reviews.models import Approval, SignOff
+from planhub.reviews.models import SectionDecision, SignOff
 from tests.factories import make_plan
 
 
@@ -21,7 +21,7 @@ def test_waiting_for_my_review_lists_unreviewed_sections_newest_first(
     html = client.get("/").content.decode()
     waiting = html[html.index("Waiting for my review") : html.index("My plans with changes")]
     assert waiting.index(">B</a>") < waiting.index(">A</a>") < waiting.index(">T</a>")
-    Approval.record(section=b, reviewer=reviewer, decision="approved", version=b.version)
+    SectionDecision.record(section=b, reviewer=reviewer, decision="approved", version=b.version)
     waiting = client.get("/").content.decode()
     waiting = waiting[
         waiting.index("Waiting for my review") : waiting.index("My plans with changes")
@@ -56,11 +56,13 @@ def test_my_plans_with_changes_requested(client, editor, reviewer, project, owne
     edit(section, editor, "a2")
     client.force_login(editor)
     assert "No changes requested on your plans." in client.get("/").content.decode()
-    Approval.record(section=section, reviewer=reviewer, decision="changes_requested", version=2)
+    SectionDecision.record(
+        section=section, reviewer=reviewer, decision="changes_requested", version=2
+    )
     html = client.get("/").content.decode()
     block = html[html.index("My plans with changes requested") :]
     assert f'{plan.get_absolute_url()}">Mine</a>' in block
-    Approval.record(section=section, reviewer=reviewer, decision="approved", version=2)
+    SectionDecision.record(section=section, reviewer=reviewer, decision="approved", version=2)
     assert "No changes requested on your plans." in client.get("/").content.decode()
 
 
@@ -70,7 +72,7 @@ def test_dashboard_and_project_show_plan_status(client, reviewer, owner, project
     assert 'plan-status-draft">Draft</span>' in client.get("/").content.decode()
     section = plan.sections.get()
     section.plan = plan
-    Approval.record(section=section, reviewer=reviewer, decision="approved", version=1)
+    SectionDecision.record(section=section, reviewer=reviewer, decision="approved", version=1)
     html = client.get(project.get_absolute_url()).content.decode()
     assert 'plan-status-in_review">In review</span>' in html
 
@@ -92,7 +94,7 @@ def test_dashboard_queries_are_bounded(client, reviewer, owner, editor, project)
         a = plan.sections.get(heading="A")
         a.plan = plan
         edit(a, editor, f"a{n}")
-        Approval.record(section=a, reviewer=owner, decision="changes_requested", version=2)
+        SectionDecision.record(section=a, reviewer=owner, decision="changes_requested", version=2)
         plan.signoff_slots.get().assign(reviewer, by=owner)
 
     busy_plan(0)

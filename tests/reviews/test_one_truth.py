@@ -26,7 +26,7 @@ from planhub.exports.printing import render_print_html
 from planhub.plans import restructuring
 from planhub.plans.models import Section, SignOffSlot
 from planhub.projects.models import Role
-from planhub.reviews.models import Approval, ReviewRefused, SignOff
+from planhub.reviews.models import ReviewRefused, SectionDecision, SignOff
 from planhub.reviews.rules import content_hash
 from planhub.reviews.status import plan_statuses, review_plan
 from planhub.reviews.waiting import (
@@ -117,7 +117,7 @@ def play(plan, history, reviewers, writers) -> None:
                 continue
             decision = "approved" if kind == "approve" else "changes_requested"
             with contextlib.suppress(ReviewRefused):  # the rules refused it: nothing recorded
-                Approval.record(
+                SectionDecision.record(
                     section=section, reviewer=reviewer, decision=decision, version=section.version
                 )
         elif kind == "edit":
@@ -158,7 +158,9 @@ def expected_statuses(plan) -> tuple[str, dict[int, str], dict[int, str]]:
     sections = {}
     for section in live:
         latest = {}
-        for approval in Approval.objects.filter(section=section).order_by("created_at", "pk"):
+        for approval in SectionDecision.objects.filter(section=section).order_by(
+            "created_at", "pk"
+        ):
             latest[(approval.reviewer_id, approval.version == section.version)] = approval
         on_current = [a for (_, current), a in latest.items() if current]
         deciders = {a.reviewer_id for a in on_current}
@@ -186,7 +188,7 @@ def expected_statuses(plan) -> tuple[str, dict[int, str], dict[int, str]]:
         else:
             slots[slot.pk] = mine[-1].decision
     activity = (
-        Approval.objects.filter(section__in=[s.pk for s in live]).exists()
+        SectionDecision.objects.filter(section__in=[s.pk for s in live]).exists()
         or SignOff.objects.filter(slot__plan=plan).exists()
     )
     if live and set(sections.values()) == {"approved"} and set(slots.values()) <= {"signed"}:

@@ -4,7 +4,7 @@ import pytest
 
 from planhub.document.signoff_list import DEFAULT_SLOT
 from planhub.plans.models import Plan, SignOffSlot
-from planhub.reviews.models import Approval, ContentChanged, ReviewRefused, SignOff
+from planhub.reviews.models import ContentChanged, ReviewRefused, SectionDecision, SignOff
 from planhub.reviews.rules import content_hash
 from planhub.reviews.status import plan_statuses, review_plan, review_section
 from tests.factories import make_plan
@@ -25,7 +25,7 @@ def section_of(plan, heading="Overview"):
 
 
 def approve(section, reviewer, decision="approved", version=None):
-    return Approval.record(
+    return SectionDecision.record(
         section=section, reviewer=reviewer, decision=decision, version=version or section.version
     )
 
@@ -93,7 +93,7 @@ def test_approval_on_an_old_version_is_refused(plan, reviewer, editor):
     edit(section, editor)
     with pytest.raises(ContentChanged):
         approve(section, reviewer, version=1)
-    assert not Approval.objects.exists()
+    assert not SectionDecision.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_review_plan_queries_do_not_grow_with_sections(
         text = "# T\n" + "".join(f"## S{i}\ntext [x{i}]\n" for i in range(n - 1))
         plan = Plan.create_from_markdown(project=project, text=text, author=owner)
         for section in plan.sections.all()[:5]:
-            Approval.objects.create(
+            SectionDecision.objects.create(
                 section=section, reviewer=reviewer, decision="approved", version=1
             )
         return plan

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from planhub.reviews.models import Approval, Comment, SignOff
+from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -31,10 +31,10 @@ def plan_url(plan, name, *extra):
 def test_review_role_matrix(client, members, section, role):
     client.force_login(members[role])
     data = {"decision": "approved", "version": section.version}
-    response = client.post(section_url(section, "section_review"), data)
+    response = client.post(section_url(section, "section_decide"), data)
     expected = {"owner": 302, "reviewer": 302, "outsider": 404}.get(role, 403)
     assert response.status_code == expected
-    assert Approval.objects.count() == (1 if expected == 302 else 0)
+    assert SectionDecision.objects.count() == (1 if expected == 302 else 0)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -87,7 +87,7 @@ def test_read_views_for_every_role(client, members, section, role):
 def test_htmx_approve_returns_the_section_with_its_badge(client, reviewer, section):
     client.force_login(reviewer)
     response = client.post(
-        section_url(section, "section_review"),
+        section_url(section, "section_decide"),
         {"decision": "approved", "version": 2, "comment": "Clear."},
         **HX,
     )
@@ -102,13 +102,13 @@ def test_approval_racing_an_edit_is_409_and_records_nothing(client, reviewer, ed
     client.force_login(reviewer)
     section.save_edit(author=editor, heading="Overview", body="Changed again", base_version=2)
     response = client.post(
-        section_url(section, "section_review"), {"decision": "approved", "version": 2}, **HX
+        section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
     )
     assert response.status_code == 409
     html = response.content.decode()
     assert "This section changed while you were reading it (now version 3)" in html
     assert "Changed again" in html
-    assert not Approval.objects.exists()
+    assert not SectionDecision.objects.exists()
 
 
 def test_self_approval_is_refused_with_a_reason(client, editor, section, project):
@@ -117,7 +117,7 @@ def test_self_approval_is_refused_with_a_reason(client, editor, section, project
     Membership.objects.filter(user=editor).update(role="reviewer")
     client.force_login(editor)
     response = client.post(
-        section_url(section, "section_review"), {"decision": "approved", "version": 2}, **HX
+        section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
     )
     assert response.status_code == 403
     assert "You wrote this version of the section" in response.content.decode()
@@ -128,7 +128,7 @@ def test_self_approval_is_refused_with_a_reason(client, editor, section, project
 def test_bad_review_input_is_422(client, reviewer, section):
     client.force_login(reviewer)
     response = client.post(
-        section_url(section, "section_review"),
+        section_url(section, "section_decide"),
         {"decision": "maybe", "version": 2, "comment": "keep me"},
         **HX,
     )
@@ -138,7 +138,7 @@ def test_bad_review_input_is_422(client, reviewer, section):
 
 def test_stale_approval_shows_what_changed(client, reviewer, editor, section):
     client.force_login(reviewer)
-    client.post(section_url(section, "section_review"), {"decision": "approved", "version": 2})
+    client.post(section_url(section, "section_decide"), {"decision": "approved", "version": 2})
     section.save_edit(author=editor, heading="Overview", body="Our new approach.", base_version=2)
     html = client.get(section.plan.get_absolute_url()).content.decode()
     assert "stale: edited since" in html
@@ -263,7 +263,7 @@ def test_plan_without_approvals_section_has_a_signoff_panel(client, viewer, plan
 
 def test_activity_lists_every_kind_of_event(client, owner, reviewer, editor, section):
     plan = section.plan
-    Approval.record(
+    SectionDecision.record(
         section=section,
         reviewer=reviewer,
         decision="changes_requested",
@@ -295,7 +295,9 @@ def test_plan_page_queries_do_not_grow_with_sections(
         text = "# T\n" + "".join(f"## S{i}\ntext [x{i}]\n" for i in range(n - 1))
         plan = Plan.create_from_markdown(project=project, text=text, author=owner)
         for s in plan.sections.all()[:3]:
-            Approval.objects.create(section=s, reviewer=reviewer, decision="approved", version=1)
+            SectionDecision.objects.create(
+                section=s, reviewer=reviewer, decision="approved", version=1
+            )
         Comment.objects.create(section=plan.sections.last(), author=reviewer, body="x")
         client.force_login(owner)
         from django.db import connection
@@ -346,9 +348,9 @@ def test_review_on_a_malformed_version_is_422_and_records_nothing(
     """int("٢") is 2: a version in Arabic-Indic digits was taken for the section's version."""
     client.force_login(reviewer)
     data = {"decision": "approved", "version": version, "comment": "keep me"}
-    response = client.post(section_url(section, "section_review"), data, **HX)
+    response = client.post(section_url(section, "section_decide"), data, **HX)
     assert response.status_code == 422 and 'value="keep me"' in response.content.decode()
-    assert not Approval.objects.exists()
+    assert not SectionDecision.objects.exists()
 
 
 @pytest.mark.parametrize("parent", ["{arabic}", "9" * 400, "abc"])

@@ -177,9 +177,9 @@ def foreign_cases(w: World, o: Other) -> list[tuple[str, str, str, dict]]:
         "section_detail": {"heading": "x", "body": "x", "version": 5},
         "section_preview": {"body": "x"},
         "section_structure": {"action": "move_down"},
-        "section_revert": {"version": 2, "base_version": 5},
+        "section_restore_version": {"version": 2, "base_version": 5},
         "section_task": {"index": 0, "done": "1", "version": 5},
-        "section_review": {"decision": "approved", "version": 5},
+        "section_decide": {"decision": "approved", "version": 5},
         "comments": {"body": "x"},
     }
     section_gets = ["section_detail", "section_edit", "section_history", "section_changes",
@@ -223,7 +223,7 @@ def foreign_cases(w: World, o: Other) -> list[tuple[str, str, str, dict]]:
         url = reverse(name, args=[a, o.membership.pk])
         cases.append((f"{name}: B's membership", "post", url, data))
     # A's section at versions only B's section has.
-    url = reverse("section_revert", args=[a, ap, w.section.pk])
+    url = reverse("section_restore_version", args=[a, ap, w.section.pk])
     cases.append(("section_revert: a version A's section lacks", "post", url, {"version": 5}))
     return cases
 

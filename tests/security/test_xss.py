@@ -296,7 +296,7 @@ def test_review_comment(members, project):
     reviewer, owner = login(members["reviewer"]), login(members["owner"])
     plan = make_plan(project, author=members["owner"], text="# R\n\n## A\n\ntext\n")
     section = plan.sections.get(heading="A")
-    url = plan_url(plan, "section_review", section.pk)
+    url = plan_url(plan, "section_decide", section.pk)
     markers = [marker(i) for i in range(len(PAYLOADS))]
     text = every_payload(sep="\n")
     data = {"decision": "changes_requested", "version": section.version, "comment": text}
