@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from planhub.document.signoff_list import signoff_placement
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
-from planhub.plans.access import get_plan
+from planhub.plans.access import get_plan_for
 from planhub.plans.models import (
     Plan,
     PlanTemplate,
@@ -30,8 +30,7 @@ from .forms import PlanFilterForm
 @require_GET
 @rejects_invalid_parameters
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug)
-    plan = get_plan(membership, plan_id)
+    membership, plan = get_plan_for(request.user, slug, plan_id)
     context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
     return render(request, "plans/plan_detail.html", context)
 
@@ -59,8 +58,7 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
 @require_GET
 @rejects_invalid_parameters
 def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    membership = get_membership(request.user, slug)
-    plan = get_plan(membership, plan_id)
+    membership, plan = get_plan_for(request.user, slug, plan_id)
     context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
     # The filter links replace the whole outline (its refresh URL changes); refreshes its content.
     partial = "outline" if params.bool_param(request.GET, "frame") else "outline-body"

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from planhub.document.importing import InvalidMarkdown, decode_markdown
 from planhub.plans.models import Plan, imported_from
 from planhub.projects.models import Project, Role
+
+from ._markdown_file import read_markdown_file
 
 
 class Command(BaseCommand):
@@ -27,12 +28,7 @@ class Command(BaseCommand):
         else:
             first_owner = target.memberships.filter(role=Role.OWNER).select_related("user").first()
             author = first_owner.user if first_owner else None
-        try:
-            text = decode_markdown(path.read_bytes(), name=str(path))
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        except InvalidMarkdown as error:
-            raise CommandError(str(error)) from None
+        text = read_markdown_file(path)
         plan = Plan.create_from_markdown(
             project=target,
             text=text,

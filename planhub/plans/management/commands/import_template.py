@@ -2,9 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planhub.document.importing import InvalidMarkdown, decode_markdown
 from planhub.plans.models import PlanTemplate
 from planhub.projects.models import Project
+
+from ._markdown_file import read_markdown_file
 
 
 class Command(BaseCommand):
@@ -23,12 +24,7 @@ class Command(BaseCommand):
             owner = Project.objects.filter(slug=project).first()
             if owner is None:
                 raise CommandError(f"No project with slug “{project}”.")
-        try:
-            text = decode_markdown(path.read_bytes(), name=str(path))
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        except InvalidMarkdown as error:
-            raise CommandError(str(error)) from None
+        text = read_markdown_file(path)
         template = PlanTemplate.create_uploaded(
             project=owner, text=text, name=name or "", file_stem=path.stem
         )
