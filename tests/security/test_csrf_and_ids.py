@@ -324,3 +324,18 @@ def test_assigning_a_member_of_another_project_is_refused(world: World):
     assert SECRET.encode() not in response.content
     world.slot.refresh_from_db()
     assert world.slot.assignee == world.users["reviewer"]
+
+
+def test_an_htmx_save_needs_the_token_from_the_page(members, plan):
+    """Without the token an HTMX save is refused; with the one the page carries it saves."""
+    section = plan.sections.get(heading="Overview")
+    url = reverse("section_detail", args=[plan.project.slug, plan.pk, section.pk])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(members["editor"])
+    data = {"heading": "Overview", "body": "x", "version": section.version}
+    assert client.post(url, data, **HX).status_code == 403
+    page = client.get(plan.get_absolute_url())
+    token = page.cookies["csrftoken"].value
+    assert 'hx-headers=\'{"x-csrftoken": "' in page.content.decode()
+    response = client.post(url, data, **HX, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
