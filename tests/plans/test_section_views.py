@@ -16,11 +16,17 @@ def url(section, name="section_detail"):
 
 
 def test_plan_page_shows_outline_and_rendered_sections(client, editor, plan):
+    overview = plan.sections.get(heading="Overview")
+    overview.plan = plan
+    body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n"
+    overview.save_edit(author=editor, heading="Overview", body=body, base_version=1)
     client.force_login(editor)
     html = client.get(plan.get_absolute_url()).content.decode()
     assert 'id="outline"' in html and html.count('class="toc-level-') == 35
     assert "<h1" in html and "Implementation Plan: Test Feature Name" in html
-    assert "<table>" in html and 'class="highlight"' in html or "<pre>" in html
+    # Markdown rendered: a table, highlighted code, and the template's plain code block.
+    assert "<table>" in html and 'class="highlight"' in html
+    assert "<pre><code>[User/Client] → [Component A]" in html
     assert html.count('class="button small edit-button"') == 35
 
 
