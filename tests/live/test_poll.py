@@ -10,8 +10,6 @@ from planhub.plans.models import Section
 
 from .conftest import poll_url, section_of
 
-ROLES = ["owner", "editor", "reviewer", "viewer", "outsider"]
-
 
 def past(seconds: float = 300) -> str:
     return (timezone.now() - timedelta(seconds=seconds)).isoformat()

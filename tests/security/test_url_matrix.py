@@ -31,7 +31,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from planhub.live.models import Presence
-from planhub.plans.models import Section, SignOffSlot
+from planhub.plans.models import Plan, Section, SignOffSlot
+from planhub.projects.models import Membership
 from planhub.reviews.models import Approval, Comment, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import builtin_template
@@ -212,6 +213,10 @@ def signed(w: World) -> bool:
     return SignOff.objects.filter(slot=w.slot).exists()
 
 
+def elsewhere_left(w: World) -> bool:
+    return not Membership.objects.filter(project=w.elsewhere).exists()
+
+
 def presence_recorded(w: World) -> bool:
     return Presence.objects.exists()
 
@@ -259,6 +264,9 @@ TABLE: list[Row] = [
     Row("member_role", "post", project_rule(302, OWNERS), lambda w: {"role": "editor"}),
     Row("member_remove", "get", NOT_ALLOWED),
     Row("member_remove", "post", project_rule(302, OWNERS)),
+    # Another project's membership (its owner is this one's): refused to non-owners first.
+    Row("member_remove", "post", project_rule(404, OWNERS), variant="foreign-membership",
+        args=lambda w: [w.slug, w.elsewhere.memberships.get().pk], effect=elsewhere_left),
     Row("plan_new", "get", project_rule(200, WRITERS)),
     Row("plan_new", "get", project_rule(200, WRITERS), variant="template",
         headers={"QUERY_STRING": "template=TEMPLATE"}),
@@ -323,7 +331,12 @@ TABLE: list[Row] = [
     Row("plan_activity", "get", project_rule(200)),
     Row("plan_activity", "post", NOT_ALLOWED),
     Row("plan_archive", "get", NOT_ALLOWED),
-    Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"}),
+    Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"},
+        effect=lambda w: Plan.objects.get(pk=w.plan.pk).archived_at is not None),
+    Row("plan_archive", "post", project_rule(404, WRITERS), lambda w: {"action": "archive"},
+        variant="foreign-plan",
+        args=foreign_plan,
+        effect=lambda w: Plan.objects.get(pk=w.foreign_plan.pk).archived_at is not None),
     Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "unarchive"},
         variant="unarchive"),
     Row("plan_save_as_template", "get", project_rule(200, WRITERS)),
@@ -364,9 +377,14 @@ TABLE: list[Row] = [
     Row("section_revert", "get", NOT_ALLOWED),
     Row("section_revert", "post", project_rule(302, WRITERS),
         lambda w: {"version": 1, "base_version": w.section.version}),
+    Row("section_revert", "post", project_rule(302, WRITERS), lambda w: {"version": 1},
+        variant="no-base"),
     Row("section_task", "get", NOT_ALLOWED),
     Row("section_task", "post", project_rule(200, WRITERS),
         lambda w: {"index": 0, "done": "1", "version": w.section.version}),
+    Row("section_task", "post", project_rule(200, WRITERS),
+        lambda w: {"index": 0, "done": "1", "version": w.section.version}, variant="htmx",
+        headers=HX),
     Row("section_review", "get", NOT_ALLOWED),
     Row("section_review", "post", project_rule(302, REVIEWERS), review, effect=approval_recorded),
     Row("section_review", "post", project_rule(200, REVIEWERS), review, variant="htmx",
