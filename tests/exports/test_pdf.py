@@ -179,38 +179,6 @@ def test_viewer_downloads_a_pdf_named_after_the_plan(client, project, owner, vie
     assert pdf_filename(plan) == "billing-rewrite.pdf"
 
 
-@pytest.mark.parametrize(
-    "role, status",
-    [("owner", 202), ("editor", 202), ("reviewer", 202), ("viewer", 202), ("outsider", 404)],
-)
-def test_every_member_may_export_others_get_404(client, project, owner, members, role, status):
-    plan = make_plan(project, owner, text="# Tiny\n\nOne line.\n")
-    client.force_login(members[role])
-    response = client.get(reverse("export_pdf", args=[project.slug, plan.pk]))
-    assert response.status_code == status
-
-
-def test_anonymous_is_sent_to_login(client, project, owner):
-    plan = make_plan(project, owner, text="# Tiny\n")
-    url = reverse("export_pdf", args=[project.slug, plan.pk])
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login")) and "next=" in response["Location"]
-
-
-def test_a_plan_of_another_project_is_404(client, project, owner):
-    from tests.factories import make_project
-
-    other = make_project(owner=None, slug="elsewhere")
-    plan = make_plan(other, owner, text="# Theirs\n")
-    client.force_login(owner)
-    assert client.get(reverse("export_pdf", args=[project.slug, plan.pk])).status_code == 404
-    assert client.post(reverse("export_pdf", args=[project.slug, plan.pk])).status_code in {
-        404,
-        405,
-    }
-
-
 # --- what the pages show ------------------------------------------------------------------
 
 

@@ -1,8 +1,16 @@
 import pytest
 
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
-from planhub.plans.models import EditConflict, Plan, PlanTemplate, SectionRevision
+from planhub.plans.models import (
+    EditConflict,
+    Plan,
+    PlanTemplate,
+    Section,
+    SectionRevision,
+)
 from tests.factories import builtin_template, make_plan
+
+from .conftest import section
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +158,29 @@ def test_editing_the_last_section_without_final_newline(project, owner):
     section = _section(plan, "Last")
     section.save_edit(author=owner, heading="Last", body="now with text", base_version=1)
     assert plan.to_markdown() == "# T\n## Last\nnow with text\n\n"
+
+
+def test_heading_change_and_body_change_merge(doc, owner, editor):
+    scope_id = section(doc, "Scope").pk
+    section(doc, "Scope").save_edit(author=owner, heading="Scope", body="new body", base_version=1)
+    result = section(doc, "Scope").save_edit(
+        author=editor,
+        heading="Scope and goals",
+        body="line one\nline two\nline three",
+        base_version=1,
+    )
+    assert result and result.merged_with[0][1] == 2
+    scope = Section.objects.get(pk=scope_id)
+    assert (scope.heading, scope.editable_body) == ("Scope and goals", "new body")
+    assert "## Scope and goals\n\nnew body\n\n## Risks" in doc.to_markdown()
+
+
+def test_conflict_carries_current_and_base(doc, owner, editor):
+    section(doc, "Scope").save_edit(
+        author=owner, heading="Scope", body="line one\nTWO\nline three", base_version=1
+    )
+    with pytest.raises(EditConflict) as caught:
+        section(doc, "Scope").save_edit(
+            author=editor, heading="Scope", body="line one\nzwei\nline three", base_version=1
+        )
+    assert caught.value.current.version == 2 and caught.value.base.version == 1

@@ -177,3 +177,31 @@ def test_an_owner_demoting_the_other_while_leaving_keeps_an_owner(round_):
     # Left first: the demotion is 404 (no longer a member); else it refuses the leaving.
     assert sorted(r.status_code for r in responses) in ([302, 302], [302, 404])
     assert project.owner_count() == 1
+
+
+def test_owner_adds_a_member(client, owner, project):
+    make_user("newbie")
+    client.force_login(owner)
+    response = client.post(
+        reverse("members", args=["apollo"]), {"username": "NEWBIE", "role": "reviewer"}, follow=True
+    )
+    assert "Added newbie as Reviewer." in response.content.decode()
+    assert project.memberships.get(user__username="newbie").role == Role.REVIEWER
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "message"),
+    [
+        ("ghost", "viewer", "No user is called “ghost”."),
+        ("victor", "viewer", "victor is already a member of this project."),
+        ("newbie", "admin", "Select a valid choice."),
+    ],
+)
+def test_add_member_bad_input(client, owner, viewer, username, role, message):
+    make_user("newbie")
+    client.force_login(owner)
+    response = client.post(
+        reverse("members", args=["apollo"]), {"username": username, "role": role}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()

@@ -1,13 +1,15 @@
 """Shared objects for the security suite: one small project holding one of everything a URL
 can point at (plan, sections, a deleted section, revisions, a comment thread, an assigned
-sign-off slot, members, an API token per user, an uploaded template), and a logged-in test
-client per role."""
+sign-off slot, members, an API token per user, an uploaded template), a second project of
+the same owner with its own plan, and a logged-in test client per role."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from planhub.api.models import ApiToken
 from planhub.exports.models import PdfExport
@@ -15,7 +17,7 @@ from planhub.plans import restructuring
 from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership, Project
 from planhub.reviews.models import Comment
-from tests.factories import make_plan, make_user
+from tests.factories import make_plan, make_project, make_user
 
 ROLES = ["anonymous", "outsider", "viewer", "reviewer", "editor", "owner"]
 
@@ -41,11 +43,18 @@ class World:
     target: Membership  # the viewer's membership (role changes, removal)
     template: PlanTemplate  # uploaded to the project, no title placeholder
     pdf_export: PdfExport  # a PDF of the plan, ready
+    elsewhere: Project  # another project of the same owner (no other member)
+    foreign_plan: Plan  # a plan of `elsewhere`
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)  # role -> (token, secret)
 
     @property
     def slug(self) -> str:
         return self.project.slug
+
+    @property
+    def an_hour_ago(self) -> str:
+        """A live poll's cursor."""
+        return (timezone.now() - timedelta(hours=1)).isoformat()
 
 
 def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World:
@@ -74,6 +83,8 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
     pdf_export = PdfExport.objects.create(
         plan=plan, content_key="0" * 64, status="ready", pdf=b"%PDF-1.7 stub", size=13, pages=1
     )
+    elsewhere = make_project(owner=owner, slug="elsewhere", name="Elsewhere")
+    foreign_plan = make_plan(elsewhere, author=owner, text="# Theirs\n\n## Part\n\ntheir text\n")
     return World(
         users=dict(members),
         project=project,
@@ -86,6 +97,8 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
         target=target,
         template=template,
         pdf_export=pdf_export,
+        elsewhere=elsewhere,
+        foreign_plan=foreign_plan,
         tokens=tokens,
     )
 

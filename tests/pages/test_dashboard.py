@@ -1,5 +1,9 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from planhub.reviews.models import SectionDecision, SignOff
-from tests.factories import make_plan
+from planhub.reviews.status import review_plan
+from tests.factories import make_plan, make_project
 
 
 def edit(section, author, body):
@@ -30,7 +34,6 @@ def test_waiting_for_my_review_lists_unreviewed_sections_newest_first(
 
 
 def test_signoffs_assigned_to_me_wait_until_signed(client, reviewer, owner, project):
-    from planhub.reviews.status import review_plan
 
     plan = make_plan(project, owner, text="# T\n")
     slot = plan.signoff_slots.get()
@@ -78,8 +81,6 @@ def test_dashboard_and_project_show_plan_status(client, reviewer, owner, project
 
 
 def _dashboard_queries(client) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
@@ -108,3 +109,24 @@ def test_dashboard_queries_are_bounded(client, reviewer, owner, editor, project)
     # Session, user, memberships; recent plans and their reviews (5); waiting sections (3);
     # sign-offs and their plans' reviews (5); plans with changes requested (1 when none).
     assert _dashboard_queries(client) == few <= 17
+
+
+def test_dashboard_lists_my_projects_and_recent_plans_only(client, owner, plan, outsider):
+    secret = make_project(owner=outsider, slug="secret", name="Secret")
+    make_plan(secret, author=outsider)
+    client.force_login(owner)
+    html = client.get("/").content.decode()
+    assert "Apollo" in html and plan.title in html and "Secret" not in html
+
+
+def test_dashboard_empty_state(client, outsider):
+    client.force_login(outsider)
+    html = client.get("/").content.decode()
+    assert "You are not in any project yet." in html and "No plans yet." in html
+
+
+def test_archived_plans_leave_the_dashboard(client, owner, plans):
+    plans["blank"].set_archived(True, owner)
+    client.force_login(owner)
+    html = client.get("/").text
+    assert "Bravo draft" in html and "Delta blank" not in html

@@ -1,17 +1,12 @@
 """The project page's plans list: filters (status, template, active/archived), sorts, the count
 and empty states, the HTMX partial, and archiving / unarchiving plans."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from planhub.plans.models import Plan, PlanTemplate
-from planhub.reviews.models import SectionDecision, SignOff
-from planhub.reviews.status import review_plan
+from planhub.plans.models import PlanTemplate
 from tests.factories import builtin_template, make_plan, make_project
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -22,17 +17,6 @@ def list_url(**query):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def archive_url(plan):
-    return reverse("plan_archive", args=[plan.project.slug, plan.pk])
-
-
-def aged(plan, days: int) -> Plan:
-    """`plan` as last changed `days` ago (the list sorts by it)."""
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=days))
-    plan.refresh_from_db()
-    return plan
-
-
 def listed(html: str) -> list[str]:
     """Plan titles in the list, in order."""
     table = html.split('id="plan-list"', 1)[1].split("</table>", 1)[0]
@@ -40,40 +24,6 @@ def listed(html: str) -> list[str]:
         part.split(">", 1)[1].split("</a>", 1)[0]
         for part in table.split('<td class="plan-title"><a href="/p/apollo/plans/')[1:]
     ]
-
-
-@pytest.fixture
-def plans(project, owner, reviewer):
-    """Five plans of every origin and status, each changed on a different day."""
-    draft = aged(make_plan(project, owner, text="# Bravo draft\n\n## A\n"), 1)
-    in_review = make_plan(project, owner, text="# Alpha in review\n\n## A\n")
-    section = in_review.sections.get(heading="A")
-    SectionDecision.objects.create(
-        section=section, reviewer=reviewer, decision="approved", version=1
-    )
-    aged(in_review, 2)
-    approved = make_plan(project, owner, text="# Charlie approved\n")
-    only = approved.sections.get()
-    SectionDecision.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
-    slot = approved.signoff_slots.get()
-    slot.assign(reviewer, by=owner)
-    SignOff.record(
-        slot,
-        user=reviewer,
-        decision="signed",
-        reason="",
-        seen_hash=review_plan(approved).content_hash,
-    )
-    aged(approved, 3)
-    from_template = aged(make_plan(project, owner, slug="phase-plan"), 4)
-    blank = aged(Plan.create_blank(project=project, title="Delta blank", author=owner), 5)
-    return {
-        "draft": draft,
-        "in_review": in_review,
-        "approved": approved,
-        "template": from_template,
-        "blank": blank,
-    }
 
 
 def test_default_list_is_active_plans_recently_updated_first(client, viewer, plans):
@@ -220,32 +170,6 @@ def test_form_swaps_the_list_with_htmx(client, viewer, plans):
 # --- Archiving ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["editor", "owner"])
-def test_archive_then_unarchive(client, members, plans, role):
-    plan = plans["draft"]
-    client.force_login(members[role])
-    back = list_url(sort="title")
-    response = client.post(archive_url(plan), {"action": "archive", "next": back})
-    assert response.status_code == 302 and response["Location"] == back
-    plan.refresh_from_db()
-    assert plan.is_archived and plan.archived_by == members[role]
-    updated_at = plan.updated_at
-    page = client.get(back).text
-    assert "Archived “Bravo draft”." in page  # the flash message
-    assert "Bravo draft" not in listed(page)
-    # The undo, once, next to the list.
-    assert "“Bravo draft” is archived." in page and "Undo: unarchive" in page
-    assert "Undo: unarchive" not in client.get(back).text
-    # Under Show: archived, with Unarchive.
-    archived = client.get(list_url(show="archived")).text
-    assert listed(archived) == ["Bravo draft"] and "<strong>1 archived plan</strong>" in archived
-    assert 'value="unarchive"' in archived and "Archived plans (1)" in archived
-    response = client.post(archive_url(plan), {"action": "unarchive", "next": back}, follow=True)
-    plan.refresh_from_db()
-    assert not plan.is_archived and plan.archived_by is None and plan.updated_at == updated_at
-    assert "Unarchived “Bravo draft”" in response.text and "Bravo draft" in listed(response.text)
-
-
 def test_editors_see_archive_buttons_viewers_do_not(client, editor, viewer, plans):
     client.force_login(editor)
     html = client.get(list_url()).text
@@ -253,77 +177,6 @@ def test_editors_see_archive_buttons_viewers_do_not(client, editor, viewer, plan
     assert f'aria-label="Archive {plans["blank"].title}"' in html
     client.force_login(viewer)
     assert 'value="archive"' not in client.get(list_url()).text
-
-
-@pytest.mark.parametrize(
-    ("role", "status"), [("viewer", 403), ("reviewer", 403), ("outsider", 404)]
-)
-def test_archive_needs_edit_rights(client, members, plan, role, status):
-    client.force_login(members[role])
-    assert client.post(archive_url(plan), {"action": "archive"}).status_code == status
-    plan.refresh_from_db()
-    assert plan.archived_at is None
-
-
-def test_archive_needs_login_and_post(client, editor, plan):
-    response = client.post(archive_url(plan), {"action": "archive"})
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    client.force_login(editor)
-    assert client.get(archive_url(plan)).status_code == 405
-    plan.refresh_from_db()
-    assert plan.archived_at is None
-
-
-def test_another_projects_plan_is_404(client, owner, project):
-    other = make_project(owner=owner, slug="bravo")
-    theirs = make_plan(other, owner, text="# B secret\n")
-    client.force_login(owner)
-    url = reverse("plan_archive", args=["apollo", theirs.pk])
-    assert client.post(url, {"action": "archive"}).status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.archived_at is None
-
-
-def test_unknown_action_and_foreign_next_are_ignored(client, editor, plan):
-    client.force_login(editor)
-    response = client.post(archive_url(plan), {"action": "delete"}, follow=True)
-    assert "Choose Archive or Unarchive." in response.text
-    plan.refresh_from_db()
-    assert plan.archived_at is None
-    for evil in ("https://evil.example/p/apollo/", "//evil.example/", "/p/other/"):
-        response = client.post(archive_url(plan), {"action": "archive", "next": evil})
-        assert response["Location"] == "/p/apollo/"
-
-
-def test_archived_plan_opens_with_a_banner_and_stays_editable(client, editor, viewer, plan):
-    plan.set_archived(True, editor)
-    client.force_login(editor)
-    html = client.get(plan.get_absolute_url()).text
-    assert "<strong>Archived</strong> by eddie" in html and 'value="unarchive"' in html
-    section = plan.sections.exclude(level=0).first()
-    url = reverse("section_detail", args=["apollo", plan.pk, section.pk])
-    data = {"heading": section.heading, "body": "Still editable.", "version": section.version}
-    assert client.post(url, data).status_code == 302
-    assert client.get(reverse("export_md", args=["apollo", plan.pk])).status_code == 200
-    client.force_login(viewer)
-    html = client.get(plan.get_absolute_url()).text
-    assert "<strong>Archived</strong>" in html and 'value="unarchive"' not in html
-
-
-def test_unarchive_from_the_plan_page_goes_back_there(client, editor, plan):
-    plan.set_archived(True, editor)
-    client.force_login(editor)
-    data = {"action": "unarchive", "next": plan.get_absolute_url()}
-    response = client.post(archive_url(plan), data, follow=True)
-    assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
-    assert "<strong>Archived</strong>" not in response.text
-
-
-def test_archived_plans_leave_the_dashboard(client, owner, plans):
-    plans["blank"].set_archived(True, owner)
-    client.force_login(owner)
-    html = client.get("/").text
-    assert "Bravo draft" in html and "Delta blank" not in html
 
 
 # --- Queries ------------------------------------------------------------------------------------
@@ -355,3 +208,16 @@ def test_queries_do_not_grow_with_plans(
     with django_assert_max_num_queries(few):
         client.get(list_url(**query))
     assert count_queries(client, list_url(**query)) == few
+
+
+def test_project_page_lists_plans_and_members(client, viewer, plan):
+    client.force_login(viewer)
+    html = client.get(reverse("project_detail", args=["apollo"])).content.decode()
+    assert plan.title in html and "olivia" in html and "victor" in html
+    assert "New plan" not in html  # viewers cannot create plans
+
+
+def test_project_page_empty_state_invites_editors(client, editor, project):
+    client.force_login(editor)
+    html = client.get(reverse("project_detail", args=["apollo"])).content.decode()
+    assert "No plans in this project yet." in html and "Start the first plan" in html

@@ -1,43 +1,9 @@
 import pytest
-from django.urls import reverse
 
 from planhub.plans.models import Section
+from tests.factories import make_plan
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def overview(plan):
-    return plan.sections.get(heading="Overview")
-
-
-def url(section, name="section_detail"):
-    return reverse(name, args=[section.plan.project.slug, section.plan_id, section.pk])
-
-
-def test_plan_page_shows_outline_and_rendered_sections(client, editor, plan):
-    client.force_login(editor)
-    html = client.get(plan.get_absolute_url()).content.decode()
-    assert 'id="outline"' in html and html.count('class="toc-level-') == 35
-    assert "<h1" in html and "Implementation Plan: Test Feature Name" in html
-    assert "<table>" in html and 'class="highlight"' in html or "<pre>" in html
-    assert html.count('class="button small edit-button"') == 35
-
-
-def test_viewer_sees_no_edit_controls(client, viewer, plan):
-    client.force_login(viewer)
-    html = client.get(plan.get_absolute_url()).content.decode()
-    assert "edit-button" not in html and "data-edit-url" not in html
-
-
-def test_edit_form_is_a_partial_for_htmx_and_a_page_without(client, editor, overview):
-    client.force_login(editor)
-    partial = client.get(url(overview, "section_edit"), **HX).content.decode()
-    assert partial.lstrip().startswith("<form") and "<html" not in partial
-    assert 'name="version" value="1"' in partial
-    assert "**Feature Summary:**" in partial
-    page = client.get(url(overview, "section_edit")).content.decode()
-    assert "<html" in page and "<form" in page and "**Feature Summary:**" in page
+from .conftest import HX, section, url
 
 
 def test_section_get_is_a_partial_for_htmx_and_a_page_without(client, viewer, overview):
@@ -152,23 +118,6 @@ def test_invalid_save_is_422_with_message_and_text_kept(client, editor, overview
     assert message in html and "kept text</textarea>" in html
 
 
-def test_preview_renders_sanitized_markdown(client, editor, overview):
-    client.force_login(editor)
-    response = client.post(url(overview, "section_preview"), {"body": "**b** <script>x</script>"})
-    html = response.content.decode()
-    assert "<strong>b</strong>" in html and "<script" not in html
-
-
-def test_outline_partial(client, viewer, plan):
-    client.force_login(viewer)
-    url = reverse("plan_outline", args=[plan.project.slug, plan.pk])
-    html = client.get(url, **HX).content.decode()
-    assert html.lstrip().startswith('<h2 class="outline-title">') and "Architecture" in html
-    framed = client.get(url + "?fill=1&frame=1", **HX).content.decode()
-    assert framed.lstrip().startswith('<nav id="outline"') and "?fill=1" in framed
-    assert "Show all sections" in framed and "Only sections still to fill" not in framed
-
-
 def test_section_save_uses_a_bounded_number_of_queries(
     client, editor, plan, django_assert_max_num_queries
 ):
@@ -179,7 +128,6 @@ def test_section_save_uses_a_bounded_number_of_queries(
 
 
 def test_preamble_section_has_no_heading_field(client, editor, project):
-    from tests.factories import make_plan
 
     plan = make_plan(project, editor, text="---\nkey: v\n---\n# Title\n")
     preamble = plan.sections.get(level=0)
@@ -206,7 +154,6 @@ def test_nul_in_the_text_is_refused_with_the_text_kept(client, editor, overview)
 def test_a_long_imported_heading_saves_unchanged_and_can_be_shortened(client, editor, project):
     """A heading longer than the typed limit that came from a file is kept as it is when the
     section is saved (the form used to refuse every save of such a section)."""
-    from tests.factories import make_plan
 
     heading = "Very long heading " * 40  # 720 characters
     plan = make_plan(project, editor, text=f"# Plan\n\n## {heading.strip()}\n\ntext\n")
@@ -224,13 +171,62 @@ def test_a_long_imported_heading_saves_unchanged_and_can_be_shortened(client, ed
     assert client.post(url(long), shorter, **HX).status_code == 200
 
 
-@pytest.mark.parametrize("query", ["fill=maybe", "frame=²", "fill=1%00"])
-def test_malformed_outline_flags_are_400(client, viewer, plan, query):
-    client.force_login(viewer)
-    for name in ("plan_detail", "plan_outline"):
-        response = client.get(reverse(name, args=[plan.project.slug, plan.pk]) + "?" + query)
-        if name == "plan_detail" and query.startswith("frame"):
-            assert response.status_code == 200  # the plan page has no frame parameter
-            continue
+def test_edits_of_different_lines_merge_with_a_notice(client, doc, owner, editor):
+    section(doc, "Scope").save_edit(
+        author=owner, heading="Scope", body="LINE ONE\nline two\nline three", base_version=1
+    )
+    client.force_login(editor)
+    response = client.post(
+        url(section(doc, "Scope"), "section_detail"),
+        {"heading": "Scope", "body": "line one\nline two\nLINE THREE", "version": 1},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert "Merged with olivia&#x27;s change." in response.content.decode()
+    scope = section(doc, "Scope")
+    assert scope.editable_body == "LINE ONE\nline two\nLINE THREE" and scope.version == 3
+    assert scope.revisions.get(version=3).note == "Merged with olivia's version 2"
+
+
+def test_conflict_view_shows_both_texts_and_the_resolution_is_recorded(client, doc, owner, editor):
+    section(doc, "Scope").save_edit(
+        author=owner, heading="Scope", body="line one\nTWO\nline three", base_version=1
+    )
+    client.force_login(editor)
+    mine = "line one\nzwei\nline three"
+    response = client.post(
+        url(section(doc, "Scope"), "section_detail"),
+        {"heading": "Scope", "body": mine, "version": 1},
+        **HX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    # The clashing line as a choice, the changed words marked on each side.
+    assert "<ins>TWO<" in html
+    assert "<ins>zwei<" in html
+    assert 'name="resolving" value="2"' in html
+    assert "line one\n&lt;&lt;&lt;&lt;&lt;&lt;&lt; your text\nzwei\n=======\nTWO\n" in html
+    client.post(
+        url(section(doc, "Scope"), "section_detail"),
+        {
+            "heading": "Scope",
+            "body": "line one\nTWO zwei\nline three",
+            "version": 2,
+            "resolving": 2,
+        },
+        **HX,
+    )
+    revision = section(doc, "Scope").revisions.get(version=3)
+    assert revision.note == "Resolved a conflict with version 2" and revision.author == editor
+
+
+def test_malformed_resolving_is_400_and_saves_nothing(client, doc, editor):
+    """`resolving` (the conflict view's hidden field) with 400 digits went into the revision's
+    note, longer than its column: a 500 on PostgreSQL."""
+    client.force_login(editor)
+    for resolving in ("9" * 400, "²", "-2"):
+        data = {"heading": "Scope", "body": "mine", "version": 1, "resolving": resolving}
+        response = client.post(url(section(doc, "Scope"), "section_detail"), data, **HX)
         assert response.status_code == 400
-        assert response.content.decode().startswith(query.split("=")[0] + ": expected 1 or 0")
+        assert response.content.decode().startswith("resolving: ")
+    assert section(doc, "Scope").version == 1

@@ -1,0 +1,48 @@
+"""Adding, moving, re-levelling and deleting sections from the plan page."""
+
+from django.urls import reverse
+
+from planhub.plans.models import Section, StructureChange
+from tests.factories import make_plan
+
+from .conftest import section, url
+
+
+def test_add_move_level_delete_restore(client, doc, editor):
+    client.force_login(editor)
+    scope = section(doc, "Scope")
+    response = client.post(url(scope, "section_structure"), {"action": "add_after"})
+    new = Section.objects.get(plan=doc, heading="New section")
+    assert response["Location"] == f"{doc.get_absolute_url()}?edit={new.pk}#section-{new.pk}"
+    assert (
+        "## Scope\n\nline one\nline two\nline three\n\n## New section\n\n## Risks"
+        in doc.to_markdown()
+    )
+    client.post(url(new, "section_structure"), {"action": "demote"})
+    client.post(url(section(doc, "New section"), "section_structure"), {"action": "move_down"})
+    assert doc.to_markdown().endswith("- [x] alerts\n### New section\n\n")
+    client.post(url(scope, "section_structure"), {"action": "delete"})
+    assert "## Scope" not in doc.to_markdown()
+    html = client.get(reverse("plan_activity", args=["apollo", doc.pk])).content.decode()
+    assert (
+        "Deleted sections" in html and "deleted “Scope”" in html and "added “New section”" in html
+    )
+    client.post(reverse("section_restore", args=["apollo", doc.pk, scope.pk]))
+    assert "## Scope\n\nline one" in doc.to_markdown()
+    actions = list(StructureChange.objects.values_list("action", flat=True).order_by("pk"))
+    assert actions == ["added", "demoted", "moved_down", "deleted", "restored"]
+
+
+def test_add_and_move_next_to_a_very_long_heading(client, project, owner, editor):
+    """The outline change's note quotes the neighbour's heading: over 300 characters it was
+    longer than its column (a 500 on PostgreSQL)."""
+    heading = "H" * 2000
+    plan = make_plan(project, owner, text=f"# Plan\n\n## {heading}\n\ntext\n\n## Next\n\nmore\n")
+    long = section(plan, heading)
+    client.force_login(editor)
+    assert client.post(url(long, "section_structure"), {"action": "add_after"}).status_code == 302
+    new = section(plan, "New section")
+    assert client.post(url(new, "section_structure"), {"action": "move_up"}).status_code == 302
+    notes = list(StructureChange.objects.order_by("pk").values_list("detail", flat=True))
+    assert notes == [f"after “{heading}”", f"above “{heading}”"]
+    assert plan.to_markdown().startswith(f"# Plan\n\n## New section\n\n## {heading}\n")

@@ -1,0 +1,40 @@
+"""What changed in a section since a version: the word diff, bad versions."""
+
+import pytest
+
+from .conftest import section_url
+
+
+def test_stale_approval_shows_what_changed(client, reviewer, editor, section):
+    client.force_login(reviewer)
+    client.post(section_url(section, "section_decide"), {"decision": "approved", "version": 2})
+    section.save_edit(author=editor, heading="Overview", body="Our new approach.", base_version=2)
+    html = client.get(section.plan.get_absolute_url()).content.decode()
+    assert "stale: edited since" in html
+    changes = client.get(section_url(section, "section_changes") + "?since=2").content.decode()
+    assert (
+        '<span class="diff-removed"><span class="visually-hidden">removed: </span>-Our approach.'
+        in changes
+    )
+    assert (
+        '<span class="diff-added"><span class="visually-hidden">added: </span>+Our<ins>'
+        '<span class="visually-hidden">[added: </span> new<span class="visually-hidden">]'
+        "</span></ins> approach." in changes
+    )
+
+
+@pytest.mark.parametrize("query", ["since=²", "to=²", "since=abc", "since=0", "to=" + "9" * 400])
+def test_malformed_changes_version_is_400(client, viewer, section, query):
+    """“²”.isdigit() is True and int("²") fails: it was a 500."""
+    client.force_login(viewer)
+    response = client.get(section_url(section, "section_changes") + "?" + query)
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith(query.split("=")[0] + ": ")
+
+
+def test_changes_since_a_version_the_section_does_not_have_shows_the_last_change(
+    client, viewer, section
+):
+    client.force_login(viewer)
+    response = client.get(section_url(section, "section_changes") + f"?since={2**63 - 1}")
+    assert response.status_code == 200 and "+Our approach." in response.content.decode()
