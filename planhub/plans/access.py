@@ -1,7 +1,7 @@
 """Plans and sections looked up inside a membership's project (others are 404).
 
-A section comes through its plan's related manager, so `section.plan` is that plan (with its
-project) and never needs a query or a hand-set attribute."""
+A section comes with `section.plan` already the plan read here (with its project): no view
+needs a query for it, or to set it."""
 
 from django.shortcuts import get_object_or_404
 
@@ -22,9 +22,14 @@ def get_plan(membership: Membership, plan_id: int) -> Plan:
 def get_section(plan: Plan, section_id: int, *, include_deleted: bool = False) -> Section:
     """A section of the plan. `include_deleted`: one deleted meanwhile too, so that a write
     into it is answered with what happened to it (who deleted it, when), not “not found”."""
-    manager = "all_objects" if include_deleted else "objects"
-    sections = plan.sections(manager=manager).select_related("updated_by", "deleted_by")
-    return get_object_or_404(sections, pk=section_id)
+    if include_deleted:
+        sections = Section.all_objects.select_related("updated_by", "deleted_by")
+    else:
+        sections = Section.objects.select_related("updated_by")
+    section = get_object_or_404(sections, pk=section_id, plan=plan)
+    # Set, not joined: the plan (and its project) were just read; a join would read them again.
+    section.plan = plan
+    return section
 
 
 def get_plan_for(user, slug: str, plan_id: int, *, need: str | None = None):

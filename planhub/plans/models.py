@@ -627,13 +627,13 @@ class Section(models.Model):
                     # take the plan's row first, as outline changes do, so that the two never
                     # wait for each other's rows in opposite orders (a deadlock).
                     Plan.objects.select_for_update().get(pk=self.plan_id)
-                current = self._reread().select_for_update().get(pk=self.pk)
+                current = self.read_again(Section.all_objects.select_for_update())
                 if current.level == 1 and not lock_plan:  # promoted meanwhile: start over
                     lock_plan = True
                     continue
                 if current.deleted_at is not None:
                     raise SectionDeleted(
-                        self._reread().select_related("deleted_by").get(pk=self.pk)
+                        self.read_again(Section.all_objects.select_related("deleted_by"))
                     )
                 if current.version != base_version:
                     base = current.revisions.filter(version=base_version).first()
@@ -647,7 +647,7 @@ class Section(models.Model):
                             current.editable_body,
                         )
                     if merged is None:
-                        current = self._reread().select_related("updated_by").get(pk=self.pk)
+                        current = self.read_again(Section.all_objects.select_related("updated_by"))
                         raise EditConflict(current, base)
                     heading, body = merged.heading, merged.body
                     result.merged_with.append((current.updated_by, current.version))
@@ -656,16 +656,19 @@ class Section(models.Model):
                 if self._apply(current, author, heading, body, base_version, note, result):
                     break
         else:
-            raise EditConflict(self._reread().select_related("updated_by").get(pk=self.pk))
+            raise EditConflict(self.read_again(Section.all_objects.select_related("updated_by")))
         if result.changed:
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.
             self.plan.touch()
         return result
 
-    def _reread(self):
-        """This plan's sections, deleted or not, each read with `plan` already set."""
-        return self.plan.sections(manager="all_objects")
+    def read_again(self, sections=None) -> "Section":
+        """This section as the database has it now, deleted or not (from `sections`, a queryset
+        of sections, to lock it or read more), with the plan object this one already has."""
+        fresh = (sections if sections is not None else Section.all_objects).get(pk=self.pk)
+        fresh.plan = self.plan
+        return fresh
 
     def _apply(self, current, author, heading, body, base_version, note, result) -> bool:
         """Write the edit over `current` (at `base_version`); False if another save won."""

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from planhub.plans.models import Plan, SignOffSlot, current_authors
+from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
@@ -98,7 +98,7 @@ class SectionDecision(models.Model):
         either comes first (ContentChanged) or makes this approval stale afterwards.
         """
         with transaction.atomic():
-            locked = section.plan.sections.select_for_update().get(pk=section.pk)
+            locked = section.read_again(Section.objects.select_for_update())
             if locked.version != version:
                 raise ContentChanged(
                     locked,
