@@ -15,15 +15,6 @@ def url():
     return reverse("plan_import", args=["apollo"])
 
 
-@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("editor", 200), ("reviewer", 403),
-                                              ("viewer", 403), ("outsider", 404)])  # fmt: skip
-def test_import_page_role_matrix(client, members, role, status):
-    client.force_login(members[role])
-    assert client.get(url()).status_code == status
-    response = client.post(url(), {"file": upload(b"# T\n"), "kind": "plan"})
-    assert response.status_code == (302 if status == 200 else status)
-
-
 def test_import_as_plan(client, editor, project):
     client.force_login(editor)
     response = client.post(url(), {"file": upload(b"# Launch\n\n## Scope\n\nEU\n"), "kind": "plan"})
