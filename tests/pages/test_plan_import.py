@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -106,3 +108,12 @@ def test_an_over_long_name_is_refused_with_a_message(client, editor):
     response = client.post(url(), {"file": upload(b"## x\n"), "kind": "plan", "name": "n" * 201})
     assert response.status_code == 422 and "at most 200 characters" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+def test_import_page_preselects_template_from_library_link(client, editor):
+    client.force_login(editor)
+    url = reverse("plan_import", args=["apollo"])
+    preset = client.get(url + "?kind=template").content.decode()
+    assert "checked" in re.search(r'<input[^>]*value="template"[^>]*>', preset).group(0)
+    plain = client.get(url).content.decode()
+    assert "checked" not in re.search(r'<input[^>]*value="template"[^>]*>', plain).group(0)

@@ -197,3 +197,18 @@ def test_bad_title_is_422_and_creates_nothing(client, editor, title, message):
     assert response.status_code == 422 and message in response.text
     assert "New blank plan" in response.text
     assert not Plan.objects.exists()
+
+
+def test_an_archived_template_cannot_start_a_plan(client, editor, project):
+    from planhub.plans.models import PlanTemplate
+
+    template = PlanTemplate.create_uploaded(
+        project=project, text="# Runbook: [Service]\n\n## Alerts\n", name="Runbook", author=editor
+    )
+    template.set_archived(True, editor)
+    client.force_login(editor)
+    response = client.get(new_url(), {"template": template.pk}, follow=True)
+    assert response.redirect_chain == [(new_url(), 302)]
+    assert "The template “Runbook” is archived." in response.content.decode()
+    response = client.post(new_url(), {"template": template.pk, "placeholder_0": "X"})
+    assert response.status_code == 302 and not Plan.objects.exists()

@@ -1,7 +1,9 @@
 """Adding, moving, re-levelling and deleting sections from the plan page."""
 
+import pytest
 from django.urls import reverse
 
+from planhub.plans import restructuring
 from planhub.plans.models import Section, StructureChange
 from tests.factories import make_plan
 
@@ -46,3 +48,18 @@ def test_add_and_move_next_to_a_very_long_heading(client, project, owner, editor
     notes = list(StructureChange.objects.order_by("pk").values_list("detail", flat=True))
     assert notes == [f"after “{heading}”", f"above “{heading}”"]
     assert plan.to_markdown().startswith(f"# Plan\n\n## New section\n\n## {heading}\n")
+
+
+@pytest.mark.parametrize("action", ["demote", "promote", "move_up", "move_down", "add_after"])
+def test_outline_change_of_a_deleted_section_is_refused_with_a_message(
+    client, editor, owner, scoped_doc, scope, action
+):
+    restructuring.delete_section(scope, owner)
+    client.force_login(editor)
+    response = client.post(url(scope, "section_structure"), {"action": action}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "olivia deleted “Scope” just now. Nothing was changed" in html
+    section = Section.all_objects.get(pk=scope.pk)
+    assert (section.version, section.level, section.position) == (1, 2, scope.position)
+    assert scoped_doc.sections.count() == 3
