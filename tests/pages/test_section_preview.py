@@ -19,3 +19,10 @@ def test_preview_of_a_deleted_section_still_renders_and_says_so(client, editor, 
     assert response.status_code == 200
     html = response.content.decode()
     assert "<em>mine</em>" in html and "olivia deleted “Scope” just now." in html
+
+
+def test_preview_queries(client, editor, overview, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(5):
+        response = client.post(url(overview, "section_preview"), {"body": "*hi*"}, **HX)
+    assert "<em>hi</em>" in response.content.decode()

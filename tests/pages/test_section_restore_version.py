@@ -69,3 +69,14 @@ def test_restoring_a_version_of_a_deleted_section_says_so(client, editor, owner,
     html = response.content.decode()
     assert "olivia deleted “Scope” just now. Nothing was restored" in html
     assert [v for v, _, _ in versions(scope)] == [1, 2]
+
+
+def test_restore_version_queries(client, doc, owner, editor, django_assert_max_num_queries):
+    scope = section(doc, "Scope")
+    scope.save_edit(author=owner, heading="Scope", body="second", base_version=1)
+    client.force_login(editor)
+    with django_assert_max_num_queries(13):
+        response = client.post(
+            url(scope, "section_restore_version"), {"version": 1, "base_version": 2}
+        )
+    assert response.status_code == 302 and section(doc, "Scope").version == 3

@@ -7,7 +7,7 @@ from planhub.plans import restructuring
 from planhub.plans.models import Section, StructureChange
 from tests.factories import make_plan
 
-from .conftest import section, url
+from .conftest import HX, section, url
 
 
 def test_add_move_level_delete_restore(client, doc, editor):
@@ -63,3 +63,33 @@ def test_outline_change_of_a_deleted_section_is_refused_with_a_message(
     section = Section.all_objects.get(pk=scope.pk)
     assert (section.version, section.level, section.position) == (1, 2, scope.position)
     assert scoped_doc.sections.count() == 3
+
+
+def test_htmx_change_reloads_the_page_at_the_new_section(client, doc, editor):
+    client.force_login(editor)
+    response = client.post(
+        url(section(doc, "Scope"), "section_structure"), {"action": "add_after"}, **HX
+    )
+    new = Section.objects.get(plan=doc, heading="New section")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{doc.get_absolute_url()}?edit={new.pk}#section-{new.pk}"
+
+
+def test_unknown_change_is_refused_with_a_message_and_changes_nothing(client, doc, editor):
+    client.force_login(editor)
+    before = doc.to_markdown()
+    response = client.post(
+        url(section(doc, "Scope"), "section_structure"), {"action": "explode"}, follow=True
+    )
+    assert "Unknown change: choose one of the section menu&#x27;s entries." in response.text
+    assert doc.to_markdown() == before and not StructureChange.objects.exists()
+
+
+def test_structure_change_queries(client, doc, editor, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(15):
+        response = client.post(
+            url(section(doc, "Scope"), "section_structure"), {"action": "move_down"}
+        )
+    assert response.status_code == 302
+    assert [s.heading for s in doc.sections.all()][1:] == ["Risks", "Scope"]

@@ -70,3 +70,15 @@ def test_task_tick_on_a_deleted_section_is_a_clear_409(client, editor, owner, sc
     html = response.content.decode()
     assert "olivia deleted “Tasks” just now. Nothing was ticked" in html
     assert Section.all_objects.get(pk=tasks.pk).version == 1
+
+
+def test_tick_queries(client, doc, editor, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(18):
+        response = client.post(
+            url(section(doc, "Risks"), "section_task"),
+            {"index": 0, "done": "1", "version": 1},
+            **HX,
+        )
+    assert response.status_code == 200
+    assert section(doc, "Risks").editable_body == "- [x] backups\n- [x] alerts"

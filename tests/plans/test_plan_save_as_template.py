@@ -109,3 +109,10 @@ def test_archived_plan_can_be_saved_as_template(client, editor, source_plan):
     source_plan.set_archived(True, editor)
     client.force_login(editor)
     assert client.post(save_url(source_plan), {"name": "From archive"}).status_code == 302
+
+
+def test_save_as_template_queries(client, editor, source_plan, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(8):
+        response = client.post(save_url(source_plan), {"name": "Counted"})
+    assert response.status_code == 302 and PlanTemplate.objects.filter(name="Counted").exists()

@@ -57,3 +57,9 @@ def test_preview_never_parses_markdown(client, editor, uploaded, monkeypatch):
     client.force_login(editor)
     html = client.get(detail_url(uploaded)).content.decode()
     assert "<h2>Alerts</h2>" in html and '<li class="outline-level-3">Paging</li>' in html
+
+
+def test_preview_queries(client, viewer, uploaded, django_assert_max_num_queries):
+    client.force_login(viewer)
+    with django_assert_max_num_queries(4):
+        assert client.get(detail_url(uploaded)).status_code == 200

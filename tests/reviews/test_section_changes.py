@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import make_plan
 
-from .conftest import section_url
+from .conftest import HX, section_url
 
 ELEVEN_LINES = [f"line {n}" for n in range(1, 12)]
 
@@ -57,3 +57,26 @@ def test_the_compare_marks_changed_words_and_escapes_them(client, project, owner
         '<span class="diff-added"><span class="visually-hidden">added: </span>+line 5<ins>'
         '<span class="visually-hidden">[added: </span> &lt;img &amp;'
     ) in html
+
+
+def test_htmx_gets_the_diff_alone(client, reviewer, editor, section):
+    section.save_edit(author=editor, heading="Overview", body="Our new approach.", base_version=2)
+    client.force_login(reviewer)
+    url = section_url(section, "section_changes") + "?since=2"
+    partial = client.get(url, **HX).content.decode()
+    page = client.get(url).content.decode()
+    assert "<html" not in partial and "<html" in page
+    assert "+Our<ins>" in partial and "+Our<ins>" in page
+
+
+def test_changes_queries_do_not_grow_with_versions(
+    client, viewer, editor, section, django_assert_max_num_queries
+):
+    for version in range(2, 12):
+        section.save_edit(
+            author=editor, heading="Overview", body=f"Version {version + 1}.", base_version=version
+        )
+    client.force_login(viewer)
+    with django_assert_max_num_queries(7):
+        response = client.get(section_url(section, "section_changes") + "?since=2")
+    assert response.status_code == 200 and "+Version 12." in response.content.decode()
