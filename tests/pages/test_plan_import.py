@@ -117,3 +117,11 @@ def test_import_page_preselects_template_from_library_link(client, editor):
     assert "checked" in re.search(r'<input[^>]*value="template"[^>]*>', preset).group(0)
     plain = client.get(url).content.decode()
     assert "checked" not in re.search(r'<input[^>]*value="template"[^>]*>', plain).group(0)
+
+
+def test_import_queries(client, editor, django_assert_max_num_queries):
+    text = "# Counted\n\n" + "".join(f"## Part {n}\n\ntext {n}\n\n" for n in range(30))
+    client.force_login(editor)
+    with django_assert_max_num_queries(10):
+        response = client.post(url(), {"file": upload(text.encode()), "kind": "plan"})
+    assert response.status_code == 302 and Plan.objects.get().sections.count() == 31

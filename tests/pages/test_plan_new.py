@@ -212,3 +212,11 @@ def test_an_archived_template_cannot_start_a_plan(client, editor, project):
     assert "The template “Runbook” is archived." in response.content.decode()
     response = client.post(new_url(), {"template": template.pk, "placeholder_0": "X"})
     assert response.status_code == 302 and not Plan.objects.exists()
+
+
+def test_create_queries(client, editor, django_assert_max_num_queries):
+    template = builtin_template("feature-plan")
+    client.force_login(editor)
+    with django_assert_max_num_queries(10):
+        response = client.post(new_url(), {"template": template.pk, "placeholder_0": "Counted"})
+    assert response.status_code == 302 and Plan.objects.get().title.endswith("Counted")

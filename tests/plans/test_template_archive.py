@@ -63,3 +63,12 @@ def test_archive_goes_back_to_a_local_next_only(client, editor, uploaded):
     assert client.post(archive_url(uploaded), data)["Location"] == detail_url(uploaded)
     data = {"action": "restore", "next": "https://evil.example/p/apollo/"}
     assert client.post(archive_url(uploaded), data)["Location"] == library_url()
+
+
+def test_archive_queries(client, editor, uploaded, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(5):
+        response = client.post(archive_url(uploaded), {"action": "archive"})
+    assert response.status_code == 302
+    uploaded.refresh_from_db()
+    assert uploaded.is_archived
