@@ -14,6 +14,9 @@ from planhub.lib.gc_pause import garbage_collection_paused
 
 @pytest.fixture(autouse=True)
 def collector_on():
+    """Each test starts with the cycle collector on and leaves it on: one of them turns it off
+    (test_a_collector_turned_off_elsewhere_stays_off), which would otherwise last for the rest
+    of the run."""
     gc.enable()
     yield
     gc.enable()

@@ -226,21 +226,6 @@ def test_a_job_whose_worker_died_is_queued_again(client, project, owner):
     assert client.get(pdf_url(plan)).status_code == 200
 
 
-def test_status_and_file_of_another_plan_are_404(client, project, owner, viewer, outsider):
-    plan = make_plan(project, owner, text=TEXT)
-    other = make_plan(project, owner, text="# Other\n")
-    client.force_login(owner)
-    client.get(pdf_url(plan))
-    export = PdfExport.objects.get()
-    for name in ("pdf_export_status", "pdf_export_file"):
-        url = reverse(name, args=[project.slug, other.pk, export.pk])
-        assert client.get(url).status_code == 404
-    client.force_login(outsider)
-    for name in ("pdf_export_status", "pdf_export_file"):
-        url = reverse(name, args=[project.slug, plan.pk, export.pk])
-        assert client.get(url).status_code == 404
-
-
 # --- the real worker process ----------------------------------------------------------------
 
 

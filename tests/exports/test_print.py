@@ -1,6 +1,5 @@
 """The printable plan page (/print/): the PDF's own template and stylesheet, in the browser."""
 
-import pytest
 from django.urls import reverse
 
 from planhub.exports.printing import render_print_html
@@ -14,26 +13,6 @@ def print_url(plan):
 
 def test_url():
     assert reverse("plan_print", args=["apollo", 7]) == "/p/apollo/plans/7/print/"
-
-
-@pytest.mark.parametrize(
-    "role, status",
-    [("owner", 200), ("editor", 200), ("reviewer", 200), ("viewer", 200), ("outsider", 404)],
-)
-def test_every_member_may_print_others_get_404(client, project, plan, members, role, status):
-    client.force_login(members[role])
-    assert client.get(print_url(plan)).status_code == status
-
-
-def test_anonymous_is_sent_to_login(client, plan):
-    response = client.get(print_url(plan))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_only_get(client, owner, plan):
-    client.force_login(owner)
-    assert client.post(print_url(plan)).status_code == 405
 
 
 def test_print_view_shows_the_document(client, project, owner, viewer):

@@ -1,4 +1,5 @@
-"""Shared by the pages' tests: a small plan (`doc`: Scope, Risks with tasks), the feature
+"""Shared by the pages' tests: a small plan (`doc`: Scope, Risks with tasks), one whose Scope
+has five lines to merge in (`scoped_doc`, `scope`, MINE: an editor's text for it), the feature
 plan's Overview, a project's plans in every state (`plans`), URL helpers."""
 
 from datetime import timedelta
@@ -24,6 +25,34 @@ TEXT = (
 @pytest.fixture
 def doc(project, owner):
     return make_plan(project, owner, text=TEXT)
+
+
+SCOPED_TEXT = (
+    "# Plan\n\n"
+    "## Scope\n\nline one\nline two\nline three\nline four\nline five\n\n"
+    "## Risks\n\nrisk text\n\n"
+    "## Tasks\n\n- [ ] write it\n"
+)
+MINE = "line one\nline two, as I wrote it\nline three\nline four\nline five"
+
+
+@pytest.fixture
+def scoped_doc(project, owner):
+    return make_plan(project, owner, text=SCOPED_TEXT)
+
+
+@pytest.fixture
+def scope(scoped_doc):
+    return scoped_doc.sections.get(heading="Scope")
+
+
+def versions(section):
+    """(version, author, note) of each of the section's revisions, deleted or not."""
+    return list(
+        Section.all_objects.get(pk=section.pk)
+        .revisions.order_by("version")
+        .values_list("version", "author__username", "note")
+    )
 
 
 def section(plan, heading):

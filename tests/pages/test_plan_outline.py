@@ -26,3 +26,11 @@ def test_malformed_outline_flags_are_400(client, viewer, plan, query):
             continue
         assert response.status_code == 400
         assert response.content.decode().startswith(query.split("=")[0] + ": expected 1 or 0")
+
+
+def test_outline_queries(client, viewer, plan, django_assert_max_num_queries):
+    client.force_login(viewer)
+    url = reverse("plan_outline", args=[plan.project.slug, plan.pk])
+    with django_assert_max_num_queries(10):
+        html = client.get(url, **HX).content.decode()
+    assert "Architecture" in html

@@ -83,3 +83,13 @@ def test_review_on_a_malformed_version_is_422_and_records_nothing(
     response = client.post(section_url(section, "section_decide"), data, **HX)
     assert response.status_code == 422 and 'value="keep me"' in response.content.decode()
     assert not SectionDecision.objects.exists()
+
+
+def test_decide_queries(client, reviewer, section, django_assert_max_num_queries):
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(15):
+        response = client.post(
+            section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
+        )
+    assert response.status_code == 200
+    assert SectionDecision.objects.filter(section=section, reviewer=reviewer).exists()

@@ -11,3 +11,9 @@ def test_edit_form_is_a_partial_for_htmx_and_a_page_without(client, editor, over
     assert "**Feature Summary:**" in partial
     page = client.get(url(overview, "section_edit")).content.decode()
     assert "<html" in page and "<form" in page and "**Feature Summary:**" in page
+
+
+def test_edit_form_queries(client, editor, overview, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(5):
+        assert client.get(url(overview, "section_edit"), **HX).status_code == 200

@@ -39,3 +39,21 @@ def test_template_text_is_from_the_template_and_merges_name_both_writers(
     assert by[1] == ("2", "eddie", "")
     # The origin stands as the byline, once, not repeated as a note.
     assert by[2] == ("1", "From template “Feature plan”", "")
+
+
+def test_history_queries_do_not_grow_with_versions(
+    client, project, owner, editor, django_assert_max_num_queries
+):
+    plan = make_plan(project, owner)
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    for version in range(1, 13):
+        author = editor if version % 2 else owner
+        section.save_edit(
+            author=author, heading="Overview", body=f"v{version + 1}", base_version=version
+        )
+    client.force_login(owner)
+    url = reverse("section_history", args=[project.slug, plan.pk, section.pk])
+    with django_assert_max_num_queries(7):
+        html = client.get(url).content.decode()
+    assert html.count('<tr id="version-') == 13

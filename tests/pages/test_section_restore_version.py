@@ -1,8 +1,11 @@
 """Restoring an older version of a section (and refusing when it moved on)."""
 
 import pytest
+from django.urls import reverse
 
-from .conftest import section, url
+from planhub.plans import restructuring
+
+from .conftest import section, url, versions
 
 
 def test_history_page_and_restore_a_version(client, doc, owner, editor):
@@ -51,3 +54,29 @@ def test_malformed_restore_version_is_400(client, doc, owner, editor, data):
     assert response.status_code == 400
     assert "version: " in response.content.decode()
     assert section(doc, "Scope").version == 2
+
+
+def test_restoring_a_version_of_a_deleted_section_says_so(client, editor, owner, scope):
+    scope.save_edit(author=owner, heading="Scope", body="changed", base_version=1)
+    restructuring.delete_section(scope, owner)
+    client.force_login(editor)
+    response = client.post(
+        url(scope, "section_restore_version"), {"version": 1, "base_version": 2}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse(
+        "plan_activity", args=[scope.plan.project.slug, scope.plan_id]
+    )
+    html = response.content.decode()
+    assert "olivia deleted “Scope” just now. Nothing was restored" in html
+    assert [v for v, _, _ in versions(scope)] == [1, 2]
+
+
+def test_restore_version_queries(client, doc, owner, editor, django_assert_max_num_queries):
+    scope = section(doc, "Scope")
+    scope.save_edit(author=owner, heading="Scope", body="second", base_version=1)
+    client.force_login(editor)
+    with django_assert_max_num_queries(13):
+        response = client.post(
+            url(scope, "section_restore_version"), {"version": 1, "base_version": 2}
+        )
+    assert response.status_code == 302 and section(doc, "Scope").version == 3

@@ -2,6 +2,9 @@
 
 import pytest
 
+from planhub.plans import restructuring
+from planhub.plans.models import Section
+
 from .conftest import HX, section, url
 
 
@@ -54,3 +57,28 @@ def test_malformed_tick_is_400_and_ticks_nothing(client, doc, editor, data, mess
     response = client.post(url(section(doc, "Risks"), "section_task"), data, **HX)
     assert response.status_code == 400 and response.content.decode().startswith(message)
     assert section(doc, "Risks").version == 1
+
+
+def test_task_tick_on_a_deleted_section_is_a_clear_409(client, editor, owner, scoped_doc):
+    tasks = scoped_doc.sections.get(heading="Tasks")
+    restructuring.delete_section(tasks, owner)
+    client.force_login(editor)
+    response = client.post(
+        url(tasks, "section_task"), {"index": 0, "done": "1", "version": 1}, **HX
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "olivia deleted “Tasks” just now. Nothing was ticked" in html
+    assert Section.all_objects.get(pk=tasks.pk).version == 1
+
+
+def test_tick_queries(client, doc, editor, django_assert_max_num_queries):
+    client.force_login(editor)
+    with django_assert_max_num_queries(18):
+        response = client.post(
+            url(section(doc, "Risks"), "section_task"),
+            {"index": 0, "done": "1", "version": 1},
+            **HX,
+        )
+    assert response.status_code == 200
+    assert section(doc, "Risks").editable_body == "- [x] backups\n- [x] alerts"

@@ -1,16 +1,18 @@
 import pytest
 
+from planhub.plans import restructuring
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES, read_seed
 from planhub.plans.models import (
     EditConflict,
     Plan,
     PlanTemplate,
     Section,
+    SectionDeleted,
     SectionRevision,
 )
 from tests.factories import builtin_template, make_plan
 
-from .conftest import section
+from .conftest import TEMPLATE_TEXT, section
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,65 @@ def test_conflict_carries_current_and_base(doc, owner, editor):
             author=editor, heading="Scope", body="line one\nzwei\nline three", base_version=1
         )
     assert caught.value.current.version == 2 and caught.value.base.version == 1
+
+
+# --- templates: rendered once, when saved ---------------------------------------------------
+
+
+def test_saving_a_template_renders_its_markdown_and_reads_its_outline(project, editor):
+    from planhub.document.rendering import render_markdown
+
+    template = PlanTemplate.create_uploaded(project=project, text=TEMPLATE_TEXT, name="Runbook")
+    assert template.rendered_html == render_markdown(TEMPLATE_TEXT)
+    assert template.outline() == [
+        (1, "Runbook: [Service]"),
+        (2, "Alerts"),
+        (3, "Paging"),
+        (2, "Rollback"),
+    ]
+    template.source = "# Other\n\n## Only\n"
+    template.save()
+    template.refresh_from_db()
+    assert "<h2>Only</h2>" in template.rendered_html and template.title_line() == "Other"
+    assert template.title_placeholders() == []
+
+
+def test_archiving_does_not_render_again(project, editor, uploaded, monkeypatch):
+    def no_rendering(text):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("planhub.plans.models.render_markdown", no_rendering)
+    uploaded.set_archived(True, editor)
+    uploaded.set_archived(False)
+
+
+def test_builtin_templates_are_rendered_when_seeded(db):
+    from planhub.document.rendering import render_markdown
+
+    for slug in BUILTIN_TEMPLATES:
+        template = builtin_template(slug)
+        assert template.rendered_html == render_markdown(read_seed(slug))
+        assert len(template.outline()) > 5
+
+
+def test_migration_0007_renders_existing_templates(project, uploaded):
+    import importlib
+    from types import SimpleNamespace
+
+    PlanTemplate.objects.filter(pk=uploaded.pk).update(rendered_html="", headings=[])
+    migration = importlib.import_module("planhub.plans.migrations.0007_template_html")
+    migration.render_templates(SimpleNamespace(get_model=lambda app, name: PlanTemplate), None)
+    uploaded.refresh_from_db()
+    assert "<h3>Paging</h3>" in uploaded.rendered_html
+    assert uploaded.outline()[1:3] == [(2, "Alerts"), (3, "Paging")]
+    assert builtin_template("phase-plan").rendered_html  # every row, built-in ones too
+
+
+def test_save_edit_on_a_deleted_section_raises_section_deleted(doc, editor, owner):
+    loaded = Section.objects.select_related("plan").get(plan=doc, heading="Scope")
+    restructuring.delete_section(section(doc, "Scope"), owner)
+    with pytest.raises(SectionDeleted) as raised:
+        loaded.save_edit(author=editor, heading="Scope", body="mine", base_version=1)
+    assert raised.value.section.deleted_by == owner
+    assert Section.all_objects.get(pk=loaded.pk).version == 1
+    assert SectionRevision.objects.filter(section_id=loaded.pk).count() == 1

@@ -115,3 +115,12 @@ def test_unarchive_from_the_plan_page_goes_back_there(client, editor, plan):
     response = client.post(archive_url(plan), data, follow=True)
     assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
     assert "<strong>Archived</strong>" not in response.text
+
+
+def test_archive_queries(client, editor, plan, django_assert_max_num_queries):
+    client.force_login(editor)
+    url = reverse("plan_archive", args=[plan.project.slug, plan.pk])
+    with django_assert_max_num_queries(8):
+        assert client.post(url, {"action": "archive"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.archived_at is not None

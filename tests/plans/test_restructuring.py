@@ -1,8 +1,9 @@
-"""restructuring.py: the refusals, and a deleted section's reviews."""
+"""restructuring.py: the refusals, a deleted section's reviews, a level change after a save."""
 
 import pytest
 
-from planhub.plans.restructuring import StructureRefused, delete_section, move
+from planhub.plans.models import Section
+from planhub.plans.restructuring import StructureRefused, change_level, delete_section, move
 from tests.factories import make_plan
 
 from .conftest import section
@@ -28,3 +29,15 @@ def test_deleted_section_keeps_reviews_and_leaves_status(doc, owner, reviewer):
     delete_section(risks, owner)
     assert [r.section.heading for r in review_plan(doc).sections] == ["Plan", "Scope"]
     assert SectionDecision.objects.filter(section_id=risks.pk).exists()
+
+
+def test_demote_after_a_save_builds_on_the_saved_text(doc, editor, owner):
+    loaded = Section.objects.select_related("plan").get(plan=doc, heading="Scope")  # before
+    section(doc, "Scope").save_edit(
+        author=editor, heading="Scope, renamed", body="mine", base_version=1
+    )
+    change_level(loaded, owner, deeper=True)
+    saved = Section.objects.get(pk=loaded.pk)
+    assert (saved.version, saved.level, saved.heading) == (3, 3, "Scope, renamed")
+    assert saved.heading_source.startswith("### Scope, renamed")
+    assert saved.editable_body == "mine"

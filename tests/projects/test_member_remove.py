@@ -25,3 +25,12 @@ def test_last_owner_can_neither_leave_nor_be_demoted(client, owner, project):
     assert "A project needs at least one owner" in response.content.decode()
     member.refresh_from_db()
     assert member.role == Role.OWNER
+
+
+def test_remove_queries(client, owner, viewer, project, django_assert_max_num_queries):
+    member = project.memberships.get(user=viewer)
+    client.force_login(owner)
+    with django_assert_max_num_queries(9):
+        response = client.post(reverse("member_remove", args=["apollo", member.pk]))
+    assert response.status_code == 302
+    assert not project.memberships.filter(user=viewer).exists()

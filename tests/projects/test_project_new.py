@@ -29,3 +29,11 @@ def test_create_project_bad_input(client, outsider, project, data, message):
     assert response.status_code == 422
     assert message in response.content.decode()
     assert Project.objects.count() == 1
+
+
+def test_create_project_queries(client, outsider, django_assert_max_num_queries):
+    client.force_login(outsider)
+    data = {"name": "Counted", "slug": "counted", "description": ""}
+    with django_assert_max_num_queries(8):
+        response = client.post(reverse("project_new"), data)
+    assert response.status_code == 302 and Project.objects.filter(slug="counted").exists()

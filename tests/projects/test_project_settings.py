@@ -31,3 +31,13 @@ def test_settings_take_ascii_whole_numbers_only(client, owner, project, value, m
     assert response.status_code == 422 and message in response.content.decode()
     project.refresh_from_db()
     assert project.required_approvals == 1
+
+
+def test_settings_queries(client, owner, project, django_assert_max_num_queries):
+    client.force_login(owner)
+    url = reverse("project_settings", args=[project.slug])
+    data = {"name": "Apollo two", "description": "", "required_approvals": 2}
+    with django_assert_max_num_queries(4):
+        assert client.post(url, data).status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.required_approvals) == ("Apollo two", 2)

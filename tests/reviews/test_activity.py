@@ -27,3 +27,23 @@ def test_activity_lists_every_kind_of_event(client, owner, reviewer, editor, sec
         "assigned “Plan approval” to rita",
     ]:
         assert text in html
+
+
+def test_activity_queries_do_not_grow_with_events(
+    client, owner, reviewer, editor, section, django_assert_max_num_queries
+):
+    for number in range(10):
+        SectionDecision.record(
+            section=section, reviewer=reviewer, decision="approved", version=section.version
+        )
+        Comment.objects.create(section=section, author=reviewer, body=f"note {number}")
+        section.save_edit(
+            author=editor,
+            heading="Overview",
+            body=f"Version {number}.",
+            base_version=section.version,
+        )
+    client.force_login(editor)
+    with django_assert_max_num_queries(11):
+        response = client.get(plan_url(section.plan, "plan_activity"))
+    assert response.status_code == 200 and "commented on “Overview”: note 9" in response.text

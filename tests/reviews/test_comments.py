@@ -58,3 +58,15 @@ def test_reply_to_a_malformed_parent_is_422(client, reviewer, section, parent):
     response = client.post(section_url(section, "comments"), data, **HX)
     assert response.status_code == 422
     assert Comment.objects.count() == 1
+
+
+def test_comments_page_queries_do_not_grow_with_threads(
+    client, reviewer, editor, section, django_assert_max_num_queries
+):
+    for number in range(10):
+        thread = Comment.objects.create(section=section, author=reviewer, body=f"thread {number}")
+        Comment.objects.create(section=section, author=editor, parent=thread, body="a reply")
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(8):
+        response = client.get(section_url(section, "comments"), **HX)
+    assert response.status_code == 200 and "thread 9" in response.content.decode()

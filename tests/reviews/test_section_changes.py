@@ -2,7 +2,11 @@
 
 import pytest
 
-from .conftest import section_url
+from tests.factories import make_plan
+
+from .conftest import HX, section_url
+
+ELEVEN_LINES = [f"line {n}" for n in range(1, 12)]
 
 
 def test_stale_approval_shows_what_changed(client, reviewer, editor, section):
@@ -38,3 +42,41 @@ def test_changes_since_a_version_the_section_does_not_have_shows_the_last_change
     client.force_login(viewer)
     response = client.get(section_url(section, "section_changes") + f"?since={2**63 - 1}")
     assert response.status_code == 200 and "+Our approach." in response.content.decode()
+
+
+def test_the_compare_marks_changed_words_and_escapes_them(client, project, owner, viewer):
+    plan = make_plan(project, owner, text="# Plan\n\n## Scope\n\n" + "\n".join(ELEVEN_LINES))
+    section = plan.sections.get(heading="Scope")
+    section.plan = plan
+    lines = [*ELEVEN_LINES[:4], "line 5 <img &", *ELEVEN_LINES[5:]]
+    section.save_edit(author=owner, heading="Scope", body="\n".join(lines), base_version=1)
+    client.force_login(viewer)
+    html = client.get(section_url(section, "section_changes") + "?since=1&to=2").content.decode()
+    assert "<img" not in html
+    assert (
+        '<span class="diff-added"><span class="visually-hidden">added: </span>+line 5<ins>'
+        '<span class="visually-hidden">[added: </span> &lt;img &amp;'
+    ) in html
+
+
+def test_htmx_gets_the_diff_alone(client, reviewer, editor, section):
+    section.save_edit(author=editor, heading="Overview", body="Our new approach.", base_version=2)
+    client.force_login(reviewer)
+    url = section_url(section, "section_changes") + "?since=2"
+    partial = client.get(url, **HX).content.decode()
+    page = client.get(url).content.decode()
+    assert "<html" not in partial and "<html" in page
+    assert "+Our<ins>" in partial and "+Our<ins>" in page
+
+
+def test_changes_queries_do_not_grow_with_versions(
+    client, viewer, editor, section, django_assert_max_num_queries
+):
+    for version in range(2, 12):
+        section.save_edit(
+            author=editor, heading="Overview", body=f"Version {version + 1}.", base_version=version
+        )
+    client.force_login(viewer)
+    with django_assert_max_num_queries(7):
+        response = client.get(section_url(section, "section_changes") + "?since=2")
+    assert response.status_code == 200 and "+Version 12." in response.content.decode()

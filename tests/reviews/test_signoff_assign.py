@@ -23,3 +23,16 @@ def test_assignee_in_other_digits_is_refused(client, owner, reviewer, plan):
         assert response.status_code == 422
     slot.refresh_from_db()
     assert slot.assignee is None
+
+
+def test_assign_queries(client, owner, reviewer, plan, django_assert_max_num_queries):
+    slot = plan.signoff_slots.get()
+    membership = plan.project.memberships.get(user=reviewer)
+    client.force_login(owner)
+    with django_assert_max_num_queries(14):
+        response = client.post(
+            plan_url(plan, "signoff_assign", slot.pk), {"assignee": membership.pk}, **HX
+        )
+    assert response.status_code == 200
+    slot.refresh_from_db()
+    assert slot.assignee == reviewer

@@ -1,5 +1,7 @@
 """Signing off (or declining) a plan: the flow, races on the content, bad input."""
 
+import pytest
+
 from planhub.reviews.status import review_plan
 
 from .conftest import HX, plan_url
@@ -39,3 +41,22 @@ def test_signoff_flow_and_table(client, owner, reviewer, section):
         **HX,
     )
     assert response.status_code == 200 and "Signed off" in response.content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SignOff.record reads the sections with .only('pk', 'version'): each one then loads "
+    "its deferred plan_id, one query per section (51 queries for the feature plan's 35)",
+)
+def test_decide_queries_do_not_grow_with_sections(
+    client, owner, reviewer, section, django_assert_max_num_queries
+):
+    plan = section.plan
+    assert plan.sections.count() > 30
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    client.force_login(reviewer)
+    data = {"decision": "signed", "content_hash": review_plan(plan).content_hash}
+    with django_assert_max_num_queries(20):
+        response = client.post(plan_url(plan, "signoff_decide", slot.pk), data, **HX)
+    assert response.status_code == 200 and slot.signoffs.exists()

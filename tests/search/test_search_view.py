@@ -56,12 +56,6 @@ def other_project(db):
     return other
 
 
-def test_anonymous_is_sent_to_log_in(client, db):
-    response = get(client, "zebra")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
 def test_finds_plan_titles(client, owner, apollo_plan):
     client.force_login(owner)
     response = get(client, "zebra")
@@ -118,12 +112,6 @@ def test_the_title_heading_is_not_found_twice(client, owner, apollo_plan):
     client.force_login(owner)
     hits = get(client, "crossing rollout").context["results"].hits
     assert [h.kind for h in hits] == ["plan"]
-
-
-@pytest.mark.parametrize("role", ["viewer", "reviewer", "editor", "owner"])
-def test_every_role_may_search(client, members, apollo_plan, role):
-    client.force_login(members[role])
-    assert len(get(client, "zebra").context["results"].hits) == 1
 
 
 def test_never_shows_other_projects(client, owner, outsider, apollo_plan, other_project):
@@ -276,11 +264,6 @@ def test_max_queries(client, owner, project, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         results = get(client, "rollback").context["results"]
     assert len(results.hits) == MAX_RESULTS and results.more  # 60 sections match
-
-
-def test_post_is_not_allowed(client, owner):
-    client.force_login(owner)
-    assert client.post(URL, {"q": "x"}).status_code == 405
 
 
 # --- PostgreSQL: full text search -------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Shared objects for the security suite: one small project holding one of everything a URL
 can point at (plan, sections, a deleted section, revisions, a comment thread, an assigned
 sign-off slot, members, an API token per user, an uploaded template), a second project of
-the same owner with its own plan, and a logged-in test client per role."""
+the same owner with its own plan, template and PDF, and a logged-in test client per role."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,6 +28,7 @@ PLAN_TEXT = (
     "## Gamma\n\ngamma text\n"
 )
 TEMPLATE_TEXT = "# Uploaded template\n\n## Part one\n\nWrite here.\n"
+FOREIGN_TEMPLATE = "Foreign template"  # the other project's template: never shown through this one
 
 
 @dataclass
@@ -45,6 +46,8 @@ class World:
     pdf_export: PdfExport  # a PDF of the plan, ready
     elsewhere: Project  # another project of the same owner (no other member)
     foreign_plan: Plan  # a plan of `elsewhere`
+    foreign_template: PlanTemplate  # uploaded to `elsewhere`
+    foreign_export: PdfExport  # a PDF of `foreign_plan`, ready
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)  # role -> (token, secret)
 
     @property
@@ -85,6 +88,17 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
     )
     elsewhere = make_project(owner=owner, slug="elsewhere", name="Elsewhere")
     foreign_plan = make_plan(elsewhere, author=owner, text="# Theirs\n\n## Part\n\ntheir text\n")
+    foreign_template = PlanTemplate.create_uploaded(
+        project=elsewhere, text=f"# {FOREIGN_TEMPLATE}\n\n## Part\n", name=FOREIGN_TEMPLATE
+    )
+    foreign_export = PdfExport.objects.create(
+        plan=foreign_plan,
+        content_key="1" * 64,
+        status="ready",
+        pdf=b"%PDF-1.7 theirs",
+        size=15,
+        pages=1,
+    )
     return World(
         users=dict(members),
         project=project,
@@ -99,6 +113,8 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
         pdf_export=pdf_export,
         elsewhere=elsewhere,
         foreign_plan=foreign_plan,
+        foreign_template=foreign_template,
+        foreign_export=foreign_export,
         tokens=tokens,
     )
 

@@ -13,9 +13,12 @@ four project roles. Expected answers:
 - an object of another project addressed through this one (or a plan through another
   project's address): 404 for everyone, even an owner of both projects.
 
-A row may also say what the answer must contain (`says`, e.g. the reason on a 401) and how to
-tell that its write took effect (`effect`): a write must land for every role that is let in
-and leave no trace for every role that is refused.
+A row may also say what the answer must contain (`says`, e.g. the reason on a 401), what no
+answer may show (`hides`, e.g. another project's template in a list), which headers every
+answer carries (`carries`, e.g. the JSON type and Allow of the API), and how to tell that its
+write took effect (`effect`): a write must land for every role that is let in and leave no
+trace for every role that is refused. A refusal (401/403/404/405) never shows the plan's text
+nor another project's; the login redirect names the exact page to come back to.
 
 Each case runs in a savepoint that is rolled back, so every role acts on the same objects and
 one test per row stays fast.
@@ -27,17 +30,19 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from planhub.api.models import ApiToken
 from planhub.live.models import Presence
-from planhub.plans.models import Plan, Section, SignOffSlot
+from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import builtin_template
 
-from .conftest import ROLES, World
+from .conftest import FOREIGN_TEMPLATE, ROLES, World
 
 LOGIN = "login"  # 302 to /accounts/login/?next=...
 MEMBERS = ("viewer", "reviewer", "editor", "owner")
@@ -46,6 +51,9 @@ REVIEWERS = ("reviewer", "owner")
 COMMENTERS = ("reviewer", "editor", "owner")
 OWNERS = ("owner",)
 HX = {"HTTP_HX_REQUEST": "true"}
+JSON = {"Content-Type": "application/json"}
+# What no refusal may show: this plan's text, another project's plan and template.
+SECRETS = (b"Security plan", b"alpha text", b"Alpha", b"their text", FOREIGN_TEMPLATE.encode())
 
 # Routes that are not the app's own (Django's auth views and admin): left out on purpose.
 EXCLUDED_NAMES = {
@@ -90,6 +98,8 @@ class Row:
     auth: str = "session"  # "session", "token" (each role its own API token), "bad-token"
     args: Callable[[World], list] | None = None  # instead of ARGS[name] (another project's ids)
     says: dict[str, str] = field(default_factory=dict)  # role -> text the answer must contain
+    hides: tuple[str, ...] = ()  # text no role's answer may contain
+    carries: dict[str, str] = field(default_factory=dict)  # headers of every role's answer
     effect: Callable[[World], bool] | None = None  # did the request change what it writes?
 
     def url_args(self, world: World) -> list:
@@ -99,6 +109,17 @@ class Row:
     def id(self) -> str:
         return f"{self.name}-{self.method}{'-' + self.variant if self.variant else ''}"
 
+
+# What the API says: the plan to its members, the same 404 to anybody else.
+NOT_FOUND = "No such plan, or you are not a member of its project."
+API_SAYS = {
+    "anonymous": "Authentication required",
+    "outsider": NOT_FOUND,
+    **dict.fromkeys(MEMBERS, '"title": "Security plan"'),
+}
+API_FOREIGN_SAYS = {**dict.fromkeys(ROLES[1:], NOT_FOUND), "owner": '"title": "Theirs"'}
+USE_GET = dict.fromkeys(ROLES, "is not allowed here; use GET.")
+API_405 = {**JSON, "Allow": "GET, HEAD"}
 
 # How each route's arguments come from the shared objects.
 ARGS: dict[str, Callable[[World], list]] = {
@@ -192,6 +213,20 @@ def plan_elsewhere(w: World) -> list:
     return [w.elsewhere.slug, w.plan.pk]
 
 
+def foreign_export(w: World) -> list:
+    """Another project's PDF through this project's plan."""
+    return [w.slug, w.plan.pk, w.foreign_export.pk]
+
+
+def export_elsewhere(w: World) -> list:
+    """This plan's PDF through another plan (of another project of its owner)."""
+    return [w.elsewhere.slug, w.foreign_plan.pk, w.pdf_export.pk]
+
+
+def foreign_template(w: World) -> list:
+    return [w.slug, w.foreign_template.pk]
+
+
 # What each write changes, looked up afresh inside the row's savepoint.
 def section_saved(w: World) -> bool:
     return Section.objects.get(pk=w.section.pk).version != w.section.version
@@ -221,6 +256,46 @@ def presence_recorded(w: World) -> bool:
     return Presence.objects.exists()
 
 
+def token_made(w: World) -> bool:
+    return ApiToken.objects.filter(name="matrix token").exists()
+
+
+def owner_token_revoked(w: World) -> bool:
+    return not ApiToken.objects.filter(pk=w.tokens["owner"][0].pk).exists()
+
+
+def plan_made(w: World) -> bool:
+    return Plan.objects.filter(title__contains="Matrix").exists()
+
+
+def plan_imported(w: World) -> bool:
+    return Plan.objects.filter(title="Imported").exists()
+
+
+def template_imported(w: World) -> bool:
+    return PlanTemplate.objects.filter(project=w.project, name="T").exists()
+
+
+def template_saved(w: World) -> bool:
+    return PlanTemplate.objects.filter(name="Matrix template").exists()
+
+
+def template_archived(w: World) -> bool:
+    return PlanTemplate.objects.get(pk=w.template.pk).archived_at is not None
+
+
+def foreign_template_archived(w: World) -> bool:
+    return PlanTemplate.objects.get(pk=w.foreign_template.pk).archived_at is not None
+
+
+def deleted_section_written(w: World) -> bool:
+    return Section.all_objects.get(pk=w.deleted.pk).version != w.deleted.version
+
+
+def deleted_section_back(w: World) -> bool:
+    return Section.all_objects.get(pk=w.deleted.pk).deleted_at is None
+
+
 # fmt: off
 TABLE: list[Row] = [
     # Outside any project.
@@ -230,18 +305,29 @@ TABLE: list[Row] = [
     Row("project_new", "post", everyone(302),
         lambda w: {"name": "Matrix project", "slug": "matrix-project", "description": "d"}),
     Row("api_tokens", "get", everyone(200)),
-    Row("api_tokens", "post", everyone(201), lambda w: {"name": "matrix token"}),
+    Row("api_tokens", "post", everyone(201), lambda w: {"name": "matrix token"},
+        effect=token_made),
     # The owner's token: only its user can revoke it; for anybody else it does not exist.
-    Row("api_token_revoke", "get", NOT_ALLOWED),
-    Row("api_token_revoke", "post", {**everyone(404), "owner": 302}),
-    Row("api_plan_status", "get", project_rule(200, anonymous=401)),
+    Row("api_token_revoke", "get", NOT_ALLOWED, effect=owner_token_revoked),
+    Row("api_token_revoke", "post", {**everyone(404), "owner": 302}, effect=owner_token_revoked),
+    # The API, by session or by each role's own token: members read the plan, anybody else
+    # (and a plan of a project the member is not in: the owner is in `elsewhere`) is told the
+    # same 404, all in JSON.
+    Row("api_plan_status", "get", project_rule(200, anonymous=401), says=API_SAYS, carries=JSON),
     Row("api_plan_status", "get", project_rule(200, anonymous=401), variant="token",
-        auth="token"),
+        auth="token", says=API_SAYS, carries=JSON),
+    Row("api_plan_status", "get", {**everyone(404, anonymous=401), "owner": 200},
+        variant="foreign-plan", args=lambda w: [w.foreign_plan.pk], says=API_FOREIGN_SAYS,
+        carries=JSON),
+    Row("api_plan_status", "get", {**everyone(404, anonymous=401), "owner": 200},
+        variant="foreign-plan-token", auth="token", args=lambda w: [w.foreign_plan.pk],
+        says=API_FOREIGN_SAYS, carries=JSON),
     Row("api_plan_status", "get", everyone(401, anonymous=401), variant="bad-token",
-        auth="bad-token"),
-    Row("api_plan_status", "post", NOT_ALLOWED_ANYONE),
-    Row("api_plan_status", "put", NOT_ALLOWED_ANYONE),
-    Row("api_plan_status", "delete", NOT_ALLOWED_ANYONE),
+        auth="bad-token", carries=JSON),
+    Row("api_plan_status", "post", NOT_ALLOWED_ANYONE, says=USE_GET, carries=API_405),
+    Row("api_plan_status", "put", NOT_ALLOWED_ANYONE, says=USE_GET, carries=API_405),
+    Row("api_plan_status", "patch", NOT_ALLOWED_ANYONE, says=USE_GET, carries=API_405),
+    Row("api_plan_status", "delete", NOT_ALLOWED_ANYONE, says=USE_GET, carries=API_405),
     Row("healthz", "get", everyone(200, anonymous=200)),
     Row("healthz", "post", NOT_ALLOWED_ANYONE),
     # The load benchmark's baseline: public, constant, no database.
@@ -249,7 +335,9 @@ TABLE: list[Row] = [
     Row("bench_bare", "post", NOT_ALLOWED_ANYONE),
     # Site-wide search: any logged-in user, in their own projects only (none for the outsider).
     Row("search", "get", everyone(200)),
-    Row("search", "get", everyone(200), variant="query", headers={"QUERY_STRING": "q=alpha"}),
+    Row("search", "get", everyone(200), variant="query", headers={"QUERY_STRING": "q=alpha"},
+        says={**dict.fromkeys(MEMBERS, "<mark>Alpha</mark>"),
+              "outsider": "Nothing matches “alpha” in your projects."}),
     Row("search", "post", NOT_ALLOWED),
     # Project pages.
     Row("project_detail", "get", project_rule(200)),
@@ -267,31 +355,41 @@ TABLE: list[Row] = [
     # Another project's membership (its owner is this one's): refused to non-owners first.
     Row("member_remove", "post", project_rule(404, OWNERS), variant="foreign-membership",
         args=lambda w: [w.slug, w.elsewhere.memberships.get().pk], effect=elsewhere_left),
-    Row("plan_new", "get", project_rule(200, WRITERS)),
+    # The chooser offers this project's templates only (and the built-in ones).
+    Row("plan_new", "get", project_rule(200, WRITERS), hides=(FOREIGN_TEMPLATE,)),
     Row("plan_new", "get", project_rule(200, WRITERS), variant="template",
         headers={"QUERY_STRING": "template=TEMPLATE"}),
     Row("plan_new", "post", project_rule(302, WRITERS),
-        lambda w: {"template": w.template.pk, "title": "Matrix plan"}),
+        lambda w: {"template": w.template.pk, "title": "Matrix plan"}, effect=plan_made),
+    Row("plan_new", "post", project_rule(404, WRITERS),
+        lambda w: {"template": w.foreign_template.pk, "title": "Matrix foreign plan"},
+        variant="foreign-template", effect=plan_made),
     Row("plan_import", "get", project_rule(200, WRITERS)),
     Row("plan_import", "post", project_rule(302, WRITERS),
-        lambda w: {"file": markdown_upload(), "kind": "plan", "name": ""}),
+        lambda w: {"file": markdown_upload(), "kind": "plan", "name": ""}, effect=plan_imported),
     Row("plan_import", "post", project_rule(302, WRITERS),
         lambda w: {"file": markdown_upload(), "kind": "template", "name": "T"},
-        variant="template"),
+        variant="template", effect=template_imported),
     Row("plan_new", "get", project_rule(200, WRITERS), variant="blank",
         headers={"QUERY_STRING": "template=blank"}),
     Row("plan_new", "post", project_rule(302, WRITERS),
-        lambda w: {"template": "blank", "title": "Matrix blank plan"}, variant="blank"),
+        lambda w: {"template": "blank", "title": "Matrix blank plan"}, variant="blank",
+        effect=plan_made),
     Row("plan_new", "post", project_rule(302, WRITERS),
         lambda w: {"template": builtin_template().pk, "placeholder_0": "Matrix"},
-        variant="builtin"),
+        variant="builtin", effect=plan_made),
     # The templates library: every member browses; editors and owners archive and restore.
-    Row("template_library", "get", project_rule(200)),
+    # Another project's template (its owner is this one's) is neither listed nor found.
+    Row("template_library", "get", project_rule(200), hides=(FOREIGN_TEMPLATE,)),
     Row("template_library", "post", NOT_ALLOWED),
     Row("template_detail", "get", project_rule(200)),
+    Row("template_detail", "get", GONE, variant="foreign-template", args=foreign_template),
     Row("template_detail", "post", NOT_ALLOWED),
-    Row("template_archive", "get", NOT_ALLOWED),
-    Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"}),
+    Row("template_archive", "get", NOT_ALLOWED, effect=template_archived),
+    Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "archive"},
+        effect=template_archived),
+    Row("template_archive", "post", project_rule(404, WRITERS), lambda w: {"action": "archive"},
+        variant="foreign-template", args=foreign_template, effect=foreign_template_archived),
     Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "restore"},
         variant="restore"),
     # Plan pages.
@@ -309,9 +407,14 @@ TABLE: list[Row] = [
     Row("export_pdf", "post", NOT_ALLOWED),
     Row("export_pdf", "post", everyone(frozenset({404, 405})), variant="foreign-plan",
         args=foreign_plan),
+    # A PDF is found through its own plan only.
     Row("pdf_export_status", "get", project_rule(200)),
+    Row("pdf_export_status", "get", GONE, variant="foreign-export", args=foreign_export),
+    Row("pdf_export_status", "get", GONE, variant="elsewhere", args=export_elsewhere),
     Row("pdf_export_status", "post", project_rule(302)),
     Row("pdf_export_file", "get", project_rule(200)),
+    Row("pdf_export_file", "get", GONE, variant="foreign-export", args=foreign_export),
+    Row("pdf_export_file", "get", GONE, variant="elsewhere", args=export_elsewhere),
     Row("pdf_export_file", "post", NOT_ALLOWED),
     Row("plan_print", "get", project_rule(200)),
     Row("plan_print", "post", NOT_ALLOWED),
@@ -340,8 +443,14 @@ TABLE: list[Row] = [
     Row("plan_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "unarchive"},
         variant="unarchive"),
     Row("plan_save_as_template", "get", project_rule(200, WRITERS)),
+    Row("plan_save_as_template", "get", project_rule(404, WRITERS), variant="foreign-plan",
+        args=foreign_plan),
     Row("plan_save_as_template", "post", project_rule(302, WRITERS),
-        lambda w: {"name": "Matrix template", "description": "from the matrix"}),
+        lambda w: {"name": "Matrix template", "description": "from the matrix"},
+        effect=template_saved),
+    Row("plan_save_as_template", "post", project_rule(404, WRITERS),
+        lambda w: {"name": "Matrix template"}, variant="foreign-plan", args=foreign_plan,
+        effect=template_saved),
     # The live channel answers scripts: 401 JSON rather than the login page.
     Row("live_poll", "get", project_rule(200, anonymous=401), lambda w: {"since": w.an_hour_ago},
         says={"anonymous": "log in"}, effect=presence_recorded),
@@ -356,6 +465,10 @@ TABLE: list[Row] = [
     Row("section_detail", "post", project_rule(302, WRITERS), section_save, effect=section_saved),
     Row("section_detail", "post", project_rule(200, WRITERS), section_save, variant="htmx",
         headers=HX, effect=section_saved),
+    # A save into a section deleted meanwhile: 409 with the text, for those who may write.
+    Row("section_detail", "post", project_rule(409, WRITERS), restore_with_text,
+        variant="deleted", headers=HX, args=lambda w: [w.slug, w.plan.pk, w.deleted.pk],
+        effect=deleted_section_written),
     Row("section_edit", "get", project_rule(200, WRITERS)),
     Row("section_edit", "get", project_rule(200, WRITERS), variant="htmx", headers=HX),
     Row("section_edit", "post", NOT_ALLOWED),
@@ -369,9 +482,10 @@ TABLE: list[Row] = [
     Row("section_restore", "post", project_rule(302, WRITERS)),
     # A save into a section deleted meanwhile offers this: restored with the editor's text.
     Row("section_restore_with_text", "get", NOT_ALLOWED),
-    Row("section_restore_with_text", "post", project_rule(302, WRITERS), restore_with_text),
+    Row("section_restore_with_text", "post", project_rule(302, WRITERS), restore_with_text,
+        effect=deleted_section_back),
     Row("section_restore_with_text", "post", project_rule(200, WRITERS), restore_with_text,
-        variant="htmx", headers=HX),
+        variant="htmx", headers=HX, effect=deleted_section_back),
     Row("section_history", "get", project_rule(200)),
     Row("section_history", "post", NOT_ALLOWED),
     Row("section_restore_version", "get", NOT_ALLOWED),
@@ -425,7 +539,7 @@ def app_routes() -> dict[str, str]:
     return routes
 
 
-def test_every_route_has_rows(capsys):
+def test_every_route_has_rows():
     routes = app_routes()
     covered = {(row.name, row.method) for row in TABLE}
     missing = sorted(
@@ -439,11 +553,6 @@ def test_every_route_has_rows(capsys):
     assert not stale, f"rows for routes that do not exist (any more): {stale}"
     assert set(ARGS) >= set(routes), set(routes) - set(ARGS)
     assert len({row.id for row in TABLE}) == len(TABLE), "duplicate row ids"
-    with capsys.disabled():
-        print(
-            f"\n[security] URL table: {len(routes)} routes, {len(TABLE)} rows x {len(ROLES)} "
-            f"roles = {len(TABLE) * len(ROLES)} cases"
-        )
 
 
 def request(client: Client, row: Row, world: World, role: str):
@@ -462,20 +571,33 @@ def request(client: Client, row: Row, world: World, role: str):
     return getattr(client, row.method)(url, **headers)
 
 
-def check(response, expected, says: str | None = None) -> str | None:
+def login_url(response) -> str:
+    """Where login_required sends the request: the log-in page, back to the very same page."""
+    query = QueryDict(mutable=True)
+    query["next"] = response.wsgi_request.get_full_path()
+    return f"/accounts/login/?{query.urlencode(safe='/')}"
+
+
+def check(response, expected, row: Row, role: str) -> str | None:
     """None when the response is what the table says, else a description of the difference."""
     status = response.status_code
-    if status in (401, 403, 404, 405) and any(
-        secret in response.content for secret in (b"Security plan", b"alpha text", b"Alpha")
-    ):
-        return f"{status}, but the answer shows the plan's content"
-    if says is not None and says not in response.content.decode(errors="replace"):
+    if status in (401, 403, 404, 405) and any(s in response.content for s in SECRETS):
+        return f"{status}, but the answer shows a plan's or template's content"
+    text = response.content.decode(errors="replace")
+    says = row.says.get(role)
+    if says is not None and says not in text:
         return f"{status}, without {says!r}"
+    shown = [hidden for hidden in row.hides if hidden in text]
+    if shown:
+        return f"{status}, showing {shown}"
+    for header, value in row.carries.items():
+        if response.get(header) != value:
+            return f"{status}, {header}: {response.get(header)!r} instead of {value!r}"
     if expected == LOGIN:
         location = response.get("Location", "")
-        if status == 302 and location.startswith("/accounts/login/?next=/"):
+        if status == 302 and location == login_url(response):
             return None
-        return f"expected 302 to /accounts/login/?next=..., got {status} {location}"
+        return f"expected 302 to {login_url(response)}, got {status} {location}"
     if status != expected and not (isinstance(expected, frozenset) and status in expected):
         return f"expected {expected}, got {status}"
     if status == 401 and not response["Content-Type"].startswith("application/json"):
@@ -498,7 +620,7 @@ def test_url_matrix(row, world, clients, newbie):
             response = request(client, row, world, role)
             changed = row.effect(world) if row.effect else None
             transaction.set_rollback(True)
-        problem = check(response, row.expected[role], row.says.get(role))
+        problem = check(response, row.expected[role], row, role)
         if problem is None and changed is not None and changed != let_in(row.expected[role]):
             problem = "the write landed" if changed else "the write did not land"
         if problem:
