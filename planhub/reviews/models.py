@@ -146,7 +146,8 @@ class SignOff(models.Model):
         cls.check_may_sign(slot, user)
         with transaction.atomic():
             plan = Plan.objects.select_for_update().get(pk=slot.plan_id)
-            current = content_hash(plan.sections.order_by("position").only("pk", "version"))
+            live = plan.sections.order_by("position").values_list("pk", "version", named=True)
+            current = content_hash(live)
             if current != seen_hash:
                 raise ContentChanged(
                     plan,

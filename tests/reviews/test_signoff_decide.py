@@ -1,7 +1,5 @@
 """Signing off (or declining) a plan: the flow, races on the content, bad input."""
 
-import pytest
-
 from planhub.reviews.status import review_plan
 
 from .conftest import HX, plan_url
@@ -43,11 +41,6 @@ def test_signoff_flow_and_table(client, owner, reviewer, section):
     assert response.status_code == 200 and "Signed off" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SignOff.record reads the sections with .only('pk', 'version'): each one then loads "
-    "its deferred plan_id, one query per section (51 queries for the feature plan's 35)",
-)
 def test_decide_queries_do_not_grow_with_sections(
     client, owner, reviewer, section, django_assert_max_num_queries
 ):
