@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from planhub.plans.models import Plan
 from planhub.projects.models import Role
+from planhub.reviews.models import SectionDecision, SignOff
+from planhub.reviews.status import review_plan
 
 from .factories import PASSWORD, add_member, make_plan, make_project, make_user
 
@@ -95,3 +101,56 @@ def empty_caches():
 
     for cache in caches.all(initialized_only=True):
         cache.clear()
+
+
+# A plan of every origin and status (the plan lists, archiving), and a small plan with a task list.
+def aged(plan, days: int) -> Plan:
+    """`plan` as last changed `days` ago (the list sorts by it)."""
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=days))
+    plan.refresh_from_db()
+    return plan
+
+
+@pytest.fixture
+def plans(project, owner, reviewer):
+    """Five plans of every origin and status, each changed on a different day."""
+    draft = aged(make_plan(project, owner, text="# Bravo draft\n\n## A\n"), 1)
+    in_review = make_plan(project, owner, text="# Alpha in review\n\n## A\n")
+    section = in_review.sections.get(heading="A")
+    SectionDecision.objects.create(
+        section=section, reviewer=reviewer, decision="approved", version=1
+    )
+    aged(in_review, 2)
+    approved = make_plan(project, owner, text="# Charlie approved\n")
+    only = approved.sections.get()
+    SectionDecision.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
+    slot = approved.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    SignOff.record(
+        slot,
+        user=reviewer,
+        decision="signed",
+        reason="",
+        seen_hash=review_plan(approved).content_hash,
+    )
+    aged(approved, 3)
+    from_template = aged(make_plan(project, owner, slug="phase-plan"), 4)
+    blank = aged(Plan.create_blank(project=project, title="Delta blank", author=owner), 5)
+    return {
+        "draft": draft,
+        "in_review": in_review,
+        "approved": approved,
+        "template": from_template,
+        "blank": blank,
+    }
+
+
+TEXT = (
+    "# Plan\n\n## Scope\n\nline one\nline two\nline three\n\n"
+    "## Risks\n\n- [ ] backups\n- [x] alerts\n"
+)
+
+
+@pytest.fixture
+def doc(project, owner):
+    return make_plan(project, owner, text=TEXT)

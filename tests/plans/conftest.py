@@ -5,17 +5,6 @@ import pytest
 from django.urls import reverse
 
 from planhub.plans.models import PlanTemplate, Section
-from tests.factories import make_plan
-
-TEXT = (
-    "# Plan\n\n## Scope\n\nline one\nline two\nline three\n\n"
-    "## Risks\n\n- [ ] backups\n- [x] alerts\n"
-)
-
-
-@pytest.fixture
-def doc(project, owner):
-    return make_plan(project, owner, text=TEXT)
 
 
 def section(plan, heading):

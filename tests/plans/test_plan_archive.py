@@ -1,15 +1,7 @@
 """Archiving and unarchiving a plan: the undo, the way back, bad input ignored."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-
-from planhub.plans.models import Plan
-from planhub.reviews.models import SectionDecision, SignOff
-from planhub.reviews.status import review_plan
-from tests.factories import make_plan
 
 
 def list_url(**query):
@@ -21,13 +13,6 @@ def archive_url(plan):
     return reverse("plan_archive", args=[plan.project.slug, plan.pk])
 
 
-def aged(plan, days: int) -> Plan:
-    """`plan` as last changed `days` ago (the list sorts by it)."""
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(days=days))
-    plan.refresh_from_db()
-    return plan
-
-
 def listed(html: str) -> list[str]:
     """Plan titles in the list, in order."""
     table = html.split('id="plan-list"', 1)[1].split("</table>", 1)[0]
@@ -35,40 +20,6 @@ def listed(html: str) -> list[str]:
         part.split(">", 1)[1].split("</a>", 1)[0]
         for part in table.split('<td class="plan-title"><a href="/p/apollo/plans/')[1:]
     ]
-
-
-@pytest.fixture
-def plans(project, owner, reviewer):
-    """Five plans of every origin and status, each changed on a different day."""
-    draft = aged(make_plan(project, owner, text="# Bravo draft\n\n## A\n"), 1)
-    in_review = make_plan(project, owner, text="# Alpha in review\n\n## A\n")
-    section = in_review.sections.get(heading="A")
-    SectionDecision.objects.create(
-        section=section, reviewer=reviewer, decision="approved", version=1
-    )
-    aged(in_review, 2)
-    approved = make_plan(project, owner, text="# Charlie approved\n")
-    only = approved.sections.get()
-    SectionDecision.objects.create(section=only, reviewer=reviewer, decision="approved", version=1)
-    slot = approved.signoff_slots.get()
-    slot.assign(reviewer, by=owner)
-    SignOff.record(
-        slot,
-        user=reviewer,
-        decision="signed",
-        reason="",
-        seen_hash=review_plan(approved).content_hash,
-    )
-    aged(approved, 3)
-    from_template = aged(make_plan(project, owner, slug="phase-plan"), 4)
-    blank = aged(Plan.create_blank(project=project, title="Delta blank", author=owner), 5)
-    return {
-        "draft": draft,
-        "in_review": in_review,
-        "approved": approved,
-        "template": from_template,
-        "blank": blank,
-    }
 
 
 @pytest.mark.parametrize("role", ["editor", "owner"])
