@@ -154,3 +154,13 @@ TEXT = (
 @pytest.fixture
 def doc(project, owner):
     return make_plan(project, owner, text=TEXT)
+
+
+@pytest.fixture
+def section(plan, editor):
+    """Overview, last written by the editor (so owner and reviewer may approve it): the review
+    views' tests and section_decide's."""
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    section.save_edit(author=editor, heading="Overview", body="Our approach.", base_version=1)
+    return section

@@ -1,24 +1,9 @@
 """Approving or requesting changes on a section: the HTMX answer, races, refusals, bad input."""
 
 import pytest
-from django.urls import reverse
 
 from planhub.reviews.models import SectionDecision
-
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def section(plan, editor):
-    """Overview, last written by the editor (so owner and reviewer may approve it)."""
-    section = plan.sections.get(heading="Overview")
-    section.plan = plan
-    section.save_edit(author=editor, heading="Overview", body="Our approach.", base_version=1)
-    return section
-
-
-def section_url(section, name):
-    return reverse(name, args=[section.plan.project.slug, section.plan_id, section.pk])
+from tests.reviews.conftest import HX, section_url
 
 
 def test_htmx_approve_returns_the_section_with_its_badge(client, reviewer, section):

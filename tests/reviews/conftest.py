@@ -1,18 +1,8 @@
-"""Shared by the review views' tests: a section last written by the editor, URL helpers."""
+"""URL helpers for the review views' tests (their `section` fixture is in tests/conftest.py)."""
 
-import pytest
 from django.urls import reverse
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def section(plan, editor):
-    """Overview, last written by the editor (so owner and reviewer may approve it)."""
-    section = plan.sections.get(heading="Overview")
-    section.plan = plan
-    section.save_edit(author=editor, heading="Overview", body="Our approach.", base_version=1)
-    return section
 
 
 def section_url(section, name):
