@@ -8,7 +8,6 @@ plan's line ending."""
 from django.template.loader import render_to_string
 
 from planhub.document.generated_blocks import generated_block
-from planhub.document.sections import join_sources
 from planhub.document.signoff_list import signoff_placement
 from planhub.plans.models import Plan
 from planhub.reviews.rules import PlanReview
@@ -17,9 +16,9 @@ from planhub.reviews.status import review_plan
 
 def plan_markdown(plan: Plan, *, plain: bool = False, review_summary: bool = False) -> str:
     """The plan's Markdown. A plain export of an untouched plan is its template's text."""
-    sections = list(plan.sections.select_related("updated_by"))
     if plain:
-        return join_sources([section.source for section in sections])
+        return plan.to_markdown()
+    sections = list(plan.sections.select_related("updated_by"))
     review = review_plan(plan, sections)
     line_ending = plan.line_ending
     signoff_section_id, _ = signoff_placement(sections)
