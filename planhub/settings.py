@@ -49,12 +49,22 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "planhub.lib",
+    "planhub.mail",
     "planhub.accounts",
     "planhub.projects",
     "planhub.plans",
+    "planhub.notifications",
+    "planhub.webhooks",
     "planhub.exports",
     "planhub.reviews",
+    "planhub.invitations",
     "planhub.live",
     "planhub.api",
     "planhub.search",
@@ -71,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -264,3 +276,27 @@ if EMAIL_URL:
     globals().update(_email)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, ...
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "PlanHub <planhub@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+# --- Accounts (django-allauth: sign-up, e-mail, MFA, sessions) --------------------------------
+# (planhub/accounts; README "Accounts")
+
+
+# --- Single sign-on (OpenID Connect providers from the environment) ---------------------------
+# (README "Single sign-on")
+
+
+# --- Outgoing mail (the outbox, sent by the worker) -------------------------------------------
+# (planhub/mail)
+
+
+# --- Notifications ------------------------------------------------------------------------
+# (planhub/notifications; README "Notifications")
+
+
+# --- Webhooks -----------------------------------------------------------------------------
+# (planhub/webhooks; README "Webhooks")
+
+
+# --- Invitations --------------------------------------------------------------------------
+# (planhub/invitations; README "Invitations")

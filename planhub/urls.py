@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from planhub.api import urls as api_urls
 from planhub.health import bare, healthz
+from planhub.invitations import urls as invitation_urls
 from planhub.pages import views as page_views
 from planhub.projects import views as project_views
 
@@ -14,6 +15,8 @@ project_urls = [
     path("", include("planhub.exports.urls")),
     path("", include("planhub.reviews.urls")),
     path("", include("planhub.live.urls")),
+    path("", include("planhub.webhooks.urls")),
+    path("", include(invitation_urls.project_urlpatterns)),
 ]
 
 urlpatterns = [
@@ -21,6 +24,8 @@ urlpatterns = [
     path("projects/new/", project_views.project_new, name="project_new"),
     path("p/<slug:slug>/", include(project_urls)),
     path("search/", include("planhub.search.urls")),
+    path("notifications/", include("planhub.notifications.urls")),
+    path("invitations/", include(invitation_urls.urlpatterns)),
     path("accounts/tokens/", include(api_urls.token_patterns)),
     path("accounts/", include("planhub.accounts.urls")),
     path("api/", include(api_urls.api_patterns)),

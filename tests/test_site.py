@@ -25,7 +25,17 @@ PLANHUB_MODELS = [m for m in apps.get_models() if m.__module__.startswith("planh
 
 def test_every_planhub_app_with_models_is_covered():
     labels = {m._meta.app_label for m in PLANHUB_MODELS}
-    assert labels == {"accounts", "projects", "plans", "reviews", "exports", "live", "api"}
+    assert labels == {
+        "accounts",
+        "projects",
+        "plans",
+        "reviews",
+        "exports",
+        "live",
+        "api",
+        "mail",
+        "notifications",
+    }
 
 
 @pytest.fixture
@@ -50,6 +60,14 @@ def one_of_each(plan, owner, reviewer, viewer):
     Presence.objects.create(plan=plan, user=owner, last_seen=timezone.now())
     ApiToken.objects.create(user=owner, name="ci", prefix="abcd1234", token_hash="h" * 64)
     LoginFailure.objects.create(username="olivia", ip="127.0.0.1")
+
+    from planhub.mail.outbox import queue_mail
+
+    queue_mail("olivia@example.com", "Hello", "Text")
+
+    from planhub.notifications.notify import notify
+
+    notify("mention", [owner], title="Mentioned", url=plan.get_absolute_url(), plan=plan)
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)
