@@ -280,6 +280,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts (django-allauth: sign-up, e-mail, MFA, sessions) --------------------------------
 # (planhub/accounts; README "Accounts")
+# SIGNUP=invite (the default): only an invitation lets a stranger create an account; open: anyone.
+SIGNUP = os.environ.get("SIGNUP", "invite").strip().lower()
+if SIGNUP not in {"open", "invite"}:
+    raise ImproperlyConfigured(f"SIGNUP: {SIGNUP!r} is not one of open, invite")
+ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
 
 
 # --- Single sign-on (OpenID Connect providers from the environment) ---------------------------

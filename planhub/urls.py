@@ -28,6 +28,7 @@ urlpatterns = [
     path("invitations/", include(invitation_urls.urlpatterns)),
     path("accounts/tokens/", include(api_urls.token_patterns)),
     path("accounts/", include("planhub.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/", include(api_urls.api_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

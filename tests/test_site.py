@@ -41,7 +41,7 @@ def test_every_planhub_app_with_models_is_covered():
 @pytest.fixture
 def one_of_each(plan, owner, reviewer, viewer):
     """A row of every PlanHub model, for the admin to list and open."""
-    from planhub.accounts.models import LoginFailure
+    from planhub.accounts.models import LoginFailure, Profile
     from planhub.api.models import ApiToken
     from planhub.exports.models import PdfExport
     from planhub.live.models import Presence
@@ -60,6 +60,7 @@ def one_of_each(plan, owner, reviewer, viewer):
     Presence.objects.create(plan=plan, user=owner, last_seen=timezone.now())
     ApiToken.objects.create(user=owner, name="ci", prefix="abcd1234", token_hash="h" * 64)
     LoginFailure.objects.create(username="olivia", ip="127.0.0.1")
+    Profile.of(owner)
 
     from planhub.mail.outbox import queue_mail
 

@@ -1,3 +1,6 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
 from django.db import models
 
 
@@ -20,3 +23,29 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Profile(models.Model):
+    """What a person says about themselves: the name others see, and their time zone (digests
+    arrive at their hour; times in mail are theirs)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+    @classmethod
+    def of(cls, user) -> "Profile":
+        profile, _ = cls.objects.get_or_create(user=user)
+        return profile
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
