@@ -28,7 +28,7 @@ from planhub.document.sections import (
 from planhub.document.signoff_list import signoff_names
 from planhub.document.task_lists import find_task, set_task, task_label
 
-# Sent once a new plan and all its sections exist (the reviews app adds sign-off slots).
+from .signals import section_published
 
 
 class ArchivableQuerySet(models.QuerySet):
@@ -661,6 +661,9 @@ class Section(models.Model):
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.
             self.plan.touch()
+            section_published.send(
+                sender=Section, section=self, from_version=self.version - 1, author=author
+            )
         return result
 
     def read_again(self, sections=None) -> "Section":

@@ -22,6 +22,7 @@ from .models import (
     StructureAction,
     StructureChange,
 )
+from .signals import plan_restructured
 
 
 class StructureRefused(Exception):
@@ -56,6 +57,7 @@ def _record(section, action, author, detail="") -> None:
         plan_id=section.plan_id, section=section, action=action, author=author, detail=detail
     )
     section.plan.touch()
+    plan_restructured.send(sender=Plan, plan=section.plan, author=author)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
+from . import signals
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
     Decision,
@@ -108,13 +109,15 @@ class SectionDecision(models.Model):
             rules = ReviewRules.of(section.plan.project)
             if decision == Decision.APPROVED:
                 cls.check_may_approve(locked, reviewer, rules)
-            return cls.objects.create(
+            recorded = cls.objects.create(
                 section=locked,
                 reviewer=reviewer,
                 decision=decision,
                 version=version,
                 comment=comment,
             )
+            signals.decision_recorded.send(sender=cls, decision=recorded)
+            return recorded
 
 
 class SignOff(models.Model):
@@ -154,9 +157,11 @@ class SignOff(models.Model):
                     "The plan changed while you were reading it. Nothing was recorded: "
                     "look at the changes, then sign off again.",
                 )
-            return cls.objects.create(
+            recorded = cls.objects.create(
                 slot=slot, user=user, decision=decision, reason=reason, content_hash=current
             )
+            signals.signoff_recorded.send(sender=cls, signoff=recorded)
+            return recorded
 
 
 class Comment(models.Model):

@@ -11,6 +11,7 @@ from planhub.plans.access import get_plan, get_section, get_section_for
 from planhub.plans.models import Section, SignOffSlot
 from planhub.projects.access import get_membership
 
+from . import events
 from .activity import plan_activity
 from .forms import AssignForm, CommentForm, SignOffForm
 from .models import (
@@ -148,7 +149,10 @@ def signoff_assign(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
         notice = "Choose a reviewer or owner of this project."
         return _signoffs_response(request, membership, plan, status=422, notice=notice)
     assignee = form.cleaned_data["assignee"]
+    previous_assignee = slot.assignee_id
     slot.assign(assignee.user if assignee else None, by=request.user)
+    if slot.assignee_id != previous_assignee:
+        events.signoff_assigned(slot, by=request.user)
     return _signoffs_response(request, membership, plan)
 
 
