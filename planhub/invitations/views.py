@@ -10,6 +10,7 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -174,14 +175,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "here": request.path,
         "matches": user.is_authenticated and has_email(user, found.email),
         "has_account": not user.is_authenticated and users_with_email(found.email).exists(),
-        "login_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+        "login_url": redirect_to_login(request.path).url,
     }
     return render(request, "invitations/invitation.html", context)
 
 
 def _join(request, invitation: Invitation) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+        return redirect_to_login(request.path)
     try:
         membership, joined = invitation.accept(request.user)
     except WrongAccount as refused:
@@ -210,7 +211,7 @@ def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(here)
     if users_with_email(found.email).exists():
         messages.info(request, f"{found.email} already has an account: log in to join.")
-        return redirect(f"{reverse('login')}?{urlencode({'next': here})}")
+        return redirect_to_login(here)
     request.session[INVITATION_SESSION_KEY] = found.token_hash
     get_adapter(request).stash_verified_email(request, found.email)
-    return redirect(f"{reverse('account_signup')}?{urlencode({'next': here})}")
+    return redirect(f"{reverse('account_signup')}?{urlencode({'next': here}, safe='/')}")
