@@ -123,13 +123,25 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
 
 
 # --- Following the link -------------------------------------------------------------------
-def _refused(request, message: str, status: int, invitation=None) -> HttpResponse:
-    context = {"message": message, "invitation": invitation}
+def _refused(request, message: str, status: int, invitation=None, log_out=False) -> HttpResponse:
+    context = {
+        "message": message,
+        "invitation": invitation,
+        "log_out": log_out,
+        "here": request.path,
+    }
     return render(request, "invitations/unusable.html", context, status=status)
 
 
+def _welcome(request, invitation: Invitation) -> HttpResponse:
+    role = invitation.get_role_display()
+    messages.success(request, f"Welcome to {invitation.project.name}: you joined as {role}.")
+    return redirect(invitation.project)
+
+
 def _find(request, token: str) -> Invitation | HttpResponse:
-    """The invitation of a usable link, or the page saying why the link does not work."""
+    """The invitation of a usable link, or the answer to give instead: why the link does not
+    work, or (used by this very user, as right after signing up through it) the project."""
     invitation = Invitation.objects.by_token(token) if re.fullmatch(TOKEN_PATTERN, token) else None
     if invitation is None:
         message = (
@@ -137,6 +149,8 @@ def _find(request, token: str) -> Invitation | HttpResponse:
             "mistyped. Ask the person who invited you to send it again."
         )
         return _refused(request, message, 404)
+    if invitation.accepted_by_id is not None and invitation.accepted_by_id == request.user.pk:
+        return _welcome(request, invitation)
     try:
         invitation.check_usable()
     except NotUsable as refused:
@@ -144,24 +158,9 @@ def _find(request, token: str) -> Invitation | HttpResponse:
     return invitation
 
 
-def _accepted_by_me(request, invitation: Invitation) -> bool:
-    return invitation.accepted_by_id is not None and invitation.accepted_by_id == request.user.pk
-
-
-def _welcome(request, invitation: Invitation) -> HttpResponse:
-    messages.success(
-        request,
-        f"Welcome to {invitation.project.name}: you joined as {invitation.get_role_display()}.",
-    )
-    return redirect(invitation.project)
-
-
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET: what the invitation is and what to do (join, log in, sign up); POST: join."""
-    found = Invitation.objects.by_token(token) if re.fullmatch(TOKEN_PATTERN, token) else None
-    if found is not None and _accepted_by_me(request, found):
-        return _welcome(request, found)  # back here right after signing up through the link
     found = _find(request, token)
     if isinstance(found, HttpResponse):
         return found
@@ -186,7 +185,7 @@ def _join(request, invitation: Invitation) -> HttpResponse:
     try:
         membership, joined = invitation.accept(request.user)
     except WrongAccount as refused:
-        return _refused(request, str(refused), 403, invitation)
+        return _refused(request, str(refused), 403, invitation, log_out=True)
     except InvitationError as refused:
         return _refused(request, str(refused), 410, invitation)
     if not joined:

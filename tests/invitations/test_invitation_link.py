@@ -191,6 +191,7 @@ def test_a_different_logged_in_account_is_told_which_address_and_offered_log_out
     assert "This invitation is for ivy@example.com; you are logged in as oscar" in (
         refused.content.decode()
     )
+    assert "Log out and open the invitation again" in refused.content.decode()
     assert membership_of("oscar") is None
     assert Invitation.objects.get().state == "pending"
 

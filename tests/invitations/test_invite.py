@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from planhub.invitations.models import Invitation, hash_token
 from planhub.mail.models import OutgoingMail
-from tests.factories import add_member, make_user
-from tests.worker import run_queued_tasks
+from tests.factories import add_member, make_project, make_user
+from tests.worker import run_db_worker, run_queued_tasks
 
 from .conftest import INVITEE, LINK, invite, last_link
 
@@ -76,8 +77,6 @@ def test_the_members_page_loads_the_panel_for_owners_only(owner_client, project,
     html = owner_client.get("/p/apollo/members/").content.decode()
     assert 'hx-get="/p/apollo/invitations/"' in html
     assert 'href="/p/apollo/invitations/"' in html  # without JavaScript
-    from django.test import Client
-
     client = Client()
     client.force_login(viewer)
     assert "/invitations/" not in client.get("/p/apollo/members/").content.decode()
@@ -175,8 +174,6 @@ def test_resend_or_revoke_of_a_used_invitation_is_404(owner_client, invited):
 
 
 def test_another_projects_invitation_is_not_found_here(owner_client, invited, owner):
-    from tests.factories import make_project
-
     invitation, _ = invited
     make_project(owner=owner, slug="elsewhere")
     response = owner_client.post(f"/p/elsewhere/invitations/{invitation.pk}/revoke/")
@@ -203,3 +200,18 @@ def test_the_panel_lists_pending_invitations_in_few_queries(
         html = owner_client.get("/p/apollo/invitations/", **HX).content.decode()
     assert all(f"person{number}@example.com" in html for number in range(5))
     assert html.count(">olivia<") == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_db_worker_process_mails_a_link_that_works(owner, project, smtp_server, settings):
+    owner_client = Client()
+    owner_client.force_login(owner)
+    assert invite(owner_client, role="viewer").status_code == 302
+    worker = run_db_worker(EMAIL_URL=settings.EMAIL_URL, DEFAULT_FROM_EMAIL="plans@example.com")
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    [(recipients, message)] = smtp_server
+    assert recipients == [INVITEE]
+    link = LINK.search(message.get_body(("plain",)).get_content()).group(1)
+    assert OutgoingMail.objects.get().state == "sent"
+    page = Client().get(link)
+    assert page.status_code == 200 and "Join Apollo" in page.content.decode()
