@@ -18,5 +18,7 @@ class InviteForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the members page, where it is shown, has a form with a "role" field too.
+        kwargs.setdefault("auto_id", "invite_%s")
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")

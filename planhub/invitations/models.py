@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from planhub.mail.outbox import queue_mail
 from planhub.notifications.models import Event
@@ -26,6 +27,10 @@ from planhub.webhooks.publish import publish
 # A token is 43 URL-safe characters (32 random bytes); anything else is not a link we sent.
 TOKEN_BYTES = 32
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"
+
+
+def day(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y")
 
 
 def hash_token(token: str) -> str:
@@ -166,7 +171,7 @@ class Invitation(models.Model):
             existing = existing.first()
             if existing is not None and not existing.is_expired:
                 raise AlreadyInvited(
-                    f"{email} is already invited (sent {existing.sent_at:%d %b %Y}); "
+                    f"{email} is already invited (sent {day(existing.sent_at)}); "
                     "resend the invitation if it did not arrive.",
                     existing,
                 )
@@ -242,7 +247,7 @@ class Invitation(models.Model):
         if self.revoked_at:
             raise NotUsable(f"This invitation was withdrawn. {ask}")
         if self.is_expired:
-            raise NotUsable(f"This invitation expired on {self.expires_at:%d %B %Y}. {ask}")
+            raise NotUsable(f"This invitation expired on {day(self.expires_at)}. {ask}")
 
     def accept(self, user) -> tuple[Membership, bool]:
         """Make `user` a member with the invited role and use the invitation up: (membership,
