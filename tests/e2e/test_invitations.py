@@ -16,6 +16,8 @@ from planhub.invitations.models import Invitation
 from planhub.mail.models import OutgoingMail
 from planhub.projects.models import Membership
 
+from .test_accessibility import check_axe
+
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(os.environ.get("INVITATION_SHOTS", "/tmp/shots/invites"))
@@ -47,6 +49,7 @@ def test_invite_open_the_mailed_link_sign_up_and_join(
     panel.get_by_role("button", name="Send invitation").click()
     expect(panel.get_by_text("is not an e-mail address")).to_be_visible()
     expect(panel.get_by_label("E-mail address")).to_have_value("ivy@example")
+    expect(panel.get_by_label("E-mail address")).to_be_focused()
 
     panel.get_by_label("E-mail address").fill("ivy@example.com")
     panel.get_by_label("Role").select_option("reviewer")
@@ -65,6 +68,7 @@ def test_invite_open_the_mailed_link_sign_up_and_join(
     expect(rows.filter(has_text="ivy@example.com")).to_contain_text("olivia")
     assert page.evaluate("window.__marker") == 1, "the page was reloaded"
     shoot(page, f"members-pending-{width}")
+    check_axe(page, f"members-invitations-{width}")
 
     # The invitee opens the link from the mail, in a browser of their own.
     mail = OutgoingMail.objects.get(to="ivy@example.com", kind="invitation")
@@ -74,6 +78,7 @@ def test_invite_open_the_mailed_link_sign_up_and_join(
     expect(invitee.locator("main")).to_contain_text("olivia invited ivy@example.com")
     expect(invitee.locator("main")).to_contain_text("Reviewer")
     shoot(invitee, f"invitation-{width}")
+    check_axe(invitee, f"invitation-{width}")
 
     invitee.get_by_role("button", name="Create an account and join").click()
     # The sign-up page is allauth's (restyled elsewhere): its fields by name.
@@ -109,3 +114,4 @@ def test_an_expired_link_says_whom_to_ask(open_page, live_server, owner, project
     expect(page.get_by_role("alert")).to_contain_text("This invitation expired on")
     expect(page.get_by_role("alert")).to_contain_text("Ask olivia to invite you again.")
     shoot(page, "invitation-expired-375")
+    check_axe(page, "invitation-expired")
