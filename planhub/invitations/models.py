@@ -215,9 +215,10 @@ class Invitation(models.Model):
     def mail(self, token: str, site_url: str) -> None:
         link = site_url.rstrip("/") + reverse("invitation", args=[token])
         context = {"invitation": self, "link": link, "role_help": ROLE_HELP[self.role]}
+        subject = f"{self.inviter_name} invited you to {self.project.name} on PlanHub"
         queue_mail(
             self.email,
-            f"{self.inviter_name} invited you to {self.project.name} on PlanHub",
+            " ".join(subject.split()),  # a line break in a name would make the header invalid
             render_to_string("invitations/mail.txt", context),
             render_to_string("invitations/mail.html", context),
             kind="invitation",

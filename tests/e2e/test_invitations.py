@@ -115,3 +115,21 @@ def test_an_expired_link_says_whom_to_ask(open_page, live_server, owner, project
     expect(page.get_by_role("alert")).to_contain_text("Ask olivia to invite you again.")
     shoot(page, "invitation-expired-375")
     check_axe(page, "invitation-expired")
+
+
+def test_without_javascript_the_members_page_links_to_the_invitations_page(
+    open_page, live_server, owner, project
+):
+    page = open_page(owner, "/p/apollo/members/", javascript=False)
+    page.get_by_role("link", name="Invite someone by e-mail, and see pending invitations").click()
+    expect(page.get_by_role("heading", name="Invitations to Apollo", level=1)).to_be_visible()
+    page.get_by_label("E-mail address").fill("ivy@example.com")
+    page.get_by_label("Role").select_option("viewer")
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page).to_have_url(live_server.url + "/p/apollo/invitations/")
+    expect(page.locator("#flash")).to_contain_text("Invitation sent to ivy@example.com as Viewer.")
+    row = page.locator("table.invitation-list tbody tr")
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="Revoke the invitation to ivy@example.com").click()
+    expect(page.locator("#flash")).to_contain_text("Revoked the invitation to ivy@example.com.")
+    expect(page.get_by_text("No pending invitations.")).to_be_visible()

@@ -215,3 +215,25 @@ def test_the_db_worker_process_mails_a_link_that_works(owner, project, smtp_serv
     assert OutgoingMail.objects.get().state == "sent"
     page = Client().get(link)
     assert page.status_code == 200 and "Join Apollo" in page.content.decode()
+
+
+def test_names_with_line_breaks_or_markup_make_a_valid_mail(
+    owner_client, project, smtp_server, django_capture_on_commit_callbacks
+):
+    project.name = "Apollo\r\nBcc: everyone@example.com <b>bold</b>"
+    project.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(owner_client)
+    run_queued_tasks()
+    [(recipients, message)] = smtp_server
+    assert recipients == [INVITEE]
+    assert message["Subject"] == (
+        "olivia invited you to Apollo Bcc: everyone@example.com <b>bold</b> on PlanHub"
+    )
+    assert "&lt;b&gt;bold&lt;/b&gt;" in message.get_body(("html",)).get_content()
+
+
+def test_the_link_page_answers_in_few_queries(client, invited, django_assert_max_num_queries):
+    _, link = invited
+    with django_assert_max_num_queries(6):
+        assert client.get(link).status_code == 200
