@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planhub.accounts.adapter import INVITATION_SESSION_KEY
@@ -158,6 +159,7 @@ def _find(request, token: str) -> Invitation | HttpResponse:
     return invitation
 
 
+@never_cache  # the page of one link, for whoever holds it: no shared cache keeps it
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET: what the invitation is and what to do (join, log in, sign up); POST: join."""
@@ -198,6 +200,7 @@ def _join(request, invitation: Invitation) -> HttpResponse:
     return _welcome(request, invitation)
 
 
+@never_cache
 @require_POST
 def invitation_signup(request: HttpRequest, token: str) -> HttpResponse:
     """Create an account through the link: the sign-up page opens for its holder (even when

@@ -66,6 +66,7 @@ def test_the_page_names_project_role_and_inviter(client, invited):
     assert "olivia invited <strong>ivy@example.com</strong>" in html
     assert "Editor" in html and "creates plans and edits sections" in html
     assert "Create an account and join" in html
+    assert "no-store" in response["Cache-Control"]  # a proxy never keeps a link's page
 
 
 def test_sign_up_through_the_link_joins_with_the_role(client, invited, settings, published, owner):
@@ -162,7 +163,9 @@ def test_logged_out_with_an_account_logs_in_then_joins(client, invited, password
     assert signup["Location"] == login
     assert INVITATION_SESSION_KEY not in client.session
 
-    response = client.post(login, {"username": "ivy", "password": password, "next": link})
+    # "username" for Django's log-in form, "login" for allauth's: whichever serves the page.
+    credentials = {"username": "ivy", "login": "ivy", "password": password, "next": link}
+    response = client.post(login, credentials)
     assert response.status_code == 302 and response["Location"] == link
     assert client.post(link).status_code == 302
     assert membership_of("ivy").role == "editor"
