@@ -305,3 +305,7 @@ ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
 
 # --- Invitations --------------------------------------------------------------------------
 # (planhub/invitations; README "Invitations")
+# How long an invitation link works (days); *Resend* gives it as long again.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
+if INVITATION_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_EXPIRY_DAYS: at least 1")

@@ -35,6 +35,7 @@ def test_every_planhub_app_with_models_is_covered():
         "api",
         "mail",
         "notifications",
+        "invitations",
     }
 
 
@@ -69,6 +70,10 @@ def one_of_each(plan, owner, reviewer, viewer):
     from planhub.notifications.notify import notify
 
     notify("mention", [owner], title="Mentioned", url=plan.get_absolute_url(), plan=plan)
+
+    from planhub.invitations.models import Invitation
+
+    Invitation.send(plan.project, "ivy@example.com", "editor", by=owner, site_url="http://x/")
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

@@ -26,6 +26,7 @@ one test per row stays fast.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,9 +34,12 @@ from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from planhub.api.models import ApiToken
+from planhub.invitations.models import Invitation, new_token
 from planhub.live.models import Presence
+from planhub.mail.models import OutgoingMail
 from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision, SignOff
@@ -148,6 +152,11 @@ ARGS: dict[str, Callable[[World], list]] = {
     "template_archive": lambda w: [w.slug, w.template.pk],
     "pdf_export_status": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
     "pdf_export_file": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
+    "invitations": lambda w: [w.slug],
+    "invitation_resend": lambda w: [w.slug, an_invitation(w)[0].pk],
+    "invitation_revoke": lambda w: [w.slug, an_invitation(w)[0].pk],
+    "invitation": lambda w: [an_invitation(w)[1]],
+    "invitation_signup": lambda w: [an_invitation(w)[1]],
 }
 PLAN_ROUTES = [
     "plan_detail",
@@ -177,6 +186,21 @@ for _name in PLAN_ROUTES:
     ARGS[_name] = lambda w: [w.slug, w.plan.pk]
 for _name in SECTION_ROUTES:
     ARGS[_name] = lambda w: [w.slug, w.plan.pk, w.section.pk]
+
+
+def an_invitation(w: World) -> tuple[Invitation, str]:
+    """A pending invitation of the project (made inside the row's savepoint) and its token;
+    none of the roles has its address."""
+    token, token_hash = new_token()
+    invitation = Invitation.objects.create(
+        project=w.project,
+        email="invitee@example.com",
+        role="editor",
+        invited_by=w.users["owner"],
+        token_hash=token_hash,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return invitation, token
 
 
 def markdown_upload(text: str = "# Imported\n\n## One\n\ntext\n", name: str = "plan.md"):
@@ -292,6 +316,18 @@ def deleted_section_written(w: World) -> bool:
     return Section.all_objects.get(pk=w.deleted.pk).version != w.deleted.version
 
 
+def invitation_sent(w: World) -> bool:
+    return OutgoingMail.objects.filter(kind="invitation").exists()
+
+
+def invitation_revoked(w: World) -> bool:
+    return Invitation.objects.filter(revoked_at__isnull=False).exists()
+
+
+def invitation_accepted(w: World) -> bool:
+    return Invitation.objects.filter(accepted_at__isnull=False).exists()
+
+
 def deleted_section_back(w: World) -> bool:
     return Section.all_objects.get(pk=w.deleted.pk).deleted_at is None
 
@@ -355,6 +391,22 @@ TABLE: list[Row] = [
     # Another project's membership (its owner is this one's): refused to non-owners first.
     Row("member_remove", "post", project_rule(404, OWNERS), variant="foreign-membership",
         args=lambda w: [w.slug, w.elsewhere.memberships.get().pk], effect=elsewhere_left),
+    # Invitations by e-mail: owners invite, resend and revoke; the link's page is for anybody
+    # holding it (the matrix's users do not have its address: they are told, and cannot join).
+    Row("invitations", "get", project_rule(200, OWNERS)),
+    Row("invitations", "get", project_rule(200, OWNERS), variant="htmx", headers=HX),
+    Row("invitations", "post", project_rule(302, OWNERS),
+        lambda w: {"email": "matrix@example.com", "role": "viewer"}, effect=invitation_sent),
+    Row("invitation_resend", "get", NOT_ALLOWED, effect=invitation_sent),
+    Row("invitation_resend", "post", project_rule(302, OWNERS), effect=invitation_sent),
+    Row("invitation_revoke", "get", NOT_ALLOWED, effect=invitation_revoked),
+    Row("invitation_revoke", "post", project_rule(302, OWNERS), effect=invitation_revoked),
+    Row("invitation", "get", everyone(200, anonymous=200),
+        says={**dict.fromkeys(ROLES[1:], "This invitation is for <strong>invitee@example.com"),
+              "anonymous": "Create an account and join"}),
+    Row("invitation", "post", everyone(403), effect=invitation_accepted),
+    Row("invitation_signup", "get", NOT_ALLOWED_ANYONE),
+    Row("invitation_signup", "post", everyone(302, anonymous=302)),
     # The chooser offers this project's templates only (and the built-in ones).
     Row("plan_new", "get", project_rule(200, WRITERS), hides=(FOREIGN_TEMPLATE,)),
     Row("plan_new", "get", project_rule(200, WRITERS), variant="template",
