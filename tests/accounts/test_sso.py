@@ -1,0 +1,272 @@
+"""Single sign-on end to end: PlanHub (pytest-django's live_server) against two real OpenID
+Connect providers (django-oidc-provider, tests/accounts/oidc_provider/), each in its own process
+on a free loopback port. A requests.Session plays the browser: it follows every redirect between
+the servers and submits the provider's log-in form with its CSRF token."""
+
+import html
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from planhub.accounts.models import Profile
+from planhub.accounts.sso_config import allauth_apps, parse_providers
+from planhub.mail.models import OutgoingMail
+
+from .oidc_provider import process
+
+User = get_user_model()
+
+CORP_USERS = [
+    {"username": "ann", "email": "ann@example.com", "first_name": "Ann", "last_name": "Archer"},
+    {"username": "lee", "email": "lee@example.com", "first_name": "Lee", "last_name": "Local"},
+    # Claims lee's address without the provider vouching for it.
+    {"username": "mallory-unverified", "email": "lee@example.com"},
+    {"username": "una-unverified", "email": "una@example.com"},
+    {"username": "root", "email": "root@example.com"},
+]
+PARTNER_USERS = [
+    {"username": "pat", "email": "pat@partner.example", "first_name": "Pat", "last_name": "P"},
+]
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def providers(live_server, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("oidc")
+    started = [
+        process.start(
+            name, workdir, [f"{live_server.url}/accounts/oidc/{name}/login/callback/"], users
+        )
+        for name, users in (("corp", CORP_USERS), ("partner", PARTNER_USERS))
+    ]
+    try:
+        yield {provider.name: process.wait_ready(provider) for provider in started}
+    finally:
+        for provider in started:
+            provider.stop()
+
+
+def environment(providers, **overrides) -> dict[str, str]:
+    environ = {"OIDC_PROVIDERS": ",".join(providers)}
+    for name, provider in providers.items():
+        prefix = f"OIDC_{name.upper()}_"
+        environ |= {
+            prefix + "ISSUER": provider.issuer,
+            prefix + "CLIENT_ID": provider.client_id,
+            prefix + "CLIENT_SECRET": provider.secret,
+        }
+    environ["OIDC_CORP_NAME"] = "Corp Login"
+    return environ | overrides
+
+
+@pytest.fixture
+def configure(settings, providers):
+    """Point PlanHub at the running providers through the same parser the settings use
+    (allauth reads SOCIALACCOUNT_PROVIDERS on every request)."""
+
+    def _configure(signup="open", **overrides):
+        settings.SIGNUP = signup
+        found = parse_providers(environment(providers, **overrides))
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": allauth_apps(found)}
+        }
+
+    _configure()
+    return _configure
+
+
+def csrf(page: requests.Response) -> str:
+    match = CSRF_FIELD.search(page.text)
+    assert match, f"no CSRF field on {page.url}: {page.text[:300]}"
+    return match.group(1)
+
+
+def sso_login(live_server, provider_id: str, username: str, session=None):
+    """Click through a whole SSO log-in as a browser would; the last response and the session."""
+    browser = session or requests.Session()
+    start = browser.get(f"{live_server.url}/accounts/oidc/{provider_id}/login/?next=/")
+    assert start.status_code == 200, start.text[:500]
+    assert "Continue to" in start.text and "PlanHub" in start.text  # PlanHub's page
+    at_provider = browser.post(start.url, data={"csrfmiddlewaretoken": csrf(start)})
+    assert "Test identity provider" in at_provider.text, at_provider.text[:500]
+    authorize = next(
+        r for r in at_provider.history if "/openid/authorize" in r.headers.get("Location", "")
+    )
+    next_field = re.search(r'name="next" value="([^"]*)"', at_provider.text).group(1)
+    answer = browser.post(
+        urljoin(at_provider.url, "/login/"),
+        data={
+            "csrfmiddlewaretoken": csrf(at_provider),
+            "username": username,
+            "password": process.PASSWORD,
+            "next": html.unescape(next_field),
+        },
+    )
+    answer.authorize_url = authorize.headers["Location"]
+    return answer, browser
+
+
+def logged_in_as(live_server, browser) -> str | None:
+    dashboard = browser.get(live_server.url + "/", allow_redirects=False)
+    if dashboard.status_code != 200:
+        return None
+    return re.search(r'<span class="whoami">([^<]*)</span>', dashboard.text).group(1)
+
+
+def mails_to(address: str) -> list[str]:
+    """Subjects of every mail to `address`, sent directly or queued in PlanHub's outbox."""
+    direct = [m.subject for m in mail.outbox if address in m.to]
+    queued = list(OutgoingMail.objects.filter(to__iexact=address).values_list("subject", flat=True))
+    return direct + queued
+
+
+def test_first_log_in_creates_the_account_with_the_verified_email(live_server, configure):
+    answer, browser = sso_login(live_server, "corp", "ann")
+
+    assert answer.status_code == 200 and urlsplit(answer.url).path == "/"
+    assert logged_in_as(live_server, browser) == "ann"
+    user = User.objects.get()
+    assert (user.username, user.email) == ("ann", "ann@example.com")
+    assert not user.has_usable_password()
+    assert Profile.of(user).display_name == "Ann Archer"
+    address = EmailAddress.objects.get(user=user)
+    assert (address.email, address.verified, address.primary) == ("ann@example.com", True, True)
+    assert mails_to("ann@example.com") == []  # verified by the provider: no verification mail
+    account = SocialAccount.objects.get(user=user)
+    assert (account.provider, account.uid) == ("corp", "1")
+    # PKCE on: the authorization request carried an S256 challenge.
+    query = parse_qs(urlsplit(answer.authorize_url).query)
+    assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
+
+
+def test_second_log_in_reuses_the_account(live_server, configure):
+    sso_login(live_server, "corp", "ann")
+    answer, browser = sso_login(live_server, "corp", "ann")  # a new browser, a new session
+
+    assert urlsplit(answer.url).path == "/"
+    assert logged_in_as(live_server, browser) == "ann"
+    assert User.objects.count() == 1 and SocialAccount.objects.count() == 1
+
+
+def test_invite_only_refuses_a_stranger_and_creates_nothing(live_server, configure):
+    configure(signup="invite")
+    answer, browser = sso_login(live_server, "corp", "ann")
+
+    assert answer.status_code == 403
+    assert "An invitation is needed" in answer.text and "ann@example.com" in answer.text
+    assert "No account was created" in answer.text
+    assert logged_in_as(live_server, browser) is None
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists() and not EmailAddress.objects.exists()
+
+
+def test_invite_only_still_lets_existing_sso_accounts_in(live_server, configure):
+    sso_login(live_server, "corp", "ann")
+    configure(signup="invite")
+    answer, browser = sso_login(live_server, "corp", "ann")
+    assert logged_in_as(live_server, browser) == "ann"
+
+
+def test_two_providers_both_work(live_server, configure):
+    partner_answer, partner_browser = sso_login(live_server, "partner", "pat")
+    corp_answer, corp_browser = sso_login(live_server, "corp", "ann")
+
+    assert logged_in_as(live_server, partner_browser) == "pat"
+    assert logged_in_as(live_server, corp_browser) == "ann"
+    # Both providers number their first user 1: PlanHub tells them apart by provider.
+    accounts = {(a.provider, a.uid): a.user.username for a in SocialAccount.objects.all()}
+    assert accounts == {("partner", "1"): "pat", ("corp", "1"): "ann"}
+
+
+def test_the_log_in_buttons_name_each_provider(live_server, configure):
+    page = requests.get(f"{live_server.url}/accounts/oidc/corp/login/")
+    assert "Log in with Corp Login" in page.text
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/accounts/login/?next=/p/x/")
+    snippet = render_to_string("socialaccount/snippets/provider_list.html", request=request)
+    assert "Continue with Corp Login" in snippet and "Continue with Partner" in snippet
+    assert 'action="/accounts/oidc/corp/login/?next=%2Fp%2Fx%2F"' in snippet
+    assert snippet.count('method="post"') == 2
+
+
+def test_a_wrong_client_secret_ends_on_a_clear_error_page(live_server, configure, caplog):
+    configure(OIDC_CORP_CLIENT_SECRET="not-the-secret")
+    answer, browser = sso_login(live_server, "corp", "ann")
+
+    assert answer.status_code == 401
+    assert "Single sign-on failed" in answer.text
+    assert "Corp Login could not log you in" in answer.text
+    assert "not-the-secret" not in answer.text
+    assert logged_in_as(live_server, browser) is None
+    assert not User.objects.exists()
+    assert "Single sign-on with corp failed" in caplog.text
+
+
+def test_an_unreachable_provider_is_an_error_page(live_server, configure):
+    configure(OIDC_PARTNER_ISSUER="http://127.0.0.1:9/openid")  # the discard port: refused
+    browser = requests.Session()
+    start = browser.get(f"{live_server.url}/accounts/oidc/partner/login/")
+    answer = browser.post(start.url, data={"csrfmiddlewaretoken": csrf(start)})
+
+    assert answer.status_code == 401
+    assert "Partner could not log you in" in answer.text
+
+
+def test_an_unknown_provider_is_404(live_server, configure):
+    assert requests.get(f"{live_server.url}/accounts/oidc/nope/login/").status_code == 404
+
+
+def local_account(username, email, *, verified=True, **fields):
+    user = User.objects.create_user(username, email, "local-password-1", **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def test_a_verified_email_logs_in_to_the_existing_account(live_server, configure):
+    lee = local_account("lee_local", "lee@example.com")
+    answer, browser = sso_login(live_server, "corp", "lee")
+
+    assert logged_in_as(live_server, browser) == "lee_local"
+    assert SocialAccount.objects.get().user == lee  # connected: later log-ins need no e-mail
+    assert User.objects.count() == 1
+    lee.refresh_from_db()
+    assert lee.check_password("local-password-1")  # the owner's password keeps working
+
+
+@pytest.mark.parametrize(
+    ("provider_user", "local"),
+    [
+        ("mallory-unverified", {}),  # the provider does not vouch for the address
+        ("lee", {"verified": False}),  # PlanHub never verified the local account's address
+        ("lee", {"is_staff": True}),  # an administrator: connect explicitly, never by e-mail
+    ],
+    ids=["unverified-at-provider", "unverified-in-planhub", "administrator"],
+)
+def test_no_takeover_by_email(live_server, configure, provider_user, local):
+    lee = local_account("lee_local", "lee@example.com", **local)
+    answer, browser = sso_login(live_server, "corp", provider_user)
+
+    assert answer.status_code == 409
+    assert "This e-mail already has an account" in answer.text
+    assert "Nothing was created or changed" in answer.text
+    assert logged_in_as(live_server, browser) is None
+    assert not SocialAccount.objects.exists() and User.objects.count() == 1
+    lee.refresh_from_db()
+    assert lee.check_password("local-password-1")
+
+
+def test_an_unverified_provider_email_is_stored_unverified(live_server, configure):
+    sso_login(live_server, "corp", "una-unverified")
+
+    address = EmailAddress.objects.get(email="una@example.com")
+    assert not address.verified
+    assert address.user.username == "una-unverified"
+    assert mails_to("una@example.com")  # PlanHub verifies it itself
