@@ -11,74 +11,22 @@ import pytest
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 
+from planhub.accounts.adapter import INVITATION_SESSION_KEY
 from planhub.accounts.models import Profile
-from planhub.accounts.sso_config import allauth_apps, parse_providers
 from planhub.mail.models import OutgoingMail
 
-from .oidc_provider import process
+from .oidc_provider import fixtures, process
 
 User = get_user_model()
+providers = fixtures.providers
+configure = fixtures.configure
 
-CORP_USERS = [
-    {"username": "ann", "email": "ann@example.com", "first_name": "Ann", "last_name": "Archer"},
-    {"username": "lee", "email": "lee@example.com", "first_name": "Lee", "last_name": "Local"},
-    # Claims lee's address without the provider vouching for it.
-    {"username": "mallory-unverified", "email": "lee@example.com"},
-    {"username": "una-unverified", "email": "una@example.com"},
-    {"username": "root", "email": "root@example.com"},
-]
-PARTNER_USERS = [
-    {"username": "pat", "email": "pat@partner.example", "first_name": "Pat", "last_name": "P"},
-]
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(scope="module")
-def providers(live_server, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("oidc")
-    started = [
-        process.start(
-            name, workdir, [f"{live_server.url}/accounts/oidc/{name}/login/callback/"], users
-        )
-        for name, users in (("corp", CORP_USERS), ("partner", PARTNER_USERS))
-    ]
-    try:
-        yield {provider.name: process.wait_ready(provider) for provider in started}
-    finally:
-        for provider in started:
-            provider.stop()
-
-
-def environment(providers, **overrides) -> dict[str, str]:
-    environ = {"OIDC_PROVIDERS": ",".join(providers)}
-    for name, provider in providers.items():
-        prefix = f"OIDC_{name.upper()}_"
-        environ |= {
-            prefix + "ISSUER": provider.issuer,
-            prefix + "CLIENT_ID": provider.client_id,
-            prefix + "CLIENT_SECRET": provider.secret,
-        }
-    environ["OIDC_CORP_NAME"] = "Corp Login"
-    return environ | overrides
-
-
-@pytest.fixture
-def configure(settings, providers):
-    """Point PlanHub at the running providers through the same parser the settings use
-    (allauth reads SOCIALACCOUNT_PROVIDERS on every request)."""
-
-    def _configure(signup="open", **overrides):
-        settings.SIGNUP = signup
-        found = parse_providers(environment(providers, **overrides))
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": allauth_apps(found)}
-        }
-
-    _configure()
-    return _configure
 
 
 def csrf(page: requests.Response) -> str:
@@ -247,8 +195,9 @@ def test_a_verified_email_logs_in_to_the_existing_account(live_server, configure
         ("mallory-unverified", {}),  # the provider does not vouch for the address
         ("lee", {"verified": False}),  # PlanHub never verified the local account's address
         ("lee", {"is_staff": True}),  # an administrator: connect explicitly, never by e-mail
+        ("lee", {"is_superuser": True}),
     ],
-    ids=["unverified-at-provider", "unverified-in-planhub", "administrator"],
+    ids=["unverified-at-provider", "unverified-in-planhub", "staff", "superuser"],
 )
 def test_no_takeover_by_email(live_server, configure, provider_user, local):
     lee = local_account("lee_local", "lee@example.com", **local)
@@ -270,3 +219,33 @@ def test_an_unverified_provider_email_is_stored_unverified(live_server, configur
     assert not address.verified
     assert address.user.username == "una-unverified"
     assert mails_to("una@example.com")  # PlanHub verifies it itself
+
+
+def test_invite_only_lets_in_a_stranger_holding_an_invitation(live_server, configure):
+    configure(signup="invite")
+    session = SessionStore()
+    session[INVITATION_SESSION_KEY] = "an-invitation-token"  # as an invitation link leaves it
+    session.save()
+    browser = requests.Session()
+    browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key)
+
+    answer, browser = sso_login(live_server, "partner", "pat", session=browser)
+
+    assert urlsplit(answer.url).path == "/"
+    assert logged_in_as(live_server, browser) == "pat"
+    assert SocialAccount.objects.get().user.email == "pat@partner.example"
+
+
+def test_the_connections_page_keeps_the_only_way_in(live_server, configure):
+    answer, browser = sso_login(live_server, "corp", "ann")
+    page = browser.get(f"{live_server.url}/accounts/3rdparty/")
+    assert page.status_code == 200 and "Single sign-on accounts" in page.text
+    account = SocialAccount.objects.get()
+    assert f'value="{account.pk}"' in page.text
+
+    refused = browser.post(
+        f"{live_server.url}/accounts/3rdparty/",
+        data={"csrfmiddlewaretoken": csrf(page), "account": account.pk},
+    )
+    assert "Your account has no password set up." in refused.text
+    assert SocialAccount.objects.filter(pk=account.pk).exists()

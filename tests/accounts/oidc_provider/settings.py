@@ -29,7 +29,12 @@ TEMPLATES = [
     }
 ]
 DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["OIDC_TEST_DB"]}
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["OIDC_TEST_DB"],
+        # A throwaway file: no need to wait for the disk (migrate takes a third of the time).
+        "OPTIONS": {"init_command": "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"},
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
