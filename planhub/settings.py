@@ -293,6 +293,10 @@ ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
 from planhub.accounts import sso_config  # noqa: E402 (kept inside this block)
 
 OIDC_PROVIDERS = sso_config.parse_providers(os.environ)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+    *sso_config.form_action_origins(OIDC_PROVIDERS),
+]
 SOCIALACCOUNT_ADAPTER = "planhub.accounts.social_adapter.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {

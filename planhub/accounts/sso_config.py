@@ -43,6 +43,11 @@ class OidcProvider:
     def callback_path(self) -> str:
         return f"/accounts/oidc/{self.id}/login/callback/"
 
+    @property
+    def origin(self) -> str:
+        url = urlsplit(self.issuer)
+        return f"{url.scheme}://{url.netloc}"
+
 
 def _fail(message: str) -> ImproperlyConfigured:
     return ImproperlyConfigured(f"Single sign-on: {message} (see docs/sso.md)")
@@ -152,3 +157,9 @@ def allauth_apps(providers: list[OidcProvider]) -> list[dict]:
         }
         for provider in providers
     ]
+
+
+def form_action_origins(providers: list[OidcProvider]) -> list[str]:
+    """The providers' origins, for the CSP's form-action: browsers check a form's redirects
+    too, and the log-in button's POST is answered by a redirect to the provider."""
+    return sorted({provider.origin for provider in providers})

@@ -9,6 +9,7 @@ from planhub.accounts.sso_config import (
     ID_PATTERN,
     OidcProvider,
     allauth_apps,
+    form_action_origins,
     parse_providers,
 )
 
@@ -240,3 +241,20 @@ def test_any_environment_parses_or_is_refused_with_a_message(environ):
         assert provider.issuer.startswith(("https://", "http://"))
         assert provider.client_id and provider.client_secret and provider.name
         assert not provider.issuer.endswith("/")
+
+
+def test_the_providers_origins_for_the_form_action_policy():
+    environ = {
+        **CORP,
+        "OIDC_PROVIDERS": "corp,b,c",
+        "OIDC_B_ISSUER": "https://sso.example.com/realms/b",
+        "OIDC_C_ISSUER": "http://127.0.0.1:8080/openid",
+        "OIDC_B_CLIENT_ID": "x",
+        "OIDC_C_CLIENT_ID": "x",
+        "OIDC_B_CLIENT_SECRET": "x",
+        "OIDC_C_CLIENT_SECRET": "x",
+    }
+    assert form_action_origins(parse_providers(environ)) == [
+        "http://127.0.0.1:8080",
+        "https://sso.example.com",
+    ]

@@ -1,9 +1,11 @@
 """Fixtures and helpers for the SSO tests (tests/accounts/test_sso.py, tests/e2e/test_sso.py):
 two running test providers and PlanHub pointed at them."""
 
+import copy
+
 import pytest
 
-from planhub.accounts.sso_config import allauth_apps, parse_providers
+from planhub.accounts.sso_config import allauth_apps, form_action_origins, parse_providers
 
 from . import process
 
@@ -53,12 +55,17 @@ def configure(settings, providers):
     """configure(signup="open", **OIDC variables): point PlanHub at the running providers
     through the parser settings.py uses (allauth reads SOCIALACCOUNT_PROVIDERS per request)."""
 
+    original_policy = settings.CONTENT_SECURITY_POLICY
+
     def _configure(signup="open", **overrides):
         settings.SIGNUP = signup
         found = parse_providers(environment(providers, **overrides))
         settings.SOCIALACCOUNT_PROVIDERS = {
             "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": allauth_apps(found)}
         }
+        policy = copy.deepcopy(original_policy)
+        policy["DIRECTIVES"]["form-action"] += form_action_origins(found)
+        settings.CONTENT_SECURITY_POLICY = policy
 
     _configure()
     return _configure
