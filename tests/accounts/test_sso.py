@@ -15,6 +15,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 
 from planhub.accounts.adapter import INVITATION_SESSION_KEY
 from planhub.accounts.models import Profile
@@ -93,11 +95,14 @@ def test_first_log_in_creates_the_account_with_the_verified_email(live_server, c
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
 
 
-def test_second_log_in_reuses_the_account(live_server, configure):
+def test_later_log_ins_reuse_the_account_also_under_invite_only(live_server, configure):
     sso_login(live_server, "corp", "ann")
     answer, browser = sso_login(live_server, "corp", "ann")  # a new browser, a new session
-
     assert urlsplit(answer.url).path == "/"
+    assert logged_in_as(live_server, browser) == "ann"
+
+    configure(signup="invite")  # the rule is for new accounts only
+    answer, browser = sso_login(live_server, "corp", "ann")
     assert logged_in_as(live_server, browser) == "ann"
     assert User.objects.count() == 1 and SocialAccount.objects.count() == 1
 
@@ -114,13 +119,6 @@ def test_invite_only_refuses_a_stranger_and_creates_nothing(live_server, configu
     assert not SocialAccount.objects.exists() and not EmailAddress.objects.exists()
 
 
-def test_invite_only_still_lets_existing_sso_accounts_in(live_server, configure):
-    sso_login(live_server, "corp", "ann")
-    configure(signup="invite")
-    answer, browser = sso_login(live_server, "corp", "ann")
-    assert logged_in_as(live_server, browser) == "ann"
-
-
 def test_two_providers_both_work(live_server, configure):
     partner_answer, partner_browser = sso_login(live_server, "partner", "pat")
     corp_answer, corp_browser = sso_login(live_server, "corp", "ann")
@@ -132,17 +130,28 @@ def test_two_providers_both_work(live_server, configure):
     assert accounts == {("partner", "1"): "pat", ("corp", "1"): "ann"}
 
 
-def test_the_log_in_buttons_name_each_provider(live_server, configure):
-    page = requests.get(f"{live_server.url}/accounts/oidc/corp/login/")
-    assert "Log in with Corp Login" in page.text
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
+def test_the_pages_before_the_provider(live_server, configure, providers):
+    """The buttons, the "Continue?" page, an unknown provider, an unreachable one."""
     request = RequestFactory().get("/accounts/login/?next=/p/x/")
     snippet = render_to_string("socialaccount/snippets/provider_list.html", request=request)
     assert "Continue with Corp Login" in snippet and "Continue with Partner" in snippet
     assert 'action="/accounts/oidc/corp/login/?next=%2Fp%2Fx%2F"' in snippet
     assert snippet.count('method="post"') == 2
+    page = requests.get(f"{live_server.url}/accounts/oidc/corp/login/")
+    assert "Log in with Corp Login" in page.text
+    # The providers' origins are the only other place a form may lead to.
+    policy = page.headers["Content-Security-Policy"]
+    form_action = re.search(r"form-action ([^;]*)", policy).group(1).split()
+    origins = sorted(p.issuer.removesuffix("/openid") for p in providers.values())
+    assert form_action == ["'self'", *origins]
+    assert requests.get(f"{live_server.url}/accounts/oidc/nope/login/").status_code == 404
+
+    configure(OIDC_PARTNER_ISSUER="http://127.0.0.1:9/openid")  # the discard port: refused
+    browser = requests.Session()
+    start = browser.get(f"{live_server.url}/accounts/oidc/partner/login/")
+    answer = browser.post(start.url, data={"csrfmiddlewaretoken": csrf(start)})
+    assert answer.status_code == 401
+    assert "Partner could not log you in" in answer.text
 
 
 def test_a_wrong_client_secret_ends_on_a_clear_error_page(live_server, configure, caplog):
@@ -156,20 +165,6 @@ def test_a_wrong_client_secret_ends_on_a_clear_error_page(live_server, configure
     assert logged_in_as(live_server, browser) is None
     assert not User.objects.exists()
     assert "Single sign-on with corp failed" in caplog.text
-
-
-def test_an_unreachable_provider_is_an_error_page(live_server, configure):
-    configure(OIDC_PARTNER_ISSUER="http://127.0.0.1:9/openid")  # the discard port: refused
-    browser = requests.Session()
-    start = browser.get(f"{live_server.url}/accounts/oidc/partner/login/")
-    answer = browser.post(start.url, data={"csrfmiddlewaretoken": csrf(start)})
-
-    assert answer.status_code == 401
-    assert "Partner could not log you in" in answer.text
-
-
-def test_an_unknown_provider_is_404(live_server, configure):
-    assert requests.get(f"{live_server.url}/accounts/oidc/nope/login/").status_code == 404
 
 
 def local_account(username, email, *, verified=True, **fields):
@@ -249,3 +244,38 @@ def test_the_connections_page_keeps_the_only_way_in(live_server, configure):
     )
     assert "Your account has no password set up." in refused.text
     assert SocialAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_a_logged_in_person_connects_a_provider_to_their_account(live_server, configure):
+    """The way out of "This e-mail already has an account": log in, then connect."""
+    lee = local_account("lee_local", "lee@example.com", verified=False)
+    client = Client()
+    client.force_login(lee)
+    browser = requests.Session()
+    browser.cookies.set(
+        django_settings.SESSION_COOKIE_NAME,
+        client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+    )
+    page = browser.get(f"{live_server.url}/accounts/3rdparty/")
+    assert "No single sign-on account is connected" in page.text
+    at_provider = browser.post(
+        f"{live_server.url}/accounts/oidc/corp/login/",
+        data={"csrfmiddlewaretoken": csrf(page), "process": "connect"},
+    )
+    next_field = re.search(r'name="next" value="([^"]*)"', at_provider.text).group(1)
+    back = browser.post(
+        urljoin(at_provider.url, "/login/"),
+        data={
+            "csrfmiddlewaretoken": csrf(at_provider),
+            "username": "lee",
+            "password": process.PASSWORD,
+            "next": html.unescape(next_field),
+        },
+    )
+
+    assert urlsplit(back.url).path == "/accounts/3rdparty/"
+    assert "Corp Login: lee@example.com" in back.text
+    assert SocialAccount.objects.get().user == lee
+    # From now on the provider logs lee in, whatever the e-mail says.
+    answer, fresh = sso_login(live_server, "corp", "lee")
+    assert logged_in_as(live_server, fresh) == "lee_local"
