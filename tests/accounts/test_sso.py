@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -279,3 +280,12 @@ def test_a_logged_in_person_connects_a_provider_to_their_account(live_server, co
     # From now on the provider logs lee in, whatever the e-mail says.
     answer, fresh = sso_login(live_server, "corp", "lee")
     assert logged_in_as(live_server, fresh) == "lee_local"
+
+
+def test_single_sign_on_does_not_skip_two_factor_authentication(live_server, configure):
+    lee = local_account("lee_local", "lee@example.com")
+    TOTP.activate(lee, generate_totp_secret())
+    answer, browser = sso_login(live_server, "corp", "lee")
+
+    assert urlsplit(answer.url).path == "/accounts/2fa/authenticate/"
+    assert logged_in_as(live_server, browser) is None
