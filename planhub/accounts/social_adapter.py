@@ -18,10 +18,13 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.db.models import Q
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from .adapter import AccountAdapter
@@ -40,23 +43,22 @@ class PlanHubOidcProvider(OpenIDConnectProvider):
             return render_authentication_error(request, self, exception=error)
 
 
-def _existing_users(addresses: list[str]):
-    if not addresses:
-        return get_user_model().objects.none()
-    by_address = Q()
-    for address in addresses:
-        by_address |= Q(emailaddress__email__iexact=address) | Q(email__iexact=address)
-    return get_user_model().objects.filter(by_address).distinct()
+def _address_taken(email: str) -> bool:
+    return (
+        get_user_model()
+        .objects.filter(Q(emailaddress__email__iexact=email) | Q(email__iexact=email))
+        .exists()
+    )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def get_provider(self, request, provider, client_id=None):
+    def get_provider(self, request: HttpRequest, provider: str, client_id=None):
         found = super().get_provider(request, provider, client_id=client_id)
         if type(found) is OpenIDConnectProvider:
             return PlanHubOidcProvider(request, app=found.app)
         return found
 
-    def is_open_for_signup(self, request, sociallogin) -> bool:
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         if AccountAdapter(request).is_open_for_signup(request):
             return True
         raise ImmediateHttpResponse(
@@ -68,7 +70,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         )
 
-    def authenticate_by_email(self, sociallogin):
+    def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[AbstractUser, str] | None:
         """The existing account this log-in may enter by its e-mail, with that address."""
         for address in sociallogin.email_addresses:
             if not address.verified:
@@ -85,24 +87,24 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     return user, address.email
         return None
 
-    def pre_social_login(self, request, sociallogin) -> None:
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         # Runs after allauth looked the account up (by provider and subject, then by e-mail
         # through authenticate_by_email). A new log-in whose address some account already uses
         # did not qualify for linking: say so instead of offering a second account.
         if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
-        addresses = [address.email for address in sociallogin.email_addresses]
-        if _existing_users(addresses).exists():
-            raise ImmediateHttpResponse(
-                render(
-                    request,
-                    "socialaccount/account_exists.html",
-                    {"provider": sociallogin.provider, "email": _first_email(sociallogin)},
-                    status=409,
+        for address in sociallogin.email_addresses:
+            if _address_taken(address.email):
+                raise ImmediateHttpResponse(
+                    render(
+                        request,
+                        "socialaccount/account_exists.html",
+                        {"provider": sociallogin.provider, "email": address.email},
+                        status=409,
+                    )
                 )
-            )
 
-    def save_user(self, request, sociallogin, form=None):
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None) -> AbstractUser:
         user = super().save_user(request, sociallogin, form=form)
         profile = Profile.of(user)
         if not profile.display_name and user.get_full_name():
@@ -125,5 +127,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
 
 
-def _first_email(sociallogin) -> str:
+def _first_email(sociallogin: SocialLogin) -> str:
     return sociallogin.email_addresses[0].email if sociallogin.email_addresses else ""
