@@ -147,6 +147,20 @@ def test_the_pages_before_the_provider(live_server, configure, providers):
     assert form_action == ["'self'", *origins]
     assert requests.get(f"{live_server.url}/accounts/oidc/nope/login/").status_code == 404
 
+    # Back from the provider: a forged state is refused, a cancel is said so.
+    callback = f"{live_server.url}/accounts/oidc/corp/login/callback/"
+    forged = requests.get(callback, params={"code": "x", "state": "forged"})
+    assert forged.status_code == 401 and "Single sign-on failed" in forged.text
+    browser = requests.Session()
+    start = browser.get(f"{live_server.url}/accounts/oidc/corp/login/")
+    to_provider = browser.post(
+        start.url, data={"csrfmiddlewaretoken": csrf(start)}, allow_redirects=False
+    )
+    state = parse_qs(urlsplit(to_provider.headers["Location"]).query)["state"][0]
+    cancelled = browser.get(callback, params={"error": "access_denied", "state": state})
+    assert urlsplit(cancelled.url).path == "/accounts/3rdparty/login/cancelled/"
+    assert "You cancelled the log-in" in cancelled.text
+
     configure(OIDC_PARTNER_ISSUER="http://127.0.0.1:9/openid")  # the discard port: refused
     browser = requests.Session()
     start = browser.get(f"{live_server.url}/accounts/oidc/partner/login/")
