@@ -19,7 +19,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialLogin
-from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.base import AuthProcess, ProviderException
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -41,6 +41,14 @@ class PlanHubOidcProvider(OpenIDConnectProvider):
             return super().redirect(request, process, next_url=next_url, data=data, **kwargs)
         except (requests.RequestException, KeyError, ValueError) as error:
             return render_authentication_error(request, self, exception=error)
+
+    def sociallogin_from_response(self, request: HttpRequest, response: dict) -> SocialLogin:
+        # Claims without the subject (or with an empty one) are an answer PlanHub cannot use:
+        # ProviderException makes allauth show its error page instead of a 500.
+        try:
+            return super().sociallogin_from_response(request, response)
+        except (KeyError, ValueError) as error:
+            raise ProviderException(f"unusable claims from the provider: {error!r}") from error
 
 
 def _address_taken(email: str) -> bool:

@@ -222,6 +222,15 @@ def test_no_takeover_by_email(live_server, configure, provider_user, local):
     assert lee.check_password("local-password-1")
 
 
+def test_claims_without_a_subject_end_on_the_error_page(live_server, configure, settings):
+    # As if the provider left out the claim that identifies the person.
+    settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["settings"]["uid_field"] = "oid"
+    answer, browser = sso_login(live_server, "corp", "ann")
+
+    assert answer.status_code == 401 and "Corp Login could not log you in" in answer.text
+    assert not User.objects.exists()
+
+
 def test_an_unverified_provider_email_is_stored_unverified(live_server, configure):
     sso_login(live_server, "corp", "una-unverified")
 
