@@ -1,5 +1,5 @@
 """Single sign-on in a real browser, against the real test providers (second processes), with
-screenshots of every SSO page at 1280 and 375 px wide."""
+screenshots of every SSO page at 1280 and 375 px wide, each checked by axe-core."""
 
 import re
 
@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.accounts.oidc_provider import fixtures, process
+
+from .test_accessibility import check_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +26,7 @@ def browser_page(new_context):
 @pytest.fixture
 def shoot(screenshot):
     def _shoot(page, name: str) -> None:
+        check_axe(page, f"sso-{name}")
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 800})
             screenshot(page, f"sso-{name}-{width}")
