@@ -288,7 +288,30 @@ ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
 
 
 # --- Single sign-on (OpenID Connect providers from the environment) ---------------------------
-# (README "Single sign-on")
+# (README "Single sign-on"; docs/sso.md) OIDC_PROVIDERS=corp,partner and per provider
+# OIDC_<ID>_ISSUER, OIDC_<ID>_CLIENT_ID, OIDC_<ID>_CLIENT_SECRET, optional OIDC_<ID>_NAME.
+from planhub.accounts import sso_config  # noqa: E402 (kept inside this block)
+
+OIDC_PROVIDERS = sso_config.parse_providers(os.environ)
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+    *sso_config.form_action_origins(OIDC_PROVIDERS),
+]
+SOCIALACCOUNT_ADAPTER = "planhub.accounts.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": sso_config.allauth_apps(OIDC_PROVIDERS),
+    }
+}
+# An SSO log-in whose e-mail belongs to an existing account logs in to it only when the provider
+# says the address is verified and PlanHub verified it too (the adapter decides; docs/sso.md).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a log-in starts with a POST (no log-in CSRF by a link)
+SOCIALACCOUNT_STORE_TOKENS = False  # PlanHub calls no provider API: keep no tokens
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10  # seconds, per request to a provider
 
 
 # --- Outgoing mail (the outbox, sent by the worker) -------------------------------------------
