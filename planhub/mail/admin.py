@@ -9,7 +9,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "to", "subject", "kind", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
-    search_fields = ["to", "subject"]
+    search_fields = ["to", "subject", "message_id"]
     readonly_fields = [field.name for field in OutgoingMail._meta.fields]
 
     def has_add_permission(self, request):
