@@ -70,6 +70,11 @@ def one_of_each(plan, owner, reviewer, viewer):
 
     notify("mention", [owner], title="Mentioned", url=plan.get_absolute_url(), plan=plan)
 
+    from planhub.notifications.models import DigestSchedule, Preference
+
+    Preference.choose(owner, {"mention": "digest"})
+    DigestSchedule.of(owner.pk)
+
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)
 def test_admin_lists_and_opens_every_model(admin_client, one_of_each, model):
