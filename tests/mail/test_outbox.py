@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planhub.mail.models import OutgoingMail, retry_delay
@@ -94,7 +94,7 @@ def test_after_the_last_attempt_the_mail_is_failed_and_kept_with_its_error(
     page = admin_client.get(reverse("admin:mail_outgoingmail_change", args=[mail.pk]))
     assert b"Failed" in page.content and b"refused" in page.content.lower()
     listing = admin_client.get(reverse("admin:mail_outgoingmail_changelist") + "?state=failed")
-    assert b"Doomed" in listing.content
+    assert b"Doomed" in listing.content and b"Connection refused" in listing.content
     assert admin.site._registry[OutgoingMail].has_change_permission(None) is False
 
 
@@ -164,3 +164,45 @@ def test_a_queued_mail_whose_job_was_lost_is_resumed(db, smtp, settings):
     assert resume_stalled_mail() == 0  # not twice
     run_queued_tasks()
     assert smtp.message_ids() == [lost.message_id]
+
+
+OPERATION = st.one_of(
+    st.tuples(st.just("claim"), st.integers(0, 2)),
+    st.tuples(st.just("sent"), st.integers(0, 2)),
+    st.tuples(st.just("fail"), st.integers(0, 2)),
+    st.tuples(st.just("lease over"), st.just(0)),
+    st.tuples(st.just("due"), st.just(0)),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations=st.lists(OPERATION, max_size=25))
+def test_whatever_the_interleaving_a_mail_is_recorded_sent_at_most_once(db, operations):
+    """Three workers claiming, sending, failing in any order, leases running out, retries
+    coming due: at most one send is recorded, and a sent mail is never claimed again."""
+    with transaction.atomic():
+        mail = OutgoingMail.objects.create(to="o@example.com", subject="s", text="t")
+        held: dict[int, OutgoingMail] = {}
+        recorded = 0
+        for operation, worker in operations:
+            if operation == "claim":
+                claimed = OutgoingMail.objects.claim(mail.pk, f"{worker:032d}")
+                if claimed is not None:
+                    assert OutgoingMail.objects.get(pk=mail.pk).state == "sending"
+                    held[worker] = claimed
+            elif operation == "sent" and worker in held:
+                recorded += held.pop(worker).mark_sent()
+            elif operation == "fail" and worker in held:
+                held.pop(worker).mark_failed_attempt(OSError("refused"))
+            elif operation == "lease over":
+                OutgoingMail.objects.filter(pk=mail.pk).update(
+                    claimed_at=timezone.now() - timedelta(days=1)
+                )
+            elif operation == "due":
+                OutgoingMail.objects.filter(pk=mail.pk).update(next_attempt_at=timezone.now())
+            state = OutgoingMail.objects.get(pk=mail.pk).state
+            assert recorded <= 1
+            assert (state == "sent") == (recorded == 1)
+        transaction.set_rollback(True)
