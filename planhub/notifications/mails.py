@@ -20,9 +20,9 @@ def unsubscribe_url(user_id: int, events) -> str:
     return absolute(reverse("notification_unsubscribe", args=[make_token(user_id, events)]))
 
 
-def list_headers(user_id: int, events) -> dict[str, str]:
+def list_headers(unsubscribe: str) -> dict[str, str]:
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user_id, events)}>",
+        "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
@@ -50,6 +50,7 @@ def actor_name(user) -> str:
 def notification_mail(notification, user) -> dict:
     """queue_mail's arguments for one notification mailed at once."""
     event = Event(notification.event)
+    unsubscribe = unsubscribe_url(user.pk, [event])
     text, html = _render(
         "notification",
         {
@@ -57,7 +58,7 @@ def notification_mail(notification, user) -> dict:
             "actor": actor_name(notification.actor),
             "place_url": absolute(notification.url),
             "event_label": event.label,
-            "unsubscribe_url": unsubscribe_url(user.pk, [event]),
+            "unsubscribe_url": unsubscribe,
         },
     )
     return {
@@ -65,7 +66,7 @@ def notification_mail(notification, user) -> dict:
         "subject": notification.title,
         "text": text,
         "html": html,
-        "headers": list_headers(user.pk, [event]),
+        "headers": list_headers(unsubscribe),
         "kind": f"notification:{event.value}",
     }
 
@@ -91,6 +92,6 @@ def digest_mail(user, notifications) -> dict:
         "subject": f"PlanHub digest: {count} notification{'s' if count != 1 else ''}",
         "text": text,
         "html": html,
-        "headers": list_headers(user.pk, events),
+        "headers": list_headers(unsubscribe_url(user.pk, events)),
         "kind": "notification:digest",
     }
