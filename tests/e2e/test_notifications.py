@@ -13,6 +13,7 @@ from planhub.notifications.notify import notify
 from tests.factories import make_plan
 
 from .helpers import assert_no_reload, mark_page
+from .test_accessibility import check_axe
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/shots/notify")
@@ -58,9 +59,10 @@ def test_the_inbox_grouped_by_plan_marks_read_without_a_reload(open_page, review
     expect(groups).to_have_count(2)
     expect(page.locator(".inbox-entry.unread")).to_have_count(3)
     shoot(page, "inbox-1280")
+    check_axe(page, "notifications-inbox")
 
     mark_page(page)
-    page.get_by_role("button", name="Mark “Eddie replied to your comment on Overview” read").click()
+    page.get_by_role("button", name="Mark read: Eddie replied to your comment on Overview").click()
     expect(page.locator(".inbox-entry.unread")).to_have_count(2)
     expect(badge).to_have_text("2 unread")  # the top bar follows, no reload
     page.get_by_role("button", name="Mark all read").click()
@@ -92,6 +94,7 @@ def test_the_empty_inbox(open_page, reviewer):
         expect(page.get_by_text("No notifications yet.")).to_be_visible()
         assert overflow(page) <= 0
         shoot(page, f"inbox-empty-{name}")
+    check_axe(page, "notifications-inbox-empty")
 
 
 def test_preferences_are_chosen_by_keyboard_and_saved(open_page, reviewer):
@@ -103,6 +106,7 @@ def test_preferences_are_chosen_by_keyboard_and_saved(open_page, reviewer):
     expect(never).to_be_checked()
     page.get_by_label("Hourly").check()
     shoot(page, "preferences-1280")
+    check_axe(page, "notification-preferences")
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_role("status").filter(has_text="preferences are saved")).to_be_visible()
     expect(
@@ -115,3 +119,18 @@ def test_preferences_on_a_phone(open_page, reviewer):
     page = open_page(reviewer, "/notifications/preferences/", viewport=PHONE)
     expect(page.get_by_role("button", name="Save preferences")).to_be_visible()
     shoot(page, "preferences-375")
+
+
+def test_the_unsubscribe_page_without_logging_in(open_page, reviewer):
+    from planhub.notifications.unsubscribe import make_token
+
+    reviewer.email = "rita@example.com"
+    reviewer.save()
+    page = open_page(None, f"/notifications/unsubscribe/{make_token(reviewer.pk, ['mention'])}/")
+    check_axe(page, "notification-unsubscribe")
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.locator(".alert[role=status]")).to_contain_text(
+        "No more e-mail to rita@example.com"
+    )
+    shoot(page, "unsubscribed-1280")
+    assert Preference.deliveries([reviewer.pk])[reviewer.pk]["mention"] == "never"
