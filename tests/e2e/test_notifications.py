@@ -134,3 +134,15 @@ def test_the_unsubscribe_page_without_logging_in(open_page, reviewer):
     )
     shoot(page, "unsubscribed-1280")
     assert Preference.deliveries([reviewer.pk])[reviewer.pk]["mention"] == "never"
+
+
+def test_the_top_bar_count_refreshes_when_the_tab_is_shown_again(open_page, reviewer, plan):
+    page = open_page(reviewer, "/")
+    expect(page.locator("#unread-badge")).to_have_text("")
+    mark_page(page)
+    notify("mention", [reviewer], title="New while away", url="/", plan=plan)
+    # What the browser does when the person comes back to the tab (the 30 s poll is paused
+    # while it is hidden).
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.locator("#unread-badge")).to_have_text("1 unread")
+    assert_no_reload(page)
