@@ -111,7 +111,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
             save_preferences(request.user, form.choices(), data["frequency"], data["hour"])
             messages.success(request, "Your notification preferences are saved.")
             return redirect("notification_preferences")
-        messages.error(request, "Nothing was saved: please correct the choices marked below.")
     context = {"form": form, "time_zone": Profile.of(request.user).time_zone}
     return render(
         request, "notifications/preferences.html", context, status=422 if form.errors else 200
