@@ -105,12 +105,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     schedule = DigestSchedule.of(request.user.pk)
     chosen = Preference.deliveries([request.user.pk])[request.user.pk]
     form = PreferencesForm(request.POST or None, chosen=chosen, schedule=schedule)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            save_preferences(request.user, form.choices(), data["frequency"], data["hour"])
-            messages.success(request, "Your notification preferences are saved.")
-            return redirect("notification_preferences")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        save_preferences(request.user, form.choices(), data["frequency"], data["hour"])
+        messages.success(request, "Your notification preferences are saved.")
+        return redirect("notification_preferences")
     context = {"form": form, "time_zone": Profile.of(request.user).time_zone}
     return render(
         request, "notifications/preferences.html", context, status=422 if form.errors else 200
