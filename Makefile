@@ -21,6 +21,8 @@ run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the w
 	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' --interval 0.25 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Background worker started (pid $$worker); it stops with the server."; \
+	  echo "Notifications: http://127.0.0.1:8000/notifications/ (preferences: /notifications/preferences/);"; \
+	  echo "mail (notifications, digests, password resets) is printed below by the worker (EMAIL_URL=console:)."; \
 	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml.

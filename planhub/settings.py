@@ -315,11 +315,32 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = 10  # seconds, per request to a provider
 
 
 # --- Outgoing mail (the outbox, sent by the worker) -------------------------------------------
-# (planhub/mail)
+# (planhub/mail; docs/notifications.md "Outgoing mail")
+# A mail the server refuses (or cannot be reached for) is tried again after
+# MAIL_RETRY_BASE_SECONDS, then twice as long each time (at most MAIL_RETRY_MAX_SECONDS apart),
+# until MAIL_MAX_ATTEMPTS attempts have failed: then it is FAILED, kept with its last error.
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+# A mail claimed by a worker that then died (mid-send) is taken up again after this long; it must
+# be well over the time one send can take (EMAIL_TIMEOUT per SMTP step).
+MAIL_SEND_LEASE_SECONDS = float(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
+if MAIL_MAX_ATTEMPTS < 1 or MAIL_RETRY_BASE_SECONDS < 0 or MAIL_SEND_LEASE_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "MAIL_MAX_ATTEMPTS must be at least 1, MAIL_RETRY_BASE_SECONDS at least 0, "
+        "MAIL_SEND_LEASE_SECONDS more than 0"
+    )
 
 
 # --- Notifications ------------------------------------------------------------------------
-# (planhub/notifications; README "Notifications")
+# (planhub/notifications; docs/notifications.md)
+# Where PlanHub is reached from outside: the links in mail are absolute URLs under it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL: {SITE_URL!r} must start with http:// or https://")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "planhub.notifications.context_processors.unread_notifications"
+)
 
 
 # --- Webhooks -----------------------------------------------------------------------------

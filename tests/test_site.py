@@ -74,6 +74,10 @@ def one_of_each(plan, owner, reviewer, viewer):
     from planhub.invitations.models import Invitation
 
     Invitation.send(plan.project, "ivy@example.com", "editor", by=owner, site_url="http://x/")
+    from planhub.notifications.models import DigestSchedule, Preference
+
+    Preference.choose(owner, {"mention": "digest"})
+    DigestSchedule.of(owner.pk)
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

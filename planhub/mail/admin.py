@@ -7,10 +7,14 @@ from .models import OutgoingMail
 class OutgoingMailAdmin(admin.ModelAdmin):
     """The outbox: what was sent, what waits, what failed and why. Read-only."""
 
-    list_display = ["created_at", "to", "subject", "kind", "state", "attempts", "sent_at"]
+    list_display = ["created_at", "to", "subject", "kind", "state", "attempts", "sent_at", "error"]
     list_filter = ["state", "kind"]
-    search_fields = ["to", "subject"]
+    search_fields = ["to", "subject", "message_id"]
     readonly_fields = [field.name for field in OutgoingMail._meta.fields]
+
+    @admin.display(description="Last error")
+    def error(self, mail: OutgoingMail) -> str:
+        return mail.last_error[:120]
 
     def has_add_permission(self, request):
         return False

@@ -1,8 +1,6 @@
 """Every mail PlanHub sends goes through the outbox: stored with the caller's transaction, sent
 by the background worker (`manage.py db_worker`), retried with backoff when the mail server
-fails, never lost and never sent twice."""
-
-from django.db import transaction
+fails, never lost and never sent twice (planhub/mail/tasks.py)."""
 
 from .models import OutgoingMail
 from .tasks import send_outgoing_mail
@@ -17,9 +15,18 @@ def queue_mail(
     headers: dict[str, str] | None = None,
     kind: str = "",
 ) -> OutgoingMail:
-    """Store a mail to `to` and have the worker send it once the caller's transaction commits."""
+    """Store a mail to `to`; the worker sends it once the caller's transaction commits.
+
+    The job is written in the caller's transaction too (django-tasks' database backend, same
+    database): the mail and its job commit together or not at all, so no crash between a
+    commit and an enqueue can leave a stored mail that nobody sends."""
     mail = OutgoingMail.objects.create(
-        to=to, subject=subject, text=text, html=html, headers=headers or {}, kind=kind
+        to=to,
+        subject=" ".join(subject.split())[:300],
+        text=text,
+        html=html,
+        headers=headers or {},
+        kind=kind,
     )
-    transaction.on_commit(lambda: send_outgoing_mail.enqueue(mail.pk))
+    send_outgoing_mail.enqueue(mail.pk)
     return mail

@@ -1,5 +1,9 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class Event(models.TextChoices):
@@ -17,8 +21,42 @@ class Event(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", "Someone accepted my invitation"
 
 
+class Delivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DIGEST = "digest", "In a digest"
+    NEVER = "never", "Never (inbox only)"
+
+
+# Until a person chooses: what asks something of them by mail at once, the rest in the digest.
+DEFAULT_DELIVERY = {
+    Event.REVIEW_REQUESTED: Delivery.IMMEDIATELY,
+    Event.CHANGES_REQUESTED: Delivery.IMMEDIATELY,
+    Event.SIGNOFF_ASSIGNED: Delivery.IMMEDIATELY,
+    Event.MENTION: Delivery.IMMEDIATELY,
+    Event.APPROVAL_STALE: Delivery.DIGEST,
+    Event.SIGNOFF_DECLINED: Delivery.DIGEST,
+    Event.SIGNOFF_STALE: Delivery.DIGEST,
+    Event.COMMENT_REPLY: Delivery.DIGEST,
+    Event.PLAN_APPROVED: Delivery.DIGEST,
+    Event.INVITATION_ACCEPTED: Delivery.DIGEST,
+}
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread_count(self, user) -> int:
+        return self.filter(recipient=user, read_at__isnull=True).count()
+
+    def mark_read(self) -> int:
+        return self.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
 class Notification(models.Model):
     """One thing one person is told about, in the inbox (and by mail, as they chose)."""
+
+    class Mail(models.TextChoices):
+        NONE = "none", "Inbox only"
+        IMMEDIATE = "immediate", "Mailed at once"
+        DIGEST = "digest", "In the digest"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -38,13 +76,99 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, help_text="The place it is about (a path).")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    mail = models.CharField(max_length=10, choices=Mail.choices, default=Mail.NONE)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # The top bar's unread count.
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The inbox, newest first.
             models.Index(fields=["recipient", "created_at"], name="notification_inbox"),
+            # A person's digest: what waits to be mailed.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(mail="digest", mailed_at__isnull=True),
+                name="notification_digest_due",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.title}"
+
+    def mark_read(self) -> None:
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(
+                read_at=self.read_at
+            )
+
+
+class Preference(models.Model):
+    """How one person wants to hear about one kind of event (no row: DEFAULT_DELIVERY)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
+    )
+    event = models.CharField(max_length=40, choices=Event.choices)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="preference_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.event} → {self.delivery}"
+
+    @classmethod
+    def deliveries(cls, user_ids) -> dict[int, dict[str, str]]:
+        """Each person's choice per event, defaults filled in (one query)."""
+        chosen = {user_id: {**DEFAULT_DELIVERY} for user_id in user_ids}
+        rows = cls.objects.filter(user_id__in=chosen).values_list("user_id", "event", "delivery")
+        for user_id, event, delivery in rows:
+            chosen[user_id][event] = delivery
+        return chosen
+
+    @classmethod
+    def choose(cls, user, choices: dict[str, str]) -> None:
+        for event, delivery in choices.items():
+            cls.objects.update_or_create(user=user, event=event, defaults={"delivery": delivery})
+
+
+class DigestSchedule(models.Model):
+    """When one person's digest goes out, and whether one is already scheduled."""
+
+    class Frequency(models.TextChoices):
+        HOURLY = "hourly", "Hourly"
+        DAILY = "daily", "Daily"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_schedule"
+    )
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default="daily")
+    hour = models.PositiveSmallIntegerField(
+        default=8, help_text="For a daily digest: the hour (0–23) in the person's time zone."
+    )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the scheduled digest goes out (none scheduled)."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.frequency} digest"
+
+    @classmethod
+    def of(cls, user_id: int) -> "DigestSchedule":
+        schedule, _ = cls.objects.get_or_create(user_id=user_id)
+        return schedule
+
+    def reserve(self, due: datetime) -> bool:
+        """Take the one digest slot for `due`, unless a digest is already scheduled (a
+        conditional UPDATE: of thirty notifications at once, only the first schedules)."""
+        taken = DigestSchedule.objects.filter(pk=self.pk, due_at__isnull=True).update(due_at=due)
+        if taken:
+            self.due_at = due
+        return bool(taken)

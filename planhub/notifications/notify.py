@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from .delivery import deliver
 from .models import Event, Notification
 
 
@@ -18,19 +19,24 @@ def notify(
 ) -> list[Notification]:
     """Tell each of `recipients` (users or user ids) about `event`; never the actor themselves.
 
-    Stored with the caller's transaction; mail follows each recipient's preferences."""
+    Stored with the caller's transaction; mail follows each recipient's preferences (at once,
+    in their next digest, or none), queued in the same transaction and sent by the worker."""
     recipient_ids = {getattr(user, "pk", user) for user in recipients}
     recipient_ids.discard(getattr(actor, "pk", None))
-    return Notification.objects.bulk_create(
+    if project is None and plan is not None:
+        project = plan.project
+    notifications = Notification.objects.bulk_create(
         Notification(
             recipient_id=recipient_id,
             event=Event(event),
             actor=actor,
             project=project,
             plan=plan,
-            title=title[:300],
+            title=" ".join(title.split())[:300],
             detail=detail,
             url=url,
         )
         for recipient_id in sorted(recipient_ids)
     )
+    deliver(notifications)
+    return notifications

@@ -44,6 +44,6 @@ def test_activity_queries_do_not_grow_with_events(
             base_version=section.version,
         )
     client.force_login(editor)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # +1: the top bar's unread count
         response = client.get(plan_url(section.plan, "plan_activity"))
     assert response.status_code == 200 and "commented on “Overview”: note 9" in response.text

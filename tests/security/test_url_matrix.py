@@ -40,6 +40,8 @@ from planhub.api.models import ApiToken
 from planhub.invitations.models import Invitation, new_token
 from planhub.live.models import Presence
 from planhub.mail.models import OutgoingMail
+from planhub.notifications.models import Notification, Preference
+from planhub.notifications.unsubscribe import make_token
 from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision, SignOff
@@ -166,7 +168,38 @@ ARGS: dict[str, Callable[[World], list]] = {
     "invitation_revoke": lambda w: [w.slug, an_invitation(w)[0].pk],
     "invitation": lambda w: [an_invitation(w)[1]],
     "invitation_signup": lambda w: [an_invitation(w)[1]],
+    "notifications": lambda w: [],
+    "notification_open": lambda w: [owner_notification(w).pk],
+    "notification_read": lambda w: [owner_notification(w).pk],
+    "notifications_read_all": lambda w: [],
+    "notifications_unread": lambda w: [],
+    "notification_preferences": lambda w: [],
+    "notification_unsubscribe": lambda w: [make_token(w.users["owner"].pk, ["mention"])],
 }
+
+
+def owner_notification(w: World) -> Notification:
+    """The owner's notification (made in each role's savepoint): only the owner may touch it."""
+    return Notification.objects.get_or_create(
+        recipient=w.users["owner"],
+        title="Matrix notification",
+        defaults={"event": "mention", "url": w.plan.get_absolute_url(), "plan": w.plan},
+    )[0]
+
+
+def owner_notification_read(w: World) -> bool:
+    return Notification.objects.filter(
+        recipient=w.users["owner"], title="Matrix notification", read_at__isnull=False
+    ).exists()
+
+
+def owner_unsubscribed(w: World) -> bool:
+    return Preference.objects.filter(
+        user=w.users["owner"], event="mention", delivery="never"
+    ).exists()
+
+
+NOTIFICATION_EVENTS = [value for value, _ in Notification._meta.get_field("event").choices]
 PLAN_ROUTES = [
     "plan_detail",
     "plan_outline",
@@ -403,6 +436,28 @@ TABLE: list[Row] = [
         says={**dict.fromkeys(MEMBERS, "<mark>Alpha</mark>"),
               "outsider": "Nothing matches “alpha” in your projects."}),
     Row("search", "post", NOT_ALLOWED),
+    # Notifications: each person their own; an unsubscribe link works without logging in.
+    Row("notifications", "get", everyone(200)),
+    Row("notifications", "post", NOT_ALLOWED),
+    Row("notification_open", "get", {**everyone(404), "owner": 302},
+        effect=owner_notification_read),
+    Row("notification_open", "post", NOT_ALLOWED),
+    Row("notification_read", "get", NOT_ALLOWED),
+    Row("notification_read", "post", {**everyone(404), "owner": 302},
+        effect=owner_notification_read),
+    Row("notification_read", "post", {**everyone(404), "owner": 200}, variant="htmx",
+        headers=HX, effect=owner_notification_read),
+    Row("notifications_read_all", "get", NOT_ALLOWED),
+    Row("notifications_read_all", "post", everyone(302)),
+    Row("notifications_unread", "get", everyone(200)),
+    Row("notifications_unread", "post", NOT_ALLOWED),
+    Row("notification_preferences", "get", everyone(200)),
+    Row("notification_preferences", "post", everyone(302),
+        lambda w: {"mention": "never", "frequency": "daily", "hour": "7",
+                   **{e: "digest" for e in NOTIFICATION_EVENTS if e != "mention"}}),
+    Row("notification_unsubscribe", "get", everyone(200, anonymous=200)),
+    Row("notification_unsubscribe", "post", everyone(200, anonymous=200),
+        effect=owner_unsubscribed),
     # Project pages.
     Row("project_detail", "get", project_rule(200)),
     Row("project_detail", "post", NOT_ALLOWED),
