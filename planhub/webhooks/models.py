@@ -22,7 +22,7 @@ def new_secret() -> str:
 
 class Format(models.TextChoices):
     PLANHUB = "planhub", "PlanHub JSON"
-    SLACK = "slack", "Slack-compatible ({\"text\": …})"
+    SLACK = "slack", 'Slack-compatible ({"text": …})'
 
 
 class Webhook(models.Model):

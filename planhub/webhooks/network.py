@@ -132,7 +132,9 @@ def resolve(host: str, port: int, allowed: Iterable[IPNetwork]) -> list[IPAddres
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as error:
             raise Unreachable(f"Could not resolve {host}: {error}") from None
-        addresses = list(dict.fromkeys(ipaddress.ip_address(i[4][0].partition("%")[0]) for i in infos))
+        addresses = list(
+            dict.fromkeys(ipaddress.ip_address(i[4][0].partition("%")[0]) for i in infos)
+        )
     if not addresses:
         raise Unreachable(f"{host} has no address.")
     for address in addresses:

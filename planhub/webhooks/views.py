@@ -31,12 +31,16 @@ def _webhook(request: HttpRequest, slug: str, webhook_id: int) -> Webhook:
 def webhook_list(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_membership(request.user, slug, need="can_manage").project
     newest = Delivery.objects.filter(webhook=OuterRef("pk")).order_by("-created_at", "-pk")
-    webhooks = list(project.webhooks.annotate(
-        last_state=Subquery(newest.values("state")[:1]),
-        last_at=Subquery(newest.values("created_at")[:1]),
-    ))
+    webhooks = list(
+        project.webhooks.annotate(
+            last_state=Subquery(newest.values("state")[:1]),
+            last_at=Subquery(newest.values("created_at")[:1]),
+        )
+    )
     for webhook in webhooks:
-        webhook.last_state_label = Delivery.State(webhook.last_state).label if webhook.last_at else ""
+        webhook.last_state_label = (
+            Delivery.State(webhook.last_state).label if webhook.last_at else ""
+        )
     context = {"project": project, "webhooks": webhooks, "event_count": len(WebhookEvent)}
     return render(request, "webhooks/webhook_list.html", context)
 
