@@ -8,6 +8,7 @@ refused: a test proves a refusal by showing that it never heard anything.
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +40,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
