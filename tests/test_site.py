@@ -35,6 +35,7 @@ def test_every_planhub_app_with_models_is_covered():
         "api",
         "mail",
         "notifications",
+        "webhooks",
     }
 
 
@@ -69,6 +70,17 @@ def one_of_each(plan, owner, reviewer, viewer):
     from planhub.notifications.notify import notify
 
     notify("mention", [owner], title="Mentioned", url=plan.get_absolute_url(), plan=plan)
+
+    from planhub.webhooks.models import Webhook
+    from planhub.webhooks.publish import publish
+
+    Webhook.objects.create(
+        project=plan.project,
+        url="https://hooks.example.com/",
+        secret="s" * 20,
+        events=["plan.approved"],
+    )
+    publish(plan.project, "plan.approved", {"title": plan.title})  # a Delivery
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

@@ -33,9 +33,9 @@ class WebhookForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.initial.setdefault("secret", new_secret())
-            self.initial.setdefault("events", list(WebhookEvent.values))
+        if not self.instance.pk and not self.is_bound:
+            self.initial["secret"] = new_secret()
+            self.initial["events"] = list(WebhookEvent.values)
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"].strip()
