@@ -119,7 +119,7 @@ class Delivery(models.Model):
             pk=self.pk, state=self.State.PENDING, attempts=attempt - 1
         ).update(attempts=attempt, next_attempt_at=None)
         if taken:
-            self.attempts = attempt
+            self.attempts, self.next_attempt_at = attempt, None
         return bool(taken)
 
     def succeed(self, status: int, excerpt: str) -> None:

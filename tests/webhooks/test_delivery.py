@@ -115,7 +115,7 @@ def test_after_the_last_attempt_the_delivery_has_failed(project, receiver, publi
     assert (delivery.state, delivery.attempts, delivery.response_status) == ("failed", 3, 503)
     assert delivery.response_excerpt == "maintenance until noon"
     assert delivery.error == "The receiver answered 503."
-    assert delivery.finished_at is not None
+    assert delivery.finished_at is not None and delivery.next_attempt_at is None
 
 
 def test_retries_wait_longer_each_time(
