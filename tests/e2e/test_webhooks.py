@@ -106,3 +106,4 @@ def test_owner_adds_a_webhook_and_reads_its_delivery_log(
     shoot(page, "deliveries-375")
     page.goto(f"{page.url.split('/p/')[0]}/p/{project.slug}/webhooks/new/")
     shoot(page, "webhook-form-375")
+    check_axe(page, "webhook form")

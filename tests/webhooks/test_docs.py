@@ -60,7 +60,7 @@ def test_the_documented_receiver_refuses_a_delivery_signed_with_another_secret(
     assert delivery.state == "failed" and delivery.response_status == 401
 
 
-def test_the_documented_payload_example_is_what_publish_sends(project, docs_server):
+def test_the_documented_payload_example_is_what_publish_sends(project):
     """The PlanHub JSON example in the docs has exactly the keys of a real envelope."""
     text = docs_receiver.__globals__["DOCS"].read_text()
     example = json.loads(
