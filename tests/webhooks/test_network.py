@@ -189,3 +189,10 @@ def test_only_global_unicast_addresses_pass(address):
     # Python counts some reserved ranges (::/8 outside ::1) as global; they are refused too.
     public = mapped.is_global and not mapped.is_multicast and not mapped.is_reserved
     assert (reason is None) == public, (address, reason)
+
+
+@given(st.ip_addresses())
+def test_the_form_refuses_exactly_the_literal_addresses_a_delivery_would_refuse(address):
+    host = f"[{address}]" if address.version == 6 else str(address)
+    problem = network.check_url_form(f"https://{host}:8443/hook")
+    assert (problem is None) == (network.unsafe_reason(address) is None), (address, problem)
