@@ -49,6 +49,11 @@ def test_owner_adds_a_webhook_and_reads_its_delivery_log(
     page.get_by_role("link", name="Add webhook").click()
     secret = page.get_by_label("Secret").input_value()
     assert len(secret) >= 40, "a generated secret is offered"
+    page.get_by_role("button", name="Generate a new secret").click()
+    assert page.get_by_label("Secret").input_value() not in ("", secret)
+    expect(page.locator("#announcer")).to_contain_text("New secret generated")
+    secret = page.get_by_label("Secret").input_value()
+    assert len(secret) == 43
     receiver.secret = secret  # the receiver checks signatures with it
     # An unsafe URL is refused with a clear message, the rest of the form kept.
     page.get_by_label("Payload URL").fill("http://169.254.169.254/latest/meta-data/")
