@@ -345,6 +345,19 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 
 # --- Webhooks -----------------------------------------------------------------------------
 # (planhub/webhooks; README "Webhooks")
+# Deliveries never reach loopback, private, link-local (cloud metadata), unique-local,
+# multicast or reserved addresses, except in these networks (CIDR, comma-separated), e.g. a
+# chat server on the office network: WEBHOOK_ALLOWED_NETWORKS=10.1.2.0/24.
+WEBHOOK_ALLOWED_NETWORKS = envlist("WEBHOOK_ALLOWED_NETWORKS")
+try:
+    parse_networks(WEBHOOK_ALLOWED_NETWORKS)
+except ValueError as error:
+    raise ImproperlyConfigured(f"WEBHOOK_ALLOWED_NETWORKS: {error}") from None
+# Attempts per delivery (the first and the retries); the n-th retry waits base × 2^(n-1) seconds.
+WEBHOOK_ATTEMPTS = max(1, int(os.environ.get("WEBHOOK_ATTEMPTS", "6")))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_REDIRECTS = int(os.environ.get("WEBHOOK_MAX_REDIRECTS", "3"))
 
 
 # --- Invitations --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def test_every_planhub_app_with_models_is_covered():
         "mail",
         "notifications",
         "invitations",
+        "webhooks",
     }
 
 
@@ -78,6 +79,16 @@ def one_of_each(plan, owner, reviewer, viewer):
 
     Preference.choose(owner, {"mention": "digest"})
     DigestSchedule.of(owner.pk)
+    from planhub.webhooks.models import Webhook
+    from planhub.webhooks.publish import publish
+
+    Webhook.objects.create(
+        project=plan.project,
+        url="https://hooks.example.com/",
+        secret="s" * 20,
+        events=["plan.approved"],
+    )
+    publish(plan.project, "plan.approved", {"title": plan.title})  # a Delivery
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

@@ -17,6 +17,7 @@ from planhub.plans import restructuring
 from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership, Project
 from planhub.reviews.models import Comment
+from planhub.webhooks.models import Delivery, Webhook
 from tests.factories import make_plan, make_project, make_user
 
 ROLES = ["anonymous", "outsider", "viewer", "reviewer", "editor", "owner"]
@@ -49,6 +50,9 @@ class World:
     foreign_template: PlanTemplate  # uploaded to `elsewhere`
     foreign_export: PdfExport  # a PDF of `foreign_plan`, ready
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)  # role -> (token, secret)
+    webhook: Webhook | None = None  # the project's webhook, with one delivery
+    delivery: Delivery | None = None
+    foreign_webhook: Webhook | None = None  # a webhook of `elsewhere`, with one delivery
 
     @property
     def slug(self) -> str:
@@ -99,7 +103,21 @@ def build_world(members: dict, project: Project, text: str = PLAN_TEXT) -> World
         size=15,
         pages=1,
     )
+    webhook = Webhook.objects.create(
+        project=project,
+        url="https://hooks.example.com/a",
+        secret="s" * 20,
+        events=["plan.approved"],
+    )
+    delivery = Delivery.objects.create(webhook=webhook, event="plan.approved", body="{}")
+    foreign_webhook = Webhook.objects.create(
+        project=elsewhere, url="https://hooks.example.com/b", secret="s" * 20
+    )
+    Delivery.objects.create(webhook=foreign_webhook, event="plan.approved", body="{}")
     return World(
+        webhook=webhook,
+        delivery=delivery,
+        foreign_webhook=foreign_webhook,
         users=dict(members),
         project=project,
         plan=plan,

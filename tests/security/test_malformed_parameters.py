@@ -85,6 +85,8 @@ def _path_value(world: World, name: str, pattern: URLPattern):
         "template_id": world.template.pk,
         "token_id": world.tokens["owner"][0].pk,
         "export_id": world.pdf_export.pk,
+        "webhook_id": world.webhook.pk,
+        "delivery_id": world.delivery.pk,
         "content_type_id": ContentType.objects.get_for_model(Plan).pk,
         "app_label": "plans",
         "id": world.users["owner"].pk,  # the admin's password change of a user

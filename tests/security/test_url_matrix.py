@@ -46,6 +46,7 @@ from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
+from planhub.webhooks.models import Delivery, Webhook
 from tests.factories import builtin_template
 
 from .conftest import FOREIGN_TEMPLATE, ROLES, World
@@ -175,6 +176,12 @@ ARGS: dict[str, Callable[[World], list]] = {
     "notifications_unread": lambda w: [],
     "notification_preferences": lambda w: [],
     "notification_unsubscribe": lambda w: [make_token(w.users["owner"].pk, ["mention"])],
+    "webhooks": lambda w: [w.slug],
+    "webhook_new": lambda w: [w.slug],
+    "webhook_edit": lambda w: [w.slug, w.webhook.pk],
+    "webhook_delete": lambda w: [w.slug, w.webhook.pk],
+    "webhook_deliveries": lambda w: [w.slug, w.webhook.pk],
+    "webhook_redeliver": lambda w: [w.slug, w.webhook.pk, w.delivery.pk],
 }
 
 
@@ -372,6 +379,33 @@ def invitation_accepted(w: World) -> bool:
 
 def deleted_section_back(w: World) -> bool:
     return Section.all_objects.get(pk=w.deleted.pk).deleted_at is None
+
+
+def webhook_form(w: World) -> dict:
+    return {
+        "url": "https://hooks.example.com/matrix",
+        "secret": "matrix-secret-0123456789",
+        "events": ["plan.approved"],
+        "format": "planhub",
+        "active": "on",
+    }
+
+
+def webhook_added(w: World) -> bool:
+    return Webhook.objects.filter(url="https://hooks.example.com/matrix").exists()
+
+
+def foreign_webhook(w: World) -> list:
+    """Another project's webhook (its owner is this one's) through this project."""
+    return [w.slug, w.foreign_webhook.pk]
+
+
+def foreign_webhook_changed(w: World) -> bool:
+    return not Webhook.objects.filter(pk=w.foreign_webhook.pk, url__endswith="/b").exists()
+
+
+def redelivered(w: World) -> bool:
+    return Delivery.objects.filter(redelivery_of__isnull=False).exists()
 
 
 # fmt: off
@@ -650,6 +684,35 @@ TABLE: list[Row] = [
         headers=HX, effect=comment_written),
     Row("comment_resolve", "get", NOT_ALLOWED),
     Row("comment_resolve", "post", project_rule(302, COMMENTERS), lambda w: {"resolved": "1"}),
+    # Webhooks: owners only. Another project's webhook (its owner is this one's) is not found
+    # through this project, nor one webhook's delivery through another.
+    Row("webhooks", "get", project_rule(200, OWNERS)),
+    Row("webhooks", "post", NOT_ALLOWED),
+    Row("webhook_new", "get", project_rule(200, OWNERS)),
+    Row("webhook_new", "post", project_rule(302, OWNERS), webhook_form, effect=webhook_added),
+    Row("webhook_edit", "get", project_rule(200, OWNERS)),
+    Row("webhook_edit", "get", project_rule(404, OWNERS), variant="foreign-webhook",
+        args=foreign_webhook),
+    Row("webhook_edit", "post", project_rule(302, OWNERS), webhook_form, effect=webhook_added),
+    Row("webhook_edit", "post", project_rule(404, OWNERS), webhook_form,
+        variant="foreign-webhook", args=foreign_webhook, effect=foreign_webhook_changed),
+    Row("webhook_delete", "get", NOT_ALLOWED),
+    Row("webhook_delete", "post", project_rule(302, OWNERS),
+        effect=lambda w: not Webhook.objects.filter(pk=w.webhook.pk).exists()),
+    Row("webhook_delete", "post", project_rule(404, OWNERS), variant="foreign-webhook",
+        args=foreign_webhook, effect=foreign_webhook_changed),
+    Row("webhook_deliveries", "get", project_rule(200, OWNERS)),
+    Row("webhook_deliveries", "get", project_rule(200, OWNERS), variant="htmx", headers=HX),
+    Row("webhook_deliveries", "get", project_rule(404, OWNERS), variant="foreign-webhook",
+        args=foreign_webhook),
+    Row("webhook_deliveries", "post", NOT_ALLOWED),
+    Row("webhook_redeliver", "get", NOT_ALLOWED, effect=redelivered),
+    Row("webhook_redeliver", "post", project_rule(302, OWNERS), effect=redelivered),
+    Row("webhook_redeliver", "post", project_rule(200, OWNERS), variant="htmx", headers=HX,
+        effect=redelivered),
+    Row("webhook_redeliver", "post", project_rule(404, OWNERS), variant="foreign-delivery",
+        args=lambda w: [w.slug, w.webhook.pk, w.foreign_webhook.deliveries.get().pk],
+        effect=redelivered),
 ]
 # fmt: on
 
