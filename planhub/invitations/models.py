@@ -297,7 +297,9 @@ class Invitation(models.Model):
             project,
             WebhookEvent.MEMBER_JOINED,
             {
-                "project": project.slug,
+                "title": f"{user.username} joined as {self.get_role_display().lower()}",
+                "url": settings.SITE_URL + reverse("members", args=[project.slug]),
+                "actor": user.username,
                 "user": user.username,
                 "role": self.role,
                 "invited_by": self.invited_by.username if self.invited_by else None,

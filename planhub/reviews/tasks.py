@@ -3,6 +3,7 @@ the people concerned (planhub.notifications) and the project's webhooks (planhub
 
 Each job reads the state as it is when it runs; the request only says what happened."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.urls import reverse
@@ -24,21 +25,30 @@ def _user(user_id):
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 
-def _person(user) -> dict | None:
-    return {"id": user.pk, "username": user.username} if user else None
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
 
 
-def _section_data(section: Section) -> dict:
-    plan = section.plan
+def _plan_data(plan: Plan, actor, *, title: str, url: str) -> dict:
+    """What every review event tells webhooks: a title and link a chat line can show, who
+    did it, and the plan."""
     return {
-        "project": plan.project.slug,
-        "plan": {"id": plan.pk, "title": plan.title, "url": plan.get_absolute_url()},
-        "section": {
-            "id": section.pk,
-            "heading": section.heading,
-            "version": section.version,
-            "url": section.get_absolute_url(),
-        },
+        "title": title,
+        "url": _absolute(url),
+        "actor": actor.username if actor else None,
+        "plan": {"id": plan.pk, "title": plan.title, "url": _absolute(plan.get_absolute_url())},
+    }
+
+
+def _section_data(section: Section, actor) -> dict:
+    return {
+        **_plan_data(
+            section.plan,
+            actor,
+            title=f"{section.plan.title} › {section}",
+            url=section.get_absolute_url(),
+        ),
+        "section": {"id": section.pk, "heading": section.heading, "version": section.version},
     }
 
 
@@ -75,7 +85,7 @@ def section_published(section_id: int, from_version: int, author_id: int | None)
     publish(
         plan.project,
         WebhookEvent.SECTION_PUBLISHED,
-        {**_section_data(section), "from_version": from_version, "author": _person(author)},
+        {**_section_data(section, author), "from_version": from_version},
     )
 
 
@@ -172,12 +182,7 @@ def decision_recorded(decision_id: int) -> None:
         return
     section, reviewer = decision.section, decision.reviewer
     plan = section.plan
-    data = {
-        **_section_data(section),
-        "reviewer": _person(reviewer),
-        "decided_version": decision.version,
-        "comment": decision.comment,
-    }
+    data = {**_section_data(section, reviewer), "comment": decision.comment}
     if decision.decision == Decision.CHANGES_REQUESTED:
         writers = current_authors([section.pk]).get(section.pk, frozenset())
         notify(
@@ -223,10 +228,13 @@ def signoff_recorded(signoff_id: int) -> None:
         return
     plan, signer = signoff.slot.plan, signoff.user
     data = {
-        "project": plan.project.slug,
-        "plan": {"id": plan.pk, "title": plan.title, "url": plan.get_absolute_url()},
+        **_plan_data(
+            plan,
+            signer,
+            title=f"{plan.title} › {signoff.slot.name}",
+            url=f"{plan.get_absolute_url()}#signoffs",
+        ),
         "signoff": {"slot": signoff.slot.name, "content_hash": signoff.content_hash},
-        "signer": _person(signer),
     }
     if signoff.decision == SignOffDecision.DECLINED:
         notify(
@@ -271,9 +279,7 @@ def _tell_if_approved(plan: Plan, actor) -> None:
         plan.project,
         WebhookEvent.PLAN_APPROVED,
         {
-            "project": plan.project.slug,
-            "plan": {"id": plan.pk, "title": plan.title, "url": plan.get_absolute_url()},
+            **_plan_data(plan, actor, title=plan.title, url=plan.get_absolute_url()),
             "content_hash": review.content_hash,
-            "approved_by": _person(actor),
         },
     )

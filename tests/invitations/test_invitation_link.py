@@ -1,6 +1,7 @@
 """/invitations/<token>/: the invitee joins (logged in), logs in first, or signs up through it;
 every link that cannot be used says why and whom to ask, and changes nothing."""
 
+import json
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -13,7 +14,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from planhub.accounts.adapter import INVITATION_SESSION_KEY
-from planhub.invitations import models as invitation_models
 from planhub.invitations.models import Invitation
 from planhub.notifications.models import Event, Notification
 from planhub.projects.models import Membership
@@ -30,17 +30,18 @@ SIGNUP = {
 
 
 @pytest.fixture
-def published(monkeypatch):
-    """What the invitations app hands to the webhooks (planhub.webhooks.publish.publish)."""
-    calls = []
-    real = invitation_models.publish
+def published(project):
+    """What the project's webhook is sent (the deliveries' stored bodies, in order)."""
+    from planhub.webhooks.models import Delivery, Webhook
 
-    def spy(project, event, data):
-        real(project, event, data)
-        calls.append((project.slug, str(event), data))
+    Webhook.objects.create(
+        project=project, url="https://hooks.example.com/", secret="s" * 20, events=["member.joined"]
+    )
 
-    monkeypatch.setattr(invitation_models, "publish", spy)
-    return calls
+    def sent() -> list:
+        return [(d.event, json.loads(d.body)["data"]) for d in Delivery.objects.order_by("pk")]
+
+    return sent
 
 
 def user_with_address(username: str, address: str = INVITEE, *, verified_row: bool = False):
@@ -95,12 +96,13 @@ def test_sign_up_through_the_link_joins_with_the_role(client, invited, settings,
     [note] = Notification.objects.filter(recipient=owner)
     assert note.event == Event.INVITATION_ACCEPTED and note.actor == ivy.user
     assert note.title == "ivy accepted your invitation to Apollo"
-    assert published == [
+    assert published() == [
         (
-            "apollo",
             "member.joined",
             {
-                "project": "apollo",
+                "title": "ivy joined as editor",
+                "url": "http://127.0.0.1:8000/p/apollo/members/",
+                "actor": "ivy",
                 "user": "ivy",
                 "role": "editor",
                 "invited_by": "olivia",
@@ -132,7 +134,7 @@ def test_logged_in_with_the_address_joins(client, invited, published):
     response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == "/p/apollo/"
     assert membership_of("ivy").role == "editor"
-    assert [event for _, event, _ in published] == ["member.joined"]
+    assert [event for event, _ in published()] == ["member.joined"]
 
 
 def test_a_verified_allauth_address_counts(client, invited):
@@ -214,7 +216,7 @@ def test_an_existing_member_with_the_address_keeps_their_role(client, invited, p
     )
     assert membership_of("ivy").role == "owner"
     assert Invitation.objects.get().state == "accepted"
-    assert published == []
+    assert published() == []
 
 
 @pytest.mark.parametrize(

@@ -185,3 +185,36 @@ def test_nothing_is_queued_for_a_save_that_changed_nothing(launch, editor, after
     scope = launch.sections.get(heading="Scope")
     after_commit(lambda: edit(scope, editor, scope.editable_body))
     assert DBTaskResult.objects.count() == 0
+
+
+def test_webhooks_get_each_review_event_with_a_title_a_link_and_who(
+    launch, editor, reviewer, owner, after_commit
+):
+    import json
+
+    from planhub.webhooks.models import Delivery, Webhook
+
+    Webhook.objects.create(
+        project=launch.project,
+        url="https://hooks.example.com/",
+        secret="s" * 20,
+        events=["section.published", "section.approved", "section.changes_requested"],
+    )
+    scope = launch.sections.get(heading="Scope")
+    after_commit(lambda: edit(scope, editor, "Webhook scope."))
+    after_commit(lambda: decide(scope, reviewer, "changes_requested", "Why?"))
+    after_commit(lambda: edit(scope, editor, "Better scope."))
+    after_commit(lambda: decide(scope, reviewer, "approved"))
+    sent = [(d.event, json.loads(d.body)["data"]) for d in Delivery.objects.order_by("pk")]
+    assert [event for event, _ in sent] == [
+        "section.published",
+        "section.changes_requested",
+        "section.published",
+        "section.approved",
+    ]
+    published, requested = sent[0][1], sent[1][1]
+    assert published["title"] == "Launch › Scope" and published["actor"] == "eddie"
+    assert published["url"] == f"http://127.0.0.1:8000{scope.get_absolute_url()}"
+    assert published["section"] == {"id": scope.pk, "heading": "Scope", "version": 2}
+    assert published["from_version"] == 1
+    assert requested["actor"] == "rita" and requested["comment"] == "Why?"
