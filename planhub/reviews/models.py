@@ -227,8 +227,11 @@ class Comment(models.Model):
             return ""
         return self.body_html or render_comment(self.body).html
 
-    def rendered(self, body: str) -> RenderedComment:
-        return render_comment(body, mentionable(self.section.plan.project_id))
+    def rendered(self, body: str, members: dict[str, str] | None = None) -> RenderedComment:
+        """`body` rendered, mentioning `members` (default: the project's members now)."""
+        if members is None:
+            members = mentionable(self.section.plan.project_id)
+        return render_comment(body, members)
 
     @classmethod
     def write(cls, *, section, author, body: str, parent: "Comment | None" = None) -> "Written":
@@ -250,8 +253,9 @@ class Comment(models.Model):
         """`body` for this comment (by its author), marked edited; `mentioned` are only those
         it did not mention before."""
         self.check_may_change(user)
-        before = self.rendered(self.body).mentioned
-        rendered = self.rendered(body)
+        members = mentionable(self.section.plan.project_id)
+        before = self.rendered(self.body, members).mentioned
+        rendered = self.rendered(body, members)
         if body != self.body:
             self.body, self.body_html, self.edited_at = body, rendered.html, timezone.now()
             self.save(update_fields=["body", "body_html", "edited_at"])

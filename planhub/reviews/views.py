@@ -109,8 +109,11 @@ def _comment_for(request, slug: str, plan_id: int, comment_id: int):
     """The membership (one who may comment), the comment and its section, or 404/403."""
     membership = get_membership(request.user, slug, need="can_comment")
     plan = get_plan(membership, plan_id)
-    comment = get_object_or_404(Comment, pk=comment_id, section__plan=plan)
-    return membership, comment, get_section(plan, comment.section_id)
+    comment = get_object_or_404(
+        Comment.objects.select_related("author"), pk=comment_id, section__plan=plan
+    )
+    comment.section = get_section(plan, comment.section_id)
+    return membership, comment, comment.section
 
 
 @login_required
