@@ -13,6 +13,7 @@ from tests.factories import add_member, make_user
 
 from .conftest import SCREENSHOT_DIR
 from .helpers import section_named
+from .test_accessibility import check_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +65,8 @@ def test_mention_autocomplete_by_keyboard(open_page, reviewer, editor, plan, tea
     box.press("ArrowDown")  # wraps round
     expect(options.nth(0)).to_have_attribute("aria-selected", "true")
     shoot(page, box, "comments-mention-1280")
+    violations = check_axe(page, "comments-mention-list")  # fails on serious or critical ones
+    assert not [v for v in violations if "mention" in " ".join(v["targets"])], violations
     box.press("Enter")
     expect(listbox(page, box)).to_be_hidden()
     expect(box).to_have_value("Over to **you**, @eddie ")
