@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -96,10 +97,11 @@ def comments(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> 
         parent = get_object_or_404(
             Comment, pk=form.cleaned_data["parent"], section=section, parent=None
         )
-    written = Comment.write(
-        section=section, author=request.user, parent=parent, body=form.cleaned_data["body"]
-    )
-    announce(written, new=True)
+    with transaction.atomic():  # the comment and whom it tells: both or neither
+        written = Comment.write(
+            section=section, author=request.user, parent=parent, body=form.cleaned_data["body"]
+        )
+        announce(written, new=True)
     if not request.htmx:
         return redirect(written.comment.get_absolute_url())
     return _comments_response(request, membership, section)
@@ -131,7 +133,8 @@ def comment_edit(request: HttpRequest, slug: str, plan_id: int, comment_id: int)
     form = CommentEditForm(request.POST)
     if not form.is_valid():
         return _comments_response(request, membership, section, editing=(comment, form), status=422)
-    announce(comment.edit(request.user, form.cleaned_data["body"]), new=False)
+    with transaction.atomic():
+        announce(comment.edit(request.user, form.cleaned_data["body"]), new=False)
     if not request.htmx:
         return redirect(comment.get_absolute_url())
     return _comments_response(request, membership, section)

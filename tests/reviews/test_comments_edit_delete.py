@@ -151,3 +151,13 @@ def test_edit_queries(client, reviewer, thread, django_assert_max_num_queries):
     with django_assert_max_num_queries(QUERIES):
         response = client.post(edit_url(thread), {"body": "Edited"}, **HX)
     assert response.status_code == 200
+
+
+def test_the_activity_no_longer_shows_a_deleted_comments_text(
+    client, reviewer, editor, thread, section
+):
+    Comment.write(section=section, author=editor, body="A reply", parent=thread)
+    thread.delete_by(reviewer)
+    client.force_login(editor)
+    html = client.get(plan_url(section.plan, "plan_activity")).content.decode()
+    assert "(comment deleted)" in html and "First" not in html and "A reply" in html
