@@ -143,7 +143,7 @@ def test_delete_is_a_post(client, reviewer, thread):
     assert Comment.objects.filter(pk=thread.pk, deleted_at=None).exists()
 
 
-QUERIES = 10
+QUERIES = 12  # with the savepoint of the edit and its notifications
 
 
 def test_edit_queries(client, reviewer, thread, django_assert_max_num_queries):
