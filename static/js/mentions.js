@@ -2,7 +2,8 @@
 // Typing "@" and the start of a name lists the project's matching members below the box
 // (a listbox the textarea controls, its active option named by aria-activedescendant and read
 // out by a polite live region): Up/Down move, Enter or Tab inserts "@username ", Escape
-// closes. Without this file the box is a plain textarea; mentions are found by the server.
+// closes; with the list closed, Ctrl+Enter sends the comment. Without this file the box is
+// a plain textarea; mentions are found by the server either way.
 // Events are delegated from the document, so boxes that htmx swaps in work as they come.
 (function () {
   "use strict";
@@ -171,7 +172,14 @@
     var box = event.target;
     if (!box.matches || !box.matches("textarea[data-mentions]") || event.isComposing) return;
     var st = box._mentions;
-    if (!st || st.list.hidden) return;
+    if (!st || st.list.hidden) {
+      // Ctrl+Enter (Cmd+Enter) sends the comment, as it saves a section.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && box.form) {
+        event.preventDefault();
+        box.form.requestSubmit();
+      }
+      return;
+    }
     var handled = true;
     if (event.key === "ArrowDown") activate(box, st.active + 1);
     else if (event.key === "ArrowUp") activate(box, st.active - 1);
