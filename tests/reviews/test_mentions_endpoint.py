@@ -3,10 +3,13 @@ at most SUGGESTIONS_MAX, `q` validated)."""
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planhub.accounts.models import Profile
+from planhub.lib.params import InvalidParameter
 from planhub.projects.models import Role
-from planhub.reviews.mentions import SUGGESTIONS_MAX
+from planhub.reviews.mentions import SUGGESTIONS_MAX, suggestion_query
 from tests.factories import add_member, make_user
 
 
@@ -74,3 +77,18 @@ def test_queries(client, owner, project, django_assert_max_num_queries):
     client.force_login(owner)
     with django_assert_max_num_queries(4):
         assert usernames(client.get(url(project, "o"))) == ["olivia"]
+
+
+def test_like_wildcards_are_plain_characters(client, owner, project):
+    client.force_login(owner)
+    assert usernames(client.get(url(project, "_"))) == []
+    assert usernames(client.get(url(project, "."))) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_query_is_taken_or_refused_with_a_message(value):
+    try:
+        assert suggestion_query(value) == value
+    except InvalidParameter as error:
+        assert str(error).startswith("q: expected the start of a username")
