@@ -87,7 +87,8 @@ def plan_activity(plan: Plan, limit: int = 200) -> list[Event]:
                 comment.created_at,
                 _name(comment.author),
                 "comment",
-                f"{verb} “{comment.section}”: {comment.body[:200]}",
+                f"{verb} “{comment.section}”: "
+                + ("(comment deleted)" if comment.is_deleted else comment.body[:200]),
                 comment.section_id,
             )
         )

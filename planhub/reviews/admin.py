@@ -34,3 +34,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["section", "author"]
     search_fields = ["body", "author__username"]
     raw_id_fields = ["section", "author", "parent", "resolved_by"]
+
+    def save_model(self, request, obj, form, change):
+        if "body" in form.changed_data:  # the stored HTML follows the text
+            obj.body_html = obj.rendered(obj.body).html
+        super().save_model(request, obj, form, change)

@@ -15,12 +15,24 @@ class ReviewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment or reply (Markdown); `parent` is the thread a reply answers."""
+
     body = forms.CharField(
         max_length=COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write something first."},
+        error_messages={
+            "required": "Write something first.",
+            "max_length": (
+                f"A comment can be at most {COMMENT_MAX_CHARS:,} characters long "
+                "(this one has %(show_value)s): shorten it or split it in two."
+            ),
+        },
     )
     parent = WholeNumberField(required=False, widget=forms.HiddenInput)
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
 
 
 class SignOffForm(forms.Form):

@@ -1,13 +1,18 @@
 """Reviews: section approvals (tied to a section version), plan sign-offs (tied to the plan's
 content), and comments. All append-only except a comment thread's resolved state."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from planhub.document.comments import RenderedComment, render_comment
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
 from . import signals
+from .mentions import mentionable
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
     Decision,
@@ -164,8 +169,14 @@ class SignOff(models.Model):
             return recorded
 
 
+class CommentRefused(Exception):
+    """A change to a comment that is not allowed; the message says why, for the user."""
+
+
 class Comment(models.Model):
-    """A comment on a section; a reply has a parent. Threads (top-level comments) resolve."""
+    """A comment on a section, in Markdown; a reply has a parent. Threads (top-level comments)
+    resolve. Its author may edit it (`edited_at`) or delete it: a thread that has replies keeps
+    its place as "comment deleted" (`deleted_at`, its text gone), anything else goes."""
 
     section = models.ForeignKey("plans.Section", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -173,7 +184,11 @@ class Comment(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
     body = models.TextField()
+    # The body rendered (Markdown, mentions of the members at the time), sanitized.
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -189,9 +204,81 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
 
+    def save(self, *args, **kwargs):
+        # Comments made without `write` (the admin, fixtures) are rendered too.
+        if self.body and not self.body_html and not self.is_deleted:
+            self.body_html = self.rendered(self.body).html
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        plan = self.section.plan
+        url = reverse("comments", args=[plan.project.slug, plan.pk, self.section_id])
+        return f"{url}#comment-{self.pk}"
+
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def html(self) -> str:
+        """The body as safe HTML (rendered now if it never was: a bulk-created comment)."""
+        if self.is_deleted:
+            return ""
+        return self.body_html or render_comment(self.body).html
+
+    def rendered(self, body: str, members: dict[str, str] | None = None) -> RenderedComment:
+        """`body` rendered, mentioning `members` (default: the project's members now)."""
+        if members is None:
+            members = mentionable(self.section.plan.project_id)
+        return render_comment(body, members)
+
+    @classmethod
+    def write(cls, *, section, author, body: str, parent: "Comment | None" = None) -> "Written":
+        """A new comment (or reply to the thread `parent`) by `author`, rendered, with whom
+        it mentions."""
+        comment = cls(section=section, author=author, parent=parent, body=body)
+        rendered = comment.rendered(body)
+        comment.body_html = rendered.html
+        comment.save()
+        return Written(comment, rendered.mentioned)
+
+    def check_may_change(self, user) -> None:
+        if self.author_id != user.pk:
+            raise CommentRefused("Only its author can change a comment.")
+        if self.is_deleted:
+            raise CommentRefused("This comment was deleted.")
+
+    def edit(self, user, body: str) -> "Written":
+        """`body` for this comment (by its author), marked edited; `mentioned` are only those
+        it did not mention before."""
+        self.check_may_change(user)
+        members = mentionable(self.section.plan.project_id)
+        before = self.rendered(self.body, members).mentioned
+        rendered = self.rendered(body, members)
+        if body != self.body:
+            self.body, self.body_html, self.edited_at = body, rendered.html, timezone.now()
+            self.save(update_fields=["body", "body_html", "edited_at"])
+        return Written(self, rendered.mentioned - before)
+
+    @transaction.atomic
+    def delete_by(self, user) -> None:
+        """Delete it (its author only). A thread with replies stays, as "comment deleted",
+        until its last reply goes; a deleted thread's last reply takes the thread with it."""
+        self.check_may_change(user)
+        if self.parent_id is None and self.replies.exists():
+            self.body, self.body_html, self.deleted_at = "", "", timezone.now()
+            self.save(update_fields=["body", "body_html", "deleted_at"])
+            return
+        self.delete()
+        parent = self.parent
+        if parent is not None and parent.is_deleted and not parent.replies.exists():
+            parent.delete()
 
     def resolve(self, user) -> None:
         self.resolved_at, self.resolved_by = timezone.now(), user
@@ -200,3 +287,11 @@ class Comment(models.Model):
     def reopen(self) -> None:
         self.resolved_at, self.resolved_by = None, None
         self.save(update_fields=["resolved_at", "resolved_by"])
+
+
+@dataclass(frozen=True)
+class Written:
+    """A comment just written or edited, and the usernames it newly mentions."""
+
+    comment: Comment
+    mentioned: frozenset[str]

@@ -8,6 +8,17 @@ urlpatterns = [
     path(f"{section}changes/", views.section_changes, name="section_changes"),
     path(f"{section}comments/", views.comments, name="comments"),
     path(
+        "plans/<int:plan_id>/comments/<int:comment_id>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/comments/<int:comment_id>/delete/",
+        views.comment_delete,
+        name="comment_delete",
+    ),
+    path("mentions/", views.mention_suggestions, name="mention_suggestions"),
+    path(
         "plans/<int:plan_id>/comments/<int:comment_id>/resolve/",
         views.comment_resolve,
         name="comment_resolve",

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -13,9 +15,11 @@ from planhub.projects.access import get_membership
 
 from . import events
 from .activity import plan_activity
-from .forms import AssignForm, CommentForm, SignOffForm
+from .forms import AssignForm, CommentEditForm, CommentForm, SignOffForm
+from .mentions import announce, suggestion_query, suggestions
 from .models import (
     Comment,
+    CommentRefused,
     ContentChanged,
     ReviewRefused,
     SignOff,
@@ -48,12 +52,17 @@ def section_changes(request: HttpRequest, slug: str, plan_id: int, section_id: i
     return render(request, template, context)
 
 
-def _comments_response(request, membership, section, form=None, status=200):
+def _comments_response(request, membership, section, *, form=None, status=200, editing=None):
+    """The section's comments (full page, or the thread list for HTMX); `form` is a comment or
+    reply that was refused (its text kept), `editing` a comment whose edit form is open."""
     threads = list(
         section.comments.filter(parent=None)
         .select_related("author", "resolved_by")
         .prefetch_related("replies__author")
     )
+    for comment in (c for thread in threads for c in (thread, *thread.replies.all())):
+        comment.mine = comment.author_id == request.user.pk and not comment.is_deleted
+    form = form or CommentForm()
     context = {
         "project": section.plan.project,
         "plan": section.plan,
@@ -61,7 +70,10 @@ def _comments_response(request, membership, section, form=None, status=200):
         "membership": membership,
         "threads": threads,
         "open_comments": sum(not thread.is_resolved for thread in threads),
-        "form": form or CommentForm(),
+        "form": form,
+        "reply_to": form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None,
+        "editing": editing,
+        "mentions_url": reverse("mention_suggestions", args=[section.plan.project.slug]),
     }
     template = "reviews/comments.html#thread-list" if request.htmx else "reviews/comments.html"
     response = render(request, template, context, status=status)
@@ -86,12 +98,76 @@ def comments(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> 
         parent = get_object_or_404(
             Comment, pk=form.cleaned_data["parent"], section=section, parent=None
         )
-    Comment.objects.create(
-        section=section, author=request.user, parent=parent, body=form.cleaned_data["body"].strip()
-    )
+    with transaction.atomic():  # the comment and whom it tells: both or neither
+        written = Comment.write(
+            section=section, author=request.user, parent=parent, body=form.cleaned_data["body"]
+        )
+        announce(written, new=True)
     if not request.htmx:
-        return redirect(request.path)
+        return redirect(written.comment.get_absolute_url())
     return _comments_response(request, membership, section)
+
+
+def _comment_for(request, slug: str, plan_id: int, comment_id: int):
+    """The membership (one who may comment), the comment and its section, or 404/403."""
+    membership = get_membership(request.user, slug, need="can_comment")
+    plan = get_plan(membership, plan_id)
+    comment = get_object_or_404(
+        Comment.objects.select_related("author"), pk=comment_id, section__plan=plan
+    )
+    comment.section = get_section(plan, comment.section_id)
+    return membership, comment, comment.section
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, slug: str, plan_id: int, comment_id: int) -> HttpResponse:
+    """GET: the comments with this one's edit form open; POST body: its new text (author only)."""
+    membership, comment, section = _comment_for(request, slug, plan_id, comment_id)
+    try:
+        comment.check_may_change(request.user)
+    except CommentRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    if request.method == "GET":
+        form = CommentEditForm(initial={"body": comment.body})
+        return _comments_response(request, membership, section, editing=(comment, form))
+    form = CommentEditForm(request.POST)
+    if not form.is_valid():
+        return _comments_response(request, membership, section, editing=(comment, form), status=422)
+    with transaction.atomic():
+        announce(comment.edit(request.user, form.cleaned_data["body"]), new=False)
+    if not request.htmx:
+        return redirect(comment.get_absolute_url())
+    return _comments_response(request, membership, section)
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, slug: str, plan_id: int, comment_id: int) -> HttpResponse:
+    """Delete a comment (author only); a thread with replies stays as "comment deleted"."""
+    membership, comment, section = _comment_for(request, slug, plan_id, comment_id)
+    try:
+        comment.delete_by(request.user)
+    except CommentRefused as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    if not request.htmx:
+        return redirect("comments", slug, plan_id, section.pk)
+    return _comments_response(request, membership, section)
+
+
+@login_required
+@require_GET
+@rejects_invalid_parameters
+def mention_suggestions(request: HttpRequest, slug: str) -> JsonResponse:
+    """GET q: the project's members whose username starts with `q` (or whose name holds it),
+    for the comment box's @ autocomplete. Members only."""
+    membership = get_membership(request.user, slug)
+    typed = suggestion_query(request.GET.get("q", ""))
+    found = suggestions(membership.project_id, typed)
+    return JsonResponse(
+        {"members": [{"username": m.username, "name": m.name} for m in found]},
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @login_required

@@ -203,6 +203,12 @@ def foreign_cases(w: World, o: Other) -> list[tuple[str, str, str, dict]]:
         cases.append((label, "post", url, data))
         url = reverse("comment_resolve", args=[a, plan_id, o.thread.pk])
         cases.append((f"comment_resolve: B's thread in {plan_label}", "post", url, {}))
+        # B's thread is written by the owner of both projects: only A's address is wrong.
+        url = reverse("comment_edit", args=[a, plan_id, o.thread.pk])
+        cases.append((f"comment_edit: B's thread in {plan_label}", "get", url, {}))
+        cases.append((f"comment_edit POST: B's thread in {plan_label}", "post", url, {"body": "x"}))
+        url = reverse("comment_delete", args=[a, plan_id, o.thread.pk])
+        cases.append((f"comment_delete: B's thread in {plan_label}", "post", url, {}))
         url = reverse("signoff_assign", args=[a, plan_id, o.slot.pk])
         cases.append((f"signoff_assign: B's slot in {plan_label}", "post", url, {"assignee": ""}))
         url = reverse("signoff_decide", args=[a, plan_id, o.slot.pk])

@@ -56,6 +56,7 @@ MEMBERS = ("viewer", "reviewer", "editor", "owner")
 WRITERS = ("editor", "owner")
 REVIEWERS = ("reviewer", "owner")
 COMMENTERS = ("reviewer", "editor", "owner")
+AUTHOR = ("reviewer",)  # of the shared comment thread
 OWNERS = ("owner",)
 HX = {"HTTP_HX_REQUEST": "true"}
 JSON = {"Content-Type": "application/json"}
@@ -155,6 +156,9 @@ ARGS: dict[str, Callable[[World], list]] = {
     "plan_new": lambda w: [w.slug],
     "plan_import": lambda w: [w.slug],
     "comment_resolve": lambda w: [w.slug, w.plan.pk, w.thread.pk],
+    "comment_edit": lambda w: [w.slug, w.plan.pk, w.thread.pk],
+    "comment_delete": lambda w: [w.slug, w.plan.pk, w.thread.pk],
+    "mention_suggestions": lambda w: [w.slug],
     "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
@@ -311,6 +315,14 @@ def approval_recorded(w: World) -> bool:
 
 def comment_written(w: World) -> bool:
     return Comment.objects.filter(body__startswith="matrix").exists()
+
+
+def thread_edited(w: World) -> bool:
+    return Comment.objects.filter(pk=w.thread.pk, body="matrix edit").exists()
+
+
+def thread_deleted(w: World) -> bool:
+    return not Comment.objects.filter(pk=w.thread.pk).exists()
 
 
 def slot_assigned_to_owner(w: World) -> bool:
@@ -713,6 +725,17 @@ TABLE: list[Row] = [
     Row("webhook_redeliver", "post", project_rule(404, OWNERS), variant="foreign-delivery",
         args=lambda w: [w.slug, w.webhook.pk, w.foreign_webhook.deliveries.get().pk],
         effect=redelivered),
+    # Editing and deleting a comment: its author only (the thread is the reviewer's).
+    Row("comment_edit", "get", project_rule(200, AUTHOR)),
+    Row("comment_edit", "get", project_rule(200, AUTHOR), variant="htmx", headers=HX),
+    Row("comment_edit", "post", project_rule(302, AUTHOR), lambda w: {"body": "matrix edit"},
+        effect=thread_edited),
+    Row("comment_delete", "get", NOT_ALLOWED, effect=thread_deleted),
+    Row("comment_delete", "post", project_rule(302, AUTHOR), effect=thread_deleted),
+    # The @mention autocomplete: the project's members, to its members only.
+    Row("mention_suggestions", "get", project_rule(200), headers={"QUERY_STRING": "q=ri"},
+        says=dict.fromkeys(MEMBERS, '"username": "rita"')),
+    Row("mention_suggestions", "post", NOT_ALLOWED),
 ]
 # fmt: on
 
