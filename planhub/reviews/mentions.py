@@ -6,6 +6,7 @@ never the writer, members only."""
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 
 from planhub.document.mentions import NAME_MAX
@@ -114,13 +115,15 @@ def announce(written, *, new: bool) -> None:
         project,
         WebhookEvent.COMMENT_CREATED,
         {
-            "project": project.slug,
-            "plan": {"id": plan.pk, "title": plan.title},
+            "title": f"{plan.title} › {section}",
+            "url": settings.SITE_URL + comment.get_absolute_url(),
+            "actor": author.username,
+            "plan": {
+                "id": plan.pk,
+                "title": plan.title,
+                "url": settings.SITE_URL + plan.get_absolute_url(),
+            },
             "section": {"id": section.pk, "heading": section.heading},
-            "comment": comment.pk,
-            "parent": comment.parent_id,
-            "author": author.username,
-            "body": comment.body,
-            "url": comment.get_absolute_url(),
+            "comment": {"id": comment.pk, "parent": comment.parent_id, "body": comment.body},
         },
     )

@@ -2,22 +2,42 @@
 and earlier repliers (Event.COMMENT_REPLY), each once (a mention wins), never the writer nor a
 non-member; an edit tells only the newly mentioned. And the comment.created webhook event."""
 
+import json
+
 import pytest
 
 from planhub.notifications.models import Notification
-from planhub.reviews import mentions
 from planhub.reviews.models import Comment
 from planhub.webhooks.events import WebhookEvent
+from planhub.webhooks.models import Delivery, Webhook
 
 from .conftest import HX, plan_url, section_url
 
 
 @pytest.fixture
-def published(monkeypatch):
-    """What the comment views hand to webhooks (delivery is the webhooks app's, tested there)."""
-    calls = []
-    monkeypatch.setattr(mentions, "publish", lambda *args: calls.append(args))
-    return calls
+def published(project):
+    """What the project's webhook for comments is sent: (event, data) of each delivery."""
+    Webhook.objects.create(
+        project=project,
+        url="https://hooks.example.com/",
+        secret="s" * 20,
+        events=[WebhookEvent.COMMENT_CREATED],
+    )
+
+    class Deliveries:
+        def _rows(self):
+            return [(d.event, json.loads(d.body)["data"]) for d in Delivery.objects.order_by("pk")]
+
+        def __getitem__(self, index):
+            return self._rows()[index]
+
+        def __len__(self):
+            return len(self._rows())
+
+        def __eq__(self, other):
+            return self._rows() == other
+
+    return Deliveries()
 
 
 def told(event=None) -> list[tuple[str, str]]:
@@ -108,21 +128,22 @@ def test_a_new_comment_and_reply_are_published_to_webhooks(
     thread = post(client, reviewer, section, "Hello **team**")
     reply = post(client, owner, section, "Hi", parent=thread)
     plan = section.plan
-    assert published[0] == (
-        plan.project,
-        WebhookEvent.COMMENT_CREATED,
-        {
-            "project": "apollo",
-            "plan": {"id": plan.pk, "title": plan.title},
-            "section": {"id": section.pk, "heading": "Overview"},
-            "comment": thread.pk,
-            "parent": None,
-            "author": "rita",
-            "body": "Hello **team**",
-            "url": thread.get_absolute_url(),
+    plan = section.plan
+    assert published[0][0] == WebhookEvent.COMMENT_CREATED
+    assert published[0][1] == {
+        "title": f"{plan.title} › Overview",
+        "url": f"http://127.0.0.1:8000{thread.get_absolute_url()}",
+        "actor": "rita",
+        "plan": {
+            "id": plan.pk,
+            "title": plan.title,
+            "url": f"http://127.0.0.1:8000{plan.get_absolute_url()}",
         },
-    )
-    assert published[1][2]["comment"] == reply.pk and published[1][2]["parent"] == thread.pk
+        "section": {"id": section.pk, "heading": "Overview"},
+        "comment": {"id": thread.pk, "parent": None, "body": "Hello **team**"},
+    }
+    assert published[1][1]["comment"]["id"] == reply.pk
+    assert published[1][1]["comment"]["parent"] == thread.pk
     assert len(published) == 2
 
 
