@@ -295,6 +295,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory" if EMAIL_URL else "none"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "PlanHub: "
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "an address was added", ...
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A reset asked for an address without an account gets the same answer, and no mail at all.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {
     "login": "planhub.accounts.forms.LoginForm",
