@@ -285,6 +285,8 @@ SIGNUP = os.environ.get("SIGNUP", "invite").strip().lower()
 if SIGNUP not in {"open", "invite"}:
     raise ImproperlyConfigured(f"SIGNUP: {SIGNUP!r} is not one of open, invite")
 ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
+# allauth's security key list uses Django's humanize filters.
+INSTALLED_APPS.append("django.contrib.humanize")
 # Log in by username or e-mail address; sign up with both (README "Accounts").
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
