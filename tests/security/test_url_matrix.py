@@ -375,15 +375,12 @@ TABLE: list[Row] = [
     # person send the anonymous one to log in; log-in and sign-up pages send a logged-in one on.
     Row("profile", "get", everyone(200)),
     Row("profile", "post", everyone(302), lambda w: {"display_name": "M", "time_zone": "UTC"}),
-    Row("logout_everywhere", "get", NOT_ALLOWED),
-    Row("logout_everywhere", "post", everyone(302)),
     Row("old_password_page", "get", everyone(302, anonymous=302)),
     Row("old_password_page", "post", everyone(302, anonymous=302)),
     *[
         Row(name, method, expected)
         for name, get, post in [
             ("account_login", everyone(302, anonymous=200), everyone(302, anonymous=200)),
-            ("account_logout", everyone(200, anonymous=302), everyone(302, anonymous=302)),
             ("account_inactive", everyone(200, anonymous=200), everyone(405, anonymous=405)),
             # Sign-up is by invitation by default: the "by invitation only" page.
             ("account_signup", everyone(302, anonymous=200), everyone(302, anonymous=200)),
@@ -611,6 +608,11 @@ TABLE: list[Row] = [
         headers=HX, effect=comment_written),
     Row("comment_resolve", "get", NOT_ALLOWED),
     Row("comment_resolve", "post", project_rule(302, COMMENTERS), lambda w: {"resolved": "1"}),
+    # Last: these end the session of the client that posts (the CSRF test reuses one).
+    Row("logout_everywhere", "get", NOT_ALLOWED),
+    Row("account_logout", "get", everyone(200, anonymous=302)),
+    Row("account_logout", "post", everyone(302, anonymous=302)),
+    Row("logout_everywhere", "post", everyone(302)),
 ]
 # fmt: on
 
