@@ -43,6 +43,8 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Stay logged in on this computer"
 
     def clean(self):
         try:
@@ -63,6 +65,11 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     """Changing the password checks the old one: that check counts against the same throttle
     as a log-in, so a session left open cannot be used to guess the password."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel_new_password(self)
+        self.fields["oldpassword"].label = "Current password"
+
     def clean_oldpassword(self) -> str:
         check = super().clean_oldpassword
         try:
@@ -71,9 +78,18 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
             raise throttled_error("Too many wrong passwords.", refusal.minutes) from None
 
 
+def relabel_new_password(form) -> None:
+    form.fields["password1"].label = "New password"
+    form.fields["password2"].label = "New password (again)"
+
+
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     """A new password from the e-mailed link: who proved they own the address may log in with
     it at once, even if the account was throttled for the old password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        relabel_new_password(self)
 
     def save(self) -> None:
         super().save()
