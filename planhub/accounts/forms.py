@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
 from . import throttle
+from .adapter import mail_available
 from .models import Profile
 from .time_zones import TIME_ZONE_CHOICES
 
@@ -69,6 +70,8 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         super().__init__(*args, **kwargs)
         relabel_new_password(self)
         self.fields["oldpassword"].label = "Current password"
+        if not mail_available():  # its "Forgot your password?" leads nowhere without mail
+            self.fields["oldpassword"].help_text = ""
 
     def clean_oldpassword(self) -> str:
         check = super().clean_oldpassword
@@ -79,8 +82,11 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
 
 
 def relabel_new_password(form) -> None:
+    """PlanHub's wording; the labels say it all (no placeholder repeating them)."""
     form.fields["password1"].label = "New password"
     form.fields["password2"].label = "New password (again)"
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
 
 
 class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):

@@ -80,6 +80,15 @@ def test_profile_name_and_zone(open_page, live_server, screenshot, owner, passwo
     expect(page.get_by_role("link", name="Notification preferences")).to_have_attribute(
         "href", "/notifications/preferences/"
     )
+    page.get_by_role("link", name="Manage e-mail addresses").click()
+    expect(page.get_by_role("heading", name=re.compile("Email Addresses", re.I))).to_be_visible()
+    screenshot(page, f"email-addresses-{width}")
+    assert fits(page)
+    page.goto(live_server.url + "/accounts/profile/")
+    page.get_by_role("link", name="Change your password").click()
+    expect(page.get_by_label("Current password")).to_be_visible()
+    screenshot(page, f"password-change-{width}")
+    assert fits(page)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
