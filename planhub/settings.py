@@ -305,6 +305,7 @@ ACCOUNT_FORMS = {
     "change_password": "planhub.accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "planhub.accounts.forms.ResetPasswordKeyForm",
     "signup": "planhub.accounts.forms.SignupForm",
+    "reauthenticate": "planhub.accounts.forms.ReauthenticateForm",
 }
 # Failed log-ins and wrong old passwords are counted by PlanHub's own throttle, in the database
 # (shared by every app server), not by allauth's per-process cache.

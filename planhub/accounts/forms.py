@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from allauth.core import context
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
@@ -52,6 +53,20 @@ class LoginForm(allauth_forms.LoginForm):
             return super().clean()
         except forms.ValidationError:
             refusal = throttled_login_error(self.request)
+            if refusal is not None:
+                raise refusal from None
+            raise
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    """The password again before a sensitive change: checked through the throttle (by the
+    backend), and saying so when it refused."""
+
+    def clean_password(self) -> str:
+        try:
+            return super().clean_password()
+        except forms.ValidationError:
+            refusal = throttled_login_error(context.request)
             if refusal is not None:
                 raise refusal from None
             raise

@@ -82,7 +82,8 @@ def test_re_authentication_is_throttled(client, olivia, password):
         client.post("/accounts/reauthenticate/", {"password": "wrong"})
     assert LoginFailure.objects.filter(username="olivia").count() == 5
     response = client.post("/accounts/reauthenticate/", {"password": password})
-    assert response.status_code == 200  # refused: the form again
+    assert response.status_code == 200  # refused: the form again, saying why
+    assert "Too many failed log-ins" in response.content.decode()
     assert "Too many failed log-ins" in log_in(Client(), "olivia", password).content.decode()
 
 
