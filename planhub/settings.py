@@ -317,6 +317,7 @@ AUTHENTICATION_BACKENDS = ["planhub.accounts.backends.ThrottledAuthenticationBac
 # which browsers offer only on HTTPS origins and localhost; DEBUG lets plain http through).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "PlanHub"
+MFA_TOTP_TOLERANCE = 1  # a code of the previous or next 30 seconds too: phone clocks drift
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Owners can require two-factor authentication for a project (planhub/projects/access.py).
 MIDDLEWARE.append("planhub.accounts.mfa.RequireMfaMiddleware")

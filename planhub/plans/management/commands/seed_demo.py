@@ -64,6 +64,6 @@ class Command(BaseCommand):
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ as:")
         for username, role in DEMO_USERS:
             self.stdout.write(
-                f"  {username:<6} or {username}@example.com ({role.label.lower():<8}) "
-                f"password: {password}"
+                f"  {username:<6} or {username + '@example.com':<18} "
+                f"({role.label.lower():<8}) password: {password}"
             )
