@@ -3,10 +3,19 @@
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planhub.accounts.models import Profile
+from planhub.accounts.time_zones import TIME_ZONES
+from planhub.mail.models import OutgoingMail
 
 PROFILE = "/accounts/profile/"
+
+
+@pytest.fixture
+def mailer(settings):
+    settings.EMAIL_URL = "console:"
 
 
 def logged_in(user, password, agent="Firefox on the laptop") -> Client:
@@ -86,3 +95,42 @@ def test_log_out_everywhere_is_a_post(client, owner):
     client.force_login(owner)
     assert client.get("/accounts/profile/logout-everywhere/").status_code == 405
     assert client.get(PROFILE).status_code == 200
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(zone=st.one_of(st.sampled_from(TIME_ZONES), st.text(max_size=80)))
+def test_any_zone_text_is_saved_only_when_it_is_a_listed_zone(client, owner, zone):
+    """Whatever is posted: a listed IANA zone is saved, anything else is a 422 that changes
+    nothing (never a 500)."""
+    Profile.objects.update_or_create(user=owner, defaults={"time_zone": "UTC"})
+    client.force_login(owner)
+    response = client.post(PROFILE, {"display_name": "", "time_zone": zone})
+    saved = Profile.of(owner).time_zone
+    if zone in TIME_ZONES:
+        assert response.status_code == 302 and saved == zone
+    else:
+        assert response.status_code == 422 and saved == "UTC"
+
+
+def test_log_out_everywhere_says_so_on_the_log_in_page(owner, password, db):
+    browser = logged_in(owner, password)
+    response = browser.post("/accounts/profile/logout-everywhere/", follow=True)
+    assert "Logged out everywhere: 1 session ended, this one included." in (
+        response.content.decode()
+    )
+
+
+def test_a_password_change_is_told_by_mail_through_the_outbox(client, owner, password, mailer):
+    owner.email = "olivia@example.com"
+    owner.save()
+    client.force_login(owner)
+    new = "another-long-passphrase-7"
+    response = client.post(
+        "/accounts/password/change/", {"oldpassword": password, "password1": new, "password2": new}
+    )
+    assert response.status_code == 302
+    [mail] = OutgoingMail.objects.all()
+    assert mail.to == "olivia@example.com" and mail.kind == "account/password_changed"
+    assert "Your password has been changed" in mail.text and "<html" in mail.html
