@@ -134,3 +134,13 @@ def test_a_password_change_is_told_by_mail_through_the_outbox(client, owner, pas
     [mail] = OutgoingMail.objects.all()
     assert mail.to == "olivia@example.com" and mail.kind == "account/password_changed"
     assert "Your password has been changed" in mail.text and "<html" in mail.html
+
+
+def test_verification_is_offered_only_where_mail_is_sent(client, owner, settings):
+    owner.email = "olivia@example.com"
+    owner.save()
+    client.force_login(owner)
+    client.post("/accounts/email/", {"action_add": "", "email": "second@example.com"})
+    assert "Re-send Verification" not in client.get("/accounts/email/").content.decode()
+    settings.EMAIL_URL = "console:"
+    assert "Re-send Verification" in client.get("/accounts/email/").content.decode()
