@@ -43,3 +43,7 @@ class ThrottledAuthenticationBackend(AuthenticationBackend):
             if request is not None:
                 request.login_throttled_minutes = refusal.minutes
             raise
+
+
+# The name settings used before allauth (its throttle block still says it).
+ThrottledModelBackend = ThrottledAuthenticationBackend
