@@ -4,6 +4,10 @@ from django.contrib.auth import get_user_model
 
 from . import throttle
 
+# Longer than any username or e-mail address (254): not looked up at all (SQLite refuses a LIKE
+# pattern that long), but still counted.
+MAX_LOGIN_LENGTH = 254
+
 
 def account_name(credentials: dict) -> str | None:
     """Whose password is being tried, as the throttle counts it: the account's username when the
@@ -11,6 +15,8 @@ def account_name(credentials: dict) -> str | None:
     count), else what was typed."""
     username = credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD)
     email = credentials.get("email")
+    if any(len(str(value)) > MAX_LOGIN_LENGTH for value in (username or "", email or "")):
+        return str(username or email)
     if username:
         user = get_user_by_username(username)
         if user is None and "@" in username:
@@ -37,6 +43,8 @@ class ThrottledAuthenticationBackend(AuthenticationBackend):
         if name is None or not credentials.get("password"):
             return None
         check = super().authenticate
+        if len(name) > MAX_LOGIN_LENGTH:
+            check = lambda *args, **kwargs: None  # noqa: E731 - no account has such a name
         try:
             return throttle.counted_check(name, request, lambda: check(request, **credentials))
         except throttle.LoginThrottled as refusal:

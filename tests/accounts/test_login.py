@@ -103,3 +103,14 @@ def test_with_mail_an_unverified_address_must_be_confirmed_first(client, owner, 
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
     assert "Confirm your e-mail address" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("path", [LOGIN, "/admin/login/"])
+def test_an_overlong_login_is_refused_plainly_and_counted(client, db, path):
+    """Longer than any username or address: not looked up (SQLite refuses such a pattern),
+    answered like any wrong password, and counted."""
+    login = "x" * 200_000
+    data = {"login": login, "username": login, "password": "wrong"}
+    response = client.post(path, data)
+    assert response.status_code == 200
+    assert LoginFailure.objects.get().username == "x" * 150
