@@ -116,3 +116,43 @@ def test_set_up_two_factor_authentication(
     expect(page.get_by_label("Unused codes")).to_be_visible()
     screenshot(page, f"mfa-recovery-codes-{width}")
     assert fits(page)
+
+
+def test_a_security_key_logs_in(open_page, live_server, screenshot, owner, password, settings):
+    """WebAuthn with Chromium's virtual authenticator. Browsers allow it on HTTPS and
+    localhost; over plain http the server accepts the origin only where DEBUG would."""
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    page = open_page(None, "/", viewport={"width": 1280, "height": 900})
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    log_in(page, live_server, "olivia", password)
+    page.goto(live_server.url + "/accounts/2fa/webauthn/add/")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("Confirm")).click()
+    expect(page.get_by_role("heading", name="Add Security Key")).to_be_visible()
+    page.get_by_label("Name").fill("Laptop key")
+    screenshot(page, "mfa-security-key-1280")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_label("Unused codes")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Username or e-mail address").fill("olivia")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page).to_have_url(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
