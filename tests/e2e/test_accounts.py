@@ -156,3 +156,14 @@ def test_a_security_key_logs_in(open_page, live_server, screenshot, owner, passw
     page.get_by_role("button", name="Use a security key").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+
+
+def test_a_project_requiring_two_factor_sends_a_member_to_set_it_up(
+    open_page, screenshot, project, editor, plan
+):
+    project.require_mfa = True
+    project.save()
+    page = open_page(editor, plan.get_absolute_url(), viewport={"width": 375, "height": 800})
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Apollo requires two-factor")).to_be_visible()
+    screenshot(page, "mfa-required-375")
