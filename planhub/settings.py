@@ -285,6 +285,45 @@ SIGNUP = os.environ.get("SIGNUP", "invite").strip().lower()
 if SIGNUP not in {"open", "invite"}:
     raise ImproperlyConfigured(f"SIGNUP: {SIGNUP!r} is not one of open, invite")
 ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
+# allauth's security key list uses Django's humanize filters.
+INSTALLED_APPS.append("django.contrib.humanize")
+# Log in by username or e-mail address; sign up with both (README "Accounts").
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# With mail, an address must be verified before its account can log in; without mail nothing
+# can be verified (or reset) by e-mail, so addresses are taken as given.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if EMAIL_URL else "none"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "PlanHub: "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "an address was added", ...
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A reset asked for an address without an account gets the same answer, and no mail at all.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {
+    "login": "planhub.accounts.forms.LoginForm",
+    "change_password": "planhub.accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "planhub.accounts.forms.ResetPasswordKeyForm",
+    "signup": "planhub.accounts.forms.SignupForm",
+    "reauthenticate": "planhub.accounts.forms.ReauthenticateForm",
+}
+# Failed log-ins and wrong old passwords are counted by PlanHub's own throttle, in the database
+# (shared by every app server), not by allauth's per-process cache.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "change_password": None}
+# Every password check (allauth's log-in by username or e-mail, re-authentication, the admin's
+# log-in, any other caller of `authenticate`) goes through the throttle.
+AUTHENTICATION_BACKENDS = ["planhub.accounts.backends.ThrottledAuthenticationBackend"]
+# Two-factor authentication: authenticator apps (TOTP), recovery codes, security keys (WebAuthn,
+# which browsers offer only on HTTPS origins and localhost; DEBUG lets plain http through).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "PlanHub"
+MFA_TOTP_TOLERANCE = 1  # a code of the previous or next 30 seconds too: phone clocks drift
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Owners can require two-factor authentication for a project (planhub/projects/access.py).
+MIDDLEWARE.append("planhub.accounts.mfa.RequireMfaMiddleware")
+# Sessions (recorded at log-in) are listed on the profile page, with "log out everywhere". Not
+# tracked on every request: that would be a database write per page view.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 
 # --- Single sign-on (OpenID Connect providers from the environment) ---------------------------

@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +15,10 @@ def test_healthz(client, db):
 
 def test_login_page_and_login(client, owner, password):
     assert b"Log in to PlanHub" in client.get("/accounts/login/").content
-    response = client.post("/accounts/login/", {"username": "olivia", "password": password})
+    response = client.post("/accounts/login/", {"login": "olivia", "password": password})
     assert response.status_code == 302 and response["Location"] == "/"
-    response = client.post("/accounts/login/", {"username": "olivia", "password": "wrong"})
-    assert b"Please enter a correct username and password" in response.content
+    response = Client().post("/accounts/login/", {"login": "olivia", "password": "wrong"})
+    assert b"The username and/or password you specified are not correct" in response.content
 
 
 PLANHUB_MODELS = [m for m in apps.get_models() if m.__module__.startswith("planhub.")]

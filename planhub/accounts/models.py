@@ -49,3 +49,15 @@ class Profile(models.Model):
             return ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             return ZoneInfo("UTC")
+
+
+# The top bar shows the display name on every page: kept in the session (set at log-in and when
+# the profile is saved) rather than read from the database on every request.
+DISPLAY_NAME_SESSION_KEY = "planhub_display_name"
+
+
+def remember_display_name(request, user) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    name = Profile.objects.filter(user=user).values_list("display_name", flat=True).first()
+    request.session[DISPLAY_NAME_SESSION_KEY] = name or ""

@@ -1,12 +1,15 @@
 """Who may do what in a project: every project URL goes through here.
 
 A non-member gets 404 (the project's existence is not revealed); a member without the needed
-capability gets 403.
+capability gets 403; in a project that requires two-factor authentication, a member without it
+gets MfaRequired (planhub/accounts/mfa.py: sent to set it up, or a 403 JSON error for the API).
 """
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+
+from planhub.accounts.mfa import MfaRequired, has_second_factor
 
 from .models import Membership
 
@@ -24,6 +27,8 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
     )
     if membership is None:
         raise Http404("No such project.")
+    if membership.project.require_mfa and not has_second_factor(user):
+        raise MfaRequired(membership.project.name)
     if need is not None:
         assert need in CAPABILITIES, need
         if not getattr(membership, need):

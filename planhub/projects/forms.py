@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
+from planhub.accounts.mfa import has_second_factor
 from planhub.lib.params import WholeNumberField
 
 from .models import Membership, Project, Role
@@ -63,6 +64,7 @@ class ReviewSettingsForm(forms.ModelForm):
             "required_approvals",
             "allow_self_approval",
             "placeholders_block_approval",
+            "require_mfa",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"required_approvals": WholeNumberField}
@@ -70,4 +72,18 @@ class ReviewSettingsForm(forms.ModelForm):
             "required_approvals": "Approvals a section needs",
             "allow_self_approval": "Authors may approve their own text",
             "placeholders_block_approval": "Sections with unfilled placeholders cannot be approved",
+            "require_mfa": "Members must use two-factor authentication",
         }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_require_mfa(self) -> bool:
+        required = self.cleaned_data["require_mfa"]
+        if required and self.user is not None and not has_second_factor(self.user):
+            raise forms.ValidationError(
+                "Set up two-factor authentication for yourself first (your profile, "
+                "“Two-factor authentication”): otherwise you would lock yourself out."
+            )
+        return required

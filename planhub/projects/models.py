@@ -45,6 +45,12 @@ class Project(models.Model):
         "approved, so a plan is never approved with parts left to fill. Turned off, the PDF "
         "title page says how many placeholders an approved plan still holds.",
     )
+    require_mfa = models.BooleanField(
+        default=False,
+        help_text="Members must set up two-factor authentication (an authenticator app or a "
+        "security key) before they can open the project; API tokens of members without it are "
+        "refused too.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

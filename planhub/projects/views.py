@@ -35,7 +35,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_settings(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_manage")
-    form = ReviewSettingsForm(request.POST or None, instance=membership.project)
+    form = ReviewSettingsForm(request.POST or None, instance=membership.project, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Project settings saved.")

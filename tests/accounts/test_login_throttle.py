@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from planhub.accounts.models import LoginFailure
 
@@ -35,7 +36,10 @@ def password_checks(monkeypatch):
 def test_five_failures_lock_the_account_with_a_clear_message(client, owner, password):
     for _ in range(5):
         response = attempt(client, "olivia", "wrong")
-        assert "Please enter a correct username and password" in response.content.decode()
+        assert (
+            "The username and/or password you specified are not correct"
+            in response.content.decode()
+        )
     response = attempt(client, "olivia", password)  # even the right password is refused now
     html = response.content.decode()
     assert response.status_code == 200 and "Too many failed log-ins" in html
@@ -160,7 +164,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(owner, password, passw
     # The places left under the limit are still there, one by one, and then none are.
     client = Client()
     for _ in range(5 - checked):
-        assert "Please enter a correct" in attempt(client, "olivia", "wrong").content.decode()
+        assert "are not correct" in attempt(client, "olivia", "wrong").content.decode()
     response = attempt(client, "olivia", password)
     assert response.status_code == 200 and "Too many failed log-ins" in response.content.decode()
     assert password_checks == ["wrong"] * 5
@@ -174,7 +178,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(owner, password, passw
 def test_odd_forwarded_for_values_never_break_the_log_in(client, owner, forwarded_for):
     response = attempt(client, "olivia", "wrong", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "The username and/or password you specified are not correct" in response.content.decode()
 
 
 @pytest.mark.parametrize("remote_addr", ["not-an-ip", "", "unix:/run/gunicorn.sock"])
@@ -215,15 +219,12 @@ def test_wrong_old_passwords_on_password_change_share_the_throttle(
 ):
     """A session left open cannot be used to guess the account's password."""
     client.force_login(owner)
-    change = "/accounts/password_change/"
-    new = {
-        "new_password1": "another-long-passphrase-7",
-        "new_password2": "another-long-passphrase-7",
-    }
+    change = reverse("password_change")
+    new = {"password1": "another-long-passphrase-7", "password2": "another-long-passphrase-7"}
     for _ in range(5):
-        html = client.post(change, {"old_password": "wrong", **new}).content.decode()
-        assert "Your old password was entered incorrectly" in html
-    response = client.post(change, {"old_password": password, **new})
+        html = client.post(change, {"oldpassword": "wrong", **new}).content.decode()
+        assert "Please type your current password" in html
+    response = client.post(change, {"oldpassword": password, **new})
     assert response.status_code == 200
     assert "Too many wrong passwords" in response.content.decode()
     assert password_checks == ["wrong"] * 5
@@ -237,8 +238,7 @@ def test_the_right_old_password_changes_it_and_clears_the_failures(client, owner
     attempt(Client(), "olivia", "wrong")
     new = "another-long-passphrase-7"
     response = client.post(
-        "/accounts/password_change/",
-        {"old_password": password, "new_password1": new, "new_password2": new},
+        reverse("password_change"), {"oldpassword": password, "password1": new, "password2": new}
     )
     assert response.status_code == 302
     owner.refresh_from_db()

@@ -86,6 +86,11 @@ def path_of(plan: Plan, suffix: str = "") -> str:
     ("name", "user", "path"),
     [
         ("login", None, "/accounts/login/"),
+        ("signup-closed", None, "/accounts/signup/"),
+        ("profile", "alice", "/accounts/profile/"),
+        ("two-factor", "alice", "/accounts/2fa/"),
+        ("email-addresses", "alice", "/accounts/email/"),
+        ("password-change", "alice", "/accounts/password/change/"),
         ("dashboard", "alice", "/"),
         ("project", "alice", "/p/demo/"),
         ("plan-view", "alice", "PLAN"),

@@ -16,8 +16,8 @@ def test_login_form_leads_to_dashboard_listing_the_project(
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
     expect(page.get_by_role("heading", name="Log in to PlanHub")).to_be_visible()
 
-    page.locator("#id_username").fill("olivia")
-    page.locator("#id_password").fill(password)
+    page.get_by_label("Username or e-mail address").fill("olivia")
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
     expect(page).to_have_url(live_server.url + "/")
@@ -27,6 +27,7 @@ def test_login_form_leads_to_dashboard_listing_the_project(
     expect(card.get_by_role("link", name="Apollo")).to_have_attribute("href", "/p/apollo/")
     expect(card.locator(".role-badge")).to_have_text("Owner")
     expect(page.locator(".whoami")).to_have_text("olivia")
+    expect(page.locator(".whoami")).to_have_attribute("href", "/accounts/profile/")
     # The plan shows among the recently changed plans, linked, with its project.
     recent = page.locator("table.list-table tbody tr").filter(has_text=plan.title)
     expect(recent).to_have_count(1)
@@ -42,10 +43,10 @@ def test_login_form_leads_to_dashboard_listing_the_project(
 
 def test_wrong_password_shows_an_error_and_keeps_the_username(open_page, project, owner):
     page = open_page(None, "/accounts/login/")
-    page.locator("#id_username").fill("olivia")
-    page.locator("#id_password").fill("not-the-password")
+    page.get_by_label("Username or e-mail address").fill("olivia")
+    page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
 
     expect(page.locator(".alert-error")).to_be_visible()
-    expect(page.locator("#id_username")).to_have_value("olivia")
+    expect(page.locator("#id_login")).to_have_value("olivia")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))

@@ -35,18 +35,18 @@ def test_a_forgotten_password_is_reset_by_email(
 
     assert run_queued_tasks() == 1
     [message] = mail.outbox
-    link = re.search(r"http://[^/\s]+(/accounts/reset/\S+/)", message.body).group(1)
+    link = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+/)", message.body).group(1)
     page.goto(live_server.url + link)
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+    page.get_by_label("New password (again)").fill(NEW_PASSWORD)
     screenshot(page, f"password-reset-choose-{width}")
     page.get_by_role("button", name=re.compile("password", re.I)).click()
     expect(page.get_by_role("heading", name="Your new password is set")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Username or e-mail address").fill("olivia@example.com")
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(live_server.url + "/")

@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django.utils.datastructures import MultiValueDict
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import int_to_base36, urlsafe_base64_encode
 
 from planhub.plans.models import Plan
 
@@ -93,6 +93,12 @@ def _path_value(world: World, name: str, pattern: URLPattern):
         # a password reset link of the owner's: a real one, so its form is walked too
         "uidb64": urlsafe_base64_encode(force_bytes(world.users["owner"].pk)),
         "token": default_token_generator.make_token(world.users["owner"]),
+        # allauth's: a reset link of the owner's (real, so its form is walked too), an e-mail
+        # confirmation key, a security key; Django's former password addresses
+        "uidb36": int_to_base36(world.users["owner"].pk),
+        "key": default_token_generator.make_token(world.users["owner"]),
+        "pk": 1,
+        "page": "password_change",
     }
     assert name in values, f"teach {__name__} which object fills the path argument {name!r}"
     return values[name]

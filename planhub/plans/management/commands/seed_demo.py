@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -41,6 +42,13 @@ class Command(BaseCommand):
             )
             user.set_password(password)
             user.save()
+            # Verified and primary: the demo logins work by username and by e-mail address,
+            # also where mail is configured (verification mandatory).
+            EmailAddress.objects.update_or_create(
+                user=user,
+                email=user.email,
+                defaults={"verified": True, "primary": True},
+            )
             Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
             users[username] = user
         if not project.plans.exists():
@@ -55,4 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo project: /p/{project.slug}/ with {project.plans.count()} plans.")
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ as:")
         for username, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<6} ({role.label.lower():<8}) password: {password}")
+            self.stdout.write(
+                f"  {username:<6} or {username + '@example.com':<18} "
+                f"({role.label.lower():<8}) password: {password}"
+            )
