@@ -251,8 +251,6 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
 LOGIN_FAILURES_PER_USER = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
 LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "30"))
-# Every password check (the log-in page, the admin's, any other) goes through the throttle.
-AUTHENTICATION_BACKENDS = ["planhub.accounts.backends.ThrottledModelBackend"]
 # The reverse proxies in front of the app (addresses or CIDR networks, comma-separated): a
 # request from one of them has its client address read from X-Forwarded-For, from the right.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
@@ -284,7 +282,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SIGNUP = os.environ.get("SIGNUP", "invite").strip().lower()
 if SIGNUP not in {"open", "invite"}:
     raise ImproperlyConfigured(f"SIGNUP: {SIGNUP!r} is not one of open, invite")
-ACCOUNT_ADAPTER = "planhub.accounts.adapter.AccountAdapter"
+# The accounts app's adapter, with the invitations' check that an invitation is still usable.
+ACCOUNT_ADAPTER = "planhub.invitations.adapter.InvitationAccountAdapter"
 # allauth's security key list uses Django's humanize filters.
 INSTALLED_APPS.append("django.contrib.humanize")
 # Log in by username or e-mail address; sign up with both (README "Accounts").

@@ -52,7 +52,8 @@ class AccountAdapter(DefaultAccountAdapter):
             html = render_to_string(
                 "account/email/_as_html.html", {"subject": message.subject, "text": message.body}
             )
-        queue_mail(email, message.subject, message.body, html, kind=kind[:60])
+        # Every allauth mail may carry a one-time link (verification, reset, log-in code).
+        queue_mail(email, message.subject, message.body, html, kind=kind[:60], holds_secret=True)
 
     def get_client_ip(self, request) -> str:
         # Behind our own proxies, the address they saw (TRUSTED_PROXIES), never a forwarded

@@ -14,6 +14,7 @@
 import logging
 
 import requests
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -27,7 +28,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from .adapter import AccountAdapter
 from .models import Profile
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return found
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
-        if AccountAdapter(request).is_open_for_signup(request):
+        if get_account_adapter(request).is_open_for_signup(request):
             return True
         raise ImmediateHttpResponse(
             render(

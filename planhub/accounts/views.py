@@ -21,9 +21,6 @@ from .forms import ProfileForm
 from .models import Profile, remember_display_name
 from .sessions import end_every_session
 
-# Another engineer builds it (planhub/notifications); the integrator switches this to {% url %}.
-NOTIFICATION_PREFERENCES = "/notifications/preferences/"
-
 
 class LoginView(account_views.LoginView):
     def get_context_data(self, **kwargs):
@@ -76,7 +73,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         "authenticators": {a.type for a in Authenticator.objects.filter(user=user)},
         "sessions": UserSession.objects.purge_and_list(user),
         "mail_available": mail_available(),
-        "notification_preferences": NOTIFICATION_PREFERENCES,
     }
     return render(request, "account/profile.html", context, status=422 if form.errors else 200)
 

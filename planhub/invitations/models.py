@@ -223,6 +223,7 @@ class Invitation(models.Model):
             render_to_string("invitations/mail.txt", context),
             render_to_string("invitations/mail.html", context),
             kind="invitation",
+            holds_secret=True,
         )
 
     def _renew(self, token_hash: str, now) -> None:

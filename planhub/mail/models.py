@@ -21,6 +21,9 @@ def retry_delay(attempts: int) -> float:
     return min(base * 2 ** min(attempts - 1, 40), settings.MAIL_RETRY_MAX_SECONDS)
 
 
+SECRET_REMOVED = "(Not kept: this mail carried a one-time link.)"
+
+
 class OutgoingMailQuerySet(models.QuerySet):
     def claim(self, mail_id: int, token: str) -> "OutgoingMail | None":
         """Take the mail for sending, if it is due and nobody holds it (or its holder's lease
@@ -63,6 +66,11 @@ class OutgoingMail(models.Model):
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     kind = models.CharField(max_length=60, blank=True, help_text="What the mail is about.")
+    holds_secret = models.BooleanField(
+        default=False,
+        help_text="It carries a one-time link (a reset, a verification, an invitation): its text "
+        "is not kept once it is sent or has failed for good.",
+    )
     message_id = models.CharField(
         max_length=250, unique=True, default=new_message_id, help_text="The same on every attempt."
     )
@@ -106,8 +114,19 @@ class OutgoingMail(models.Model):
         return bool(
             OutgoingMail.objects.filter(
                 pk=self.pk, state=self.State.SENDING, claim=self.claim
-            ).update(state=self.State.SENT, sent_at=timezone.now(), last_error="", claim="")
+            ).update(
+                state=self.State.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                claim="",
+                **self._forgotten_text(),
+            )
         )
+
+    def _forgotten_text(self) -> dict:
+        if not self.holds_secret:
+            return {}
+        return {"text": SECRET_REMOVED, "html": ""}
 
     def mark_failed_attempt(self, error: BaseException) -> datetime | None:
         """Record a failed attempt: queued again after the backoff (returned), or FAILED for
@@ -115,7 +134,9 @@ class OutgoingMail(models.Model):
         message = f"{type(error).__name__}: {error}"[:2000]
         held = OutgoingMail.objects.filter(pk=self.pk, state=self.State.SENDING, claim=self.claim)
         if self.attempts >= settings.MAIL_MAX_ATTEMPTS:
-            held.update(state=self.State.FAILED, last_error=message, claim="")
+            held.update(
+                state=self.State.FAILED, last_error=message, claim="", **self._forgotten_text()
+            )
             return None
         due = timezone.now() + timedelta(seconds=retry_delay(self.attempts))
         updated = held.update(

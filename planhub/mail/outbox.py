@@ -14,12 +14,16 @@ def queue_mail(
     *,
     headers: dict[str, str] | None = None,
     kind: str = "",
+    holds_secret: bool = False,
 ) -> OutgoingMail:
     """Store a mail to `to`; the worker sends it once the caller's transaction commits.
 
     The job is written in the caller's transaction too (django-tasks' database backend, same
     database): the mail and its job commit together or not at all, so no crash between a
-    commit and an enqueue can leave a stored mail that nobody sends."""
+    commit and an enqueue can leave a stored mail that nobody sends.
+
+    `holds_secret`: the mail carries a one-time link; its text is forgotten once it is sent
+    (or has failed for good), so the outbox never becomes a store of working links."""
     mail = OutgoingMail.objects.create(
         to=to,
         subject=" ".join(subject.split())[:300],
@@ -27,6 +31,7 @@ def queue_mail(
         html=html,
         headers=headers or {},
         kind=kind,
+        holds_secret=holds_secret,
     )
     send_outgoing_mail.enqueue(mail.pk)
     return mail

@@ -285,3 +285,18 @@ def test_any_other_token_is_a_clear_404_and_changes_nothing(client, invited, tok
         .exclude(user__username="olivia")
         .exists()
     )
+
+
+def test_an_invitation_revoked_after_its_link_was_followed_no_longer_opens_sign_up(
+    client, invited, settings, owner
+):
+    settings.SIGNUP = "invite"
+    invitation, link = invited
+    signup_url = client.post(f"{link}signup/")["Location"]
+    assert 'name="password1"' in client.get(signup_url).content.decode()
+    invitation.revoke(by=owner)
+    closed = client.get(signup_url).content.decode()
+    assert 'name="password1"' not in closed and "by invitation only" in closed
+    client.post(signup_url, SIGNUP)
+    assert membership_of("ivy") is None
+    assert not EmailAddress.objects.filter(email=INVITEE).exists()

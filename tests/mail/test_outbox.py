@@ -206,3 +206,28 @@ def test_whatever_the_interleaving_a_mail_is_recorded_sent_at_most_once(db, oper
             assert recorded <= 1
             assert (state == "sent") == (recorded == 1)
         transaction.set_rollback(True)
+
+
+def test_a_mail_with_a_one_time_link_is_sent_whole_then_not_kept(db, smtp):
+    secret = queue_mail(
+        "ivy@example.com", "Reset", "https://x/reset/abc", "<a>abc</a>", holds_secret=True
+    )
+    plain = queue_mail("ivy@example.com", "Hello", "Kept text")
+    run_queued_tasks()
+    assert "https://x/reset/abc" in smtp.messages[0].get_body(("plain",)).get_content()
+    secret.refresh_from_db()
+    plain.refresh_from_db()
+    assert secret.state == "sent" and "abc" not in secret.text + secret.html
+    assert secret.text == "(Not kept: this mail carried a one-time link.)"
+    assert plain.text == "Kept text"
+
+
+def test_a_mail_with_a_one_time_link_that_failed_for_good_is_not_kept(
+    db, no_server, settings
+):
+    settings.MAIL_RETRY_BASE_SECONDS = 0
+    settings.MAIL_MAX_ATTEMPTS = 2
+    secret = queue_mail("ivy@example.com", "Reset", "https://x/reset/abc", holds_secret=True)
+    run_queued_tasks()
+    secret.refresh_from_db()
+    assert secret.state == "failed" and "abc" not in secret.text

@@ -1,0 +1,26 @@
+"""Sign-up through an invitation: the account adapter PlanHub runs with (ACCOUNT_ADAPTER).
+
+The accounts app's adapter opens sign-up to whoever holds an invitation in the session; this
+one checks that the invitation can still be used (not revoked, used or expired since the link
+was followed), so a withdrawn invitation no longer lets a stranger make an account."""
+
+from django.conf import settings
+
+from planhub.accounts.adapter import INVITATION_SESSION_KEY, AccountAdapter
+
+from .models import Invitation, InvitationError
+
+
+class InvitationAccountAdapter(AccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        if settings.SIGNUP == "open":
+            return True
+        token_hash = request.session.get(INVITATION_SESSION_KEY)
+        invitation = Invitation.objects.open().by_hash(token_hash) if token_hash else None
+        if invitation is None:
+            return False
+        try:
+            invitation.check_usable()
+        except InvitationError:
+            return False
+        return True
