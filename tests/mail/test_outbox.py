@@ -222,9 +222,7 @@ def test_a_mail_with_a_one_time_link_is_sent_whole_then_not_kept(db, smtp):
     assert plain.text == "Kept text"
 
 
-def test_a_mail_with_a_one_time_link_that_failed_for_good_is_not_kept(
-    db, no_server, settings
-):
+def test_a_mail_with_a_one_time_link_that_failed_for_good_is_not_kept(db, no_server, settings):
     settings.MAIL_RETRY_BASE_SECONDS = 0
     settings.MAIL_MAX_ATTEMPTS = 2
     secret = queue_mail("ivy@example.com", "Reset", "https://x/reset/abc", holds_secret=True)
