@@ -56,6 +56,17 @@ def decide(section, reviewer, decision, comment=""):
     )
 
 
+def sign(slot, signer, decision, reason=""):
+    """The assignee decides on the plan as it is now."""
+    return SignOff.record(
+        slot,
+        user=signer,
+        decision=decision,
+        reason=reason,
+        seen_hash=review_plan(slot.plan).content_hash,
+    )
+
+
 def test_changes_requested_tells_the_writers_of_that_version_only(
     launch, editor, reviewer, owner, after_commit
 ):
@@ -125,27 +136,11 @@ def test_sign_off_assigned_declined_and_made_stale(
     assert len(told(reviewer, Event.SIGNOFF_ASSIGNED)) == 1
 
     slot.refresh_from_db()
-    after_commit(
-        lambda: SignOff.record(
-            slot,
-            user=reviewer,
-            decision="declined",
-            reason="Risks unclear.",
-            seen_hash=review_plan(launch).content_hash,
-        )
-    )
+    after_commit(lambda: sign(slot, reviewer, "declined", "Risks unclear."))
     [declined] = told(owner, Event.SIGNOFF_DECLINED)
     assert declined.detail == "Risks unclear." and declined.actor == reviewer
 
-    after_commit(
-        lambda: SignOff.record(
-            slot,
-            user=reviewer,
-            decision="signed",
-            reason="",
-            seen_hash=review_plan(launch).content_hash,
-        )
-    )
+    after_commit(lambda: sign(slot, reviewer, "signed", ""))
     after_commit(lambda: edit(launch.sections.get(heading="Risks"), editor, "Changed."))
     [stale] = told(reviewer, Event.SIGNOFF_STALE)
     assert stale.title == "Your sign-off “Plan approval” on “Launch” no longer counts"
@@ -163,15 +158,7 @@ def test_the_owner_hears_once_when_the_plan_is_approved(
     for section in launch.sections.all():
         after_commit(lambda section=section: decide(section, reviewer, "approved"))
     assert told(owner, Event.PLAN_APPROVED) == []  # the sign-off is still missing
-    after_commit(
-        lambda: SignOff.record(
-            slot,
-            user=reviewer,
-            decision="signed",
-            reason="",
-            seen_hash=review_plan(launch).content_hash,
-        )
-    )
+    after_commit(lambda: sign(slot, reviewer, "signed", ""))
     [approved] = told(owner, Event.PLAN_APPROVED)
     assert approved.title == "“Launch” is approved" and approved.url == launch.get_absolute_url()
     # One more approval of an approved plan says nothing new.
