@@ -5,6 +5,7 @@ one checks that the invitation can still be used (not revoked, used or expired s
 was followed), so a withdrawn invitation no longer lets a stranger make an account."""
 
 from django.conf import settings
+from django.contrib import messages
 
 from planhub.accounts.adapter import INVITATION_SESSION_KEY, AccountAdapter
 
@@ -21,6 +22,15 @@ class InvitationAccountAdapter(AccountAdapter):
             return False
         try:
             invitation.check_usable()
-        except InvitationError:
+        except InvitationError as refused:
+            self._say_once(request, str(refused))
             return False
         return True
+
+    @staticmethod
+    def _say_once(request, reason: str) -> None:
+        """Why sign-up closed under the invitee, on the page that says it is closed (asked
+        more than once per request)."""
+        if not getattr(request, "_invitation_refusal_said", False):
+            messages.error(request, reason)
+            request._invitation_refusal_said = True

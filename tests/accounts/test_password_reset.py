@@ -183,9 +183,11 @@ def test_a_mail_server_that_refuses_leaves_the_page_answered_and_logs(
     response = client.post(RESET, {"email": olivia.email})
     assert response.status_code == 302  # nothing in the request talked to the mail server
     run_queued_tasks()
-    [job] = DBTaskResult.objects.all()
-    assert job.status == "FAILED"  # and the mail still waits in the outbox for a retry
-    assert OutgoingMail.objects.get().to == "olivia@example.com"
+    mail = OutgoingMail.objects.get()  # it waits in the outbox for its retry
+    assert (mail.to, mail.state, mail.attempts) == ("olivia@example.com", "queued", 1)
+    assert "refused" in mail.last_error.lower()
+    assert DBTaskResult.objects.filter(status="READY", run_after=mail.next_attempt_at).exists()
+    assert "attempt 1 failed" in caplog.text and "next attempt at" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -35,13 +35,25 @@ def test_by_invitation_only_a_stranger_gets_a_clear_page_and_nothing_is_made(cli
     assert "Sign up" not in client.get("/accounts/login/").content.decode()
 
 
-def test_an_invitation_in_the_session_opens_sign_up(client, db):
+def test_a_usable_invitation_in_the_session_opens_sign_up(client, owner, project):
+    from planhub.invitations.models import Invitation
+
+    invitation = Invitation.send(project, "nina@example.com", "viewer", by=owner, site_url="/")
     session = client.session
-    session[INVITATION_SESSION_KEY] = "some-invitation"
+    session[INVITATION_SESSION_KEY] = invitation.token_hash
     session.save()
     assert 'name="username"' in client.get(SIGNUP).content.decode()
     assert client.post(SIGNUP, NEW).status_code == 302
     assert get_user_model().objects.filter(username="nina").exists()
+
+
+def test_a_made_up_invitation_in_the_session_opens_nothing(client, db):
+    session = client.session
+    session[INVITATION_SESSION_KEY] = "some-invitation"
+    session.save()
+    assert "Sign-up is by invitation only" in client.get(SIGNUP).content.decode()
+    client.post(SIGNUP, NEW)
+    assert not get_user_model().objects.filter(username="nina").exists()
 
 
 def test_without_mail_sign_up_logs_in_at_once(client, open_signup, db):

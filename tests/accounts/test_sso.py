@@ -64,10 +64,11 @@ def sso_login(live_server, provider_id: str, username: str, session=None):
 
 
 def logged_in_as(live_server, browser) -> str | None:
+    """The name the top bar shows (the display name, else the username), or None."""
     dashboard = browser.get(live_server.url + "/", allow_redirects=False)
     if dashboard.status_code != 200:
         return None
-    return re.search(r'<span class="whoami">([^<]*)</span>', dashboard.text).group(1)
+    return re.search(r'class="whoami"[^>]*>([^<]*)</', dashboard.text).group(1)
 
 
 def mails_to(address: str) -> list[str]:
@@ -81,7 +82,7 @@ def test_first_log_in_creates_the_account_with_the_verified_email(live_server, c
     answer, browser = sso_login(live_server, "corp", "ann")
 
     assert answer.status_code == 200 and urlsplit(answer.url).path == "/"
-    assert logged_in_as(live_server, browser) == "ann"
+    assert logged_in_as(live_server, browser) == "Ann Archer"
     user = User.objects.get()
     assert (user.username, user.email) == ("ann", "ann@example.com")
     assert not user.has_usable_password()
@@ -100,11 +101,11 @@ def test_later_log_ins_reuse_the_account_also_under_invite_only(live_server, con
     sso_login(live_server, "corp", "ann")
     answer, browser = sso_login(live_server, "corp", "ann")  # a new browser, a new session
     assert urlsplit(answer.url).path == "/"
-    assert logged_in_as(live_server, browser) == "ann"
+    assert logged_in_as(live_server, browser) == "Ann Archer"
 
     configure(signup="invite")  # the rule is for new accounts only
     answer, browser = sso_login(live_server, "corp", "ann")
-    assert logged_in_as(live_server, browser) == "ann"
+    assert logged_in_as(live_server, browser) == "Ann Archer"
     assert User.objects.count() == 1 and SocialAccount.objects.count() == 1
 
 
@@ -124,8 +125,8 @@ def test_two_providers_both_work(live_server, configure):
     partner_answer, partner_browser = sso_login(live_server, "partner", "pat")
     corp_answer, corp_browser = sso_login(live_server, "corp", "ann")
 
-    assert logged_in_as(live_server, partner_browser) == "pat"
-    assert logged_in_as(live_server, corp_browser) == "ann"
+    assert logged_in_as(live_server, partner_browser) == "Pat P"
+    assert logged_in_as(live_server, corp_browser) == "Ann Archer"
     # Both providers number their first user 1: PlanHub tells them apart by provider.
     accounts = {(a.provider, a.uid): a.user.username for a in SocialAccount.objects.all()}
     assert accounts == {("partner", "1"): "pat", ("corp", "1"): "ann"}
@@ -231,7 +232,9 @@ def test_claims_without_a_subject_end_on_the_error_page(live_server, configure, 
     assert not User.objects.exists()
 
 
-def test_an_unverified_provider_email_is_stored_unverified(live_server, configure):
+def test_an_unverified_provider_email_is_stored_unverified(live_server, configure, settings):
+    settings.EMAIL_URL = "console:"  # a site that sends mail verifies addresses
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     sso_login(live_server, "corp", "una-unverified")
 
     address = EmailAddress.objects.get(email="una@example.com")
@@ -241,9 +244,15 @@ def test_an_unverified_provider_email_is_stored_unverified(live_server, configur
 
 
 def test_invite_only_lets_in_a_stranger_holding_an_invitation(live_server, configure):
+    from planhub.invitations.models import Invitation
+    from tests.factories import make_project, make_user
+
     configure(signup="invite")
+    olivia = make_user("olivia")
+    project = make_project(olivia, slug="apollo")
+    invitation = Invitation.send(project, "pat@partner.example", "editor", by=olivia, site_url="/")
     session = SessionStore()
-    session[INVITATION_SESSION_KEY] = "an-invitation-token"  # as an invitation link leaves it
+    session[INVITATION_SESSION_KEY] = invitation.token_hash  # as an invitation link leaves it
     session.save()
     browser = requests.Session()
     browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key)
@@ -251,8 +260,31 @@ def test_invite_only_lets_in_a_stranger_holding_an_invitation(live_server, confi
     answer, browser = sso_login(live_server, "partner", "pat", session=browser)
 
     assert urlsplit(answer.url).path == "/"
-    assert logged_in_as(live_server, browser) == "pat"
-    assert SocialAccount.objects.get().user.email == "pat@partner.example"
+    assert logged_in_as(live_server, browser) == "Pat P"
+    pat = SocialAccount.objects.get().user
+    assert pat.email == "pat@partner.example"
+    assert project.memberships.get(user=pat).role == "editor"
+
+
+def test_invite_only_refuses_a_stranger_whose_invitation_was_withdrawn(live_server, configure):
+    from planhub.invitations.models import Invitation
+    from tests.factories import make_project, make_user
+
+    configure(signup="invite")
+    olivia = make_user("olivia")
+    project = make_project(olivia, slug="apollo")
+    invitation = Invitation.send(project, "pat@partner.example", "editor", by=olivia, site_url="/")
+    session = SessionStore()
+    session[INVITATION_SESSION_KEY] = invitation.token_hash
+    session.save()
+    invitation.revoke(by=olivia)
+    browser = requests.Session()
+    browser.cookies.set(django_settings.SESSION_COOKIE_NAME, session.session_key)
+
+    answer, browser = sso_login(live_server, "partner", "pat", session=browser)
+
+    assert answer.status_code == 403 and "An invitation is needed" in answer.text
+    assert not SocialAccount.objects.exists()
 
 
 def test_the_connections_page_keeps_the_only_way_in(live_server, configure):

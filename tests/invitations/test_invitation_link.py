@@ -250,8 +250,8 @@ def test_an_unknown_link_is_404_with_whom_to_ask(client, invited):
 
 
 def test_an_expired_invitation_fails_after_sign_up_started(client, invited, settings):
-    """The link expires while the invitee fills the sign-up form: the account is made, the
-    project is not joined, and the link page they land on says why."""
+    """The link expires while the invitee fills the sign-up form: no account is made, nothing
+    is joined, and the page says why."""
     settings.SIGNUP = "invite"
     invitation, link = invited
     signup_url = client.post(f"{link}signup/")["Location"]
@@ -259,6 +259,7 @@ def test_an_expired_invitation_fails_after_sign_up_started(client, invited, sett
     response = client.post(signup_url, SIGNUP, follow=True)
     assert "This invitation expired on" in response.content.decode()
     assert membership_of("ivy") is None
+    assert not EmailAddress.objects.filter(email=INVITEE).exists()
 
 
 def test_signed_in_user_asking_to_sign_up_goes_back_to_the_page(client, invited, outsider):
