@@ -33,10 +33,11 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.encoding import force_bytes
 from django.utils.http import int_to_base36, urlsafe_base64_encode
 
+from planhub.invitations.models import Invitation
 from planhub.plans.models import Plan
 
 from .conftest import World, build_world
-from .test_url_matrix import TABLE
+from .test_url_matrix import TABLE, an_invitation, owner_notification
 
 # Routes not walked, with the reason (none today: every route is).
 EXCLUDED: dict[str, str] = {}
@@ -87,6 +88,11 @@ def _path_value(world: World, name: str, pattern: URLPattern):
         "export_id": world.pdf_export.pk,
         "webhook_id": world.webhook.pk,
         "delivery_id": world.delivery.pk,
+        "invitation_id": (
+            Invitation.objects.filter(project=world.project).first() or an_invitation(world)[0]
+        ).pk,
+        "notification_id": owner_notification(world).pk,
+        "provider_id": "corp",  # no provider is configured here: allauth's 404
         "content_type_id": ContentType.objects.get_for_model(Plan).pk,
         "app_label": "plans",
         "id": world.users["owner"].pk,  # the admin's password change of a user
