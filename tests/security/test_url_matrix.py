@@ -34,8 +34,8 @@ from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.views.generic import RedirectView
 from django.utils import timezone
+from django.views.generic import RedirectView
 
 from planhub.api.models import ApiToken
 from planhub.invitations.models import Invitation, new_token
