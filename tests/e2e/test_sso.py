@@ -54,7 +54,7 @@ def test_first_sso_log_in_in_a_browser(browser_page, live_server, configure, sho
 
     log_in_at_provider(page, live_server, "corp", "ann", "Continue to Corp Login")
     expect(page).to_have_url(live_server.url + "/")
-    expect(page.locator(".whoami")).to_have_text("ann")
+    expect(page.locator(".whoami")).to_have_text("Ann Archer")  # the display name from the provider
 
     page.goto(live_server.url + "/accounts/3rdparty/")
     expect(page.get_by_role("heading", name="Single sign-on accounts")).to_be_visible()
