@@ -50,6 +50,13 @@ def test_the_actor_is_never_notified_and_each_recipient_once(plan, owner, rita):
     assert stored[0].project == plan.project
 
 
+def test_only_the_projects_members_hear_about_it(plan, owner, rita, outsider):
+    stored = notify("mention", [rita, outsider], title="t", url="/", actor=owner, plan=plan)
+    assert [n.recipient for n in stored] == [rita]
+    plan.project.memberships.filter(user=rita).delete()  # removed before the worker told her
+    assert notify("mention", [rita], title="t", url="/", actor=owner, plan=plan) == []
+
+
 def test_a_mention_is_mailed_at_once_with_both_parts_and_an_unsubscribe_link(
     plan, owner, rita, smtp
 ):
