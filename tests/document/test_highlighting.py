@@ -51,6 +51,19 @@ def worst_us_per_char(language: str, size: int) -> tuple[float, str]:
     return worst
 
 
+def settled_cost(language: str, size: int, limit: float) -> tuple[float, str]:
+    """worst_us_per_char, measured again (up to three more rounds, a second apart) while it is
+    over `limit`, keeping the lowest: on two cores, whatever else runs at that moment (the other
+    database's test run, a build) slows even this thread's CPU time, by half again or more."""
+    cost = worst_us_per_char(language, size)
+    for _ in range(3):
+        if cost[0] <= limit:
+            break
+        time.sleep(1)
+        cost = min(cost, worst_us_per_char(language, size))
+    return cost
+
+
 def one_name_per_lexer(languages: set[str]) -> list[str]:
     names = {}
     for language in sorted(languages):
@@ -60,13 +73,13 @@ def one_name_per_lexer(languages: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("language", one_name_per_lexer(LINEAR_LANGUAGES), ids="lexer-{}".format)
 def test_linear_lexers_stay_linear_on_hostile_code(language):
-    cost, unit = worst_us_per_char(language, LINEAR_SIZE)
+    cost, unit = settled_cost(language, LINEAR_SIZE, LINEAR_MAX_US)
     assert cost <= LINEAR_MAX_US, f"{language}: {cost:.0f} µs a character of {unit!r}"
 
 
 @pytest.mark.parametrize("language", one_name_per_lexer(QUADRATIC_LANGUAGES), ids="lexer-{}".format)
 def test_quadratic_lexers_stay_fast_on_blocks_of_their_size(language):
-    cost, unit = worst_us_per_char(language, QUADRATIC_BLOCK_CHARS)
+    cost, unit = settled_cost(language, QUADRATIC_BLOCK_CHARS, QUADRATIC_MAX_US)
     assert cost <= QUADRATIC_MAX_US, f"{language}: {cost:.0f} µs a character of {unit!r}"
 
 
