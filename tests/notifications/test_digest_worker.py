@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from planhub.notifications.models import DigestSchedule, Preference
 from planhub.notifications.notify import notify
-from tests.factories import make_user
+from tests.factories import add_member, make_user
 from tests.worker import start_db_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +21,7 @@ def test_thirty_mentions_make_one_digest_mail_at_its_time(plan, owner, smtp):
     rita = make_user("rita-digest")
     rita.email = "rita@example.com"
     rita.save()
+    add_member(plan.project, rita, "reviewer")  # only members hear about a project
     Preference.choose(rita, {"mention": "digest"})
     for n in range(30):
         notify("mention", [rita], title=f"Mention {n}", url="/", actor=owner, plan=plan)
