@@ -6,7 +6,6 @@ never the writer, members only."""
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 
 from planhub.document.mentions import NAME_MAX
@@ -16,6 +15,8 @@ from planhub.notifications.notify import notify
 from planhub.projects.models import Membership
 from planhub.webhooks.events import WebhookEvent
 from planhub.webhooks.publish import publish
+
+from .webhook_data import plan_data
 
 SUGGESTIONS_MAX = 8
 # What may follow the "@" being completed: the start of a username.
@@ -73,11 +74,11 @@ def suggestions(project_id: int, typed: str) -> list[Member]:
     return found[:SUGGESTIONS_MAX]
 
 
-def _member_ids(project_id: int, *, usernames=(), user_ids=()) -> set[int]:
+def _member_ids(project_id: int, usernames) -> set[int]:
     return set(
-        Membership.objects.filter(project_id=project_id)
-        .filter(Q(user__username__in=list(usernames)) | Q(user_id__in=list(user_ids)))
-        .values_list("user_id", flat=True)
+        Membership.objects.filter(
+            project_id=project_id, user__username__in=list(usernames)
+        ).values_list("user_id", flat=True)
     )
 
 
@@ -92,7 +93,7 @@ def announce(written, *, new: bool) -> None:
     where = f"“{section.heading or plan.title}” in {plan.title}"
     about = {"actor": author, "project": project, "plan": plan, "url": comment.get_absolute_url()}
     detail = comment.body[:500]
-    mentioned = _member_ids(project.pk, usernames=written.mentioned) - {author.pk}
+    mentioned = _member_ids(project.pk, written.mentioned) - {author.pk}
     if mentioned:
         notify(
             Event.MENTION, mentioned, title=f"{author} mentioned you on {where}", detail=detail,
@@ -105,7 +106,7 @@ def announce(written, *, new: bool) -> None:
         earlier = set(thread.replies.exclude(pk=comment.pk).values_list("author_id", flat=True))
         if not thread.is_deleted:
             earlier.add(thread.author_id)
-        repliers = _member_ids(project.pk, user_ids=earlier) - mentioned - {author.pk}
+        repliers = earlier - mentioned  # notify() keeps members only, never the writer
         if repliers:
             notify(
                 Event.COMMENT_REPLY, repliers, title=f"{author} replied on {where}",
@@ -115,14 +116,9 @@ def announce(written, *, new: bool) -> None:
         project,
         WebhookEvent.COMMENT_CREATED,
         {
-            "title": f"{plan.title} › {section}",
-            "url": settings.SITE_URL + comment.get_absolute_url(),
-            "actor": author.username,
-            "plan": {
-                "id": plan.pk,
-                "title": plan.title,
-                "url": settings.SITE_URL + plan.get_absolute_url(),
-            },
+            **plan_data(
+                plan, author, title=f"{plan.title} › {section}", url=comment.get_absolute_url()
+            ),
             "section": {"id": section.pk, "heading": section.heading},
             "comment": {"id": comment.pk, "parent": comment.parent_id, "body": comment.body},
         },

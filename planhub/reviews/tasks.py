@@ -3,7 +3,6 @@ the people concerned (planhub.notifications) and the project's webhooks (planhub
 
 Each job reads the state as it is when it runs; the request only says what happened."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.urls import reverse
@@ -19,30 +18,16 @@ from planhub.webhooks.publish import publish
 from .models import SectionDecision, SignOff
 from .rules import Decision, PlanStatus, SignOffDecision, content_hash
 from .status import review_plan, review_section
+from .webhook_data import plan_data
 
 
 def _user(user_id):
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def _plan_data(plan: Plan, actor, *, title: str, url: str) -> dict:
-    """What every review event tells webhooks: a title and link a chat line can show, who
-    did it, and the plan."""
-    return {
-        "title": title,
-        "url": _absolute(url),
-        "actor": actor.username if actor else None,
-        "plan": {"id": plan.pk, "title": plan.title, "url": _absolute(plan.get_absolute_url())},
-    }
-
-
 def _section_data(section: Section, actor) -> dict:
     return {
-        **_plan_data(
+        **plan_data(
             section.plan,
             actor,
             title=f"{section.plan.title} › {section}",
@@ -228,7 +213,7 @@ def signoff_recorded(signoff_id: int) -> None:
         return
     plan, signer = signoff.slot.plan, signoff.user
     data = {
-        **_plan_data(
+        **plan_data(
             plan,
             signer,
             title=f"{plan.title} › {signoff.slot.name}",
@@ -279,7 +264,7 @@ def _tell_if_approved(plan: Plan, actor) -> None:
         plan.project,
         WebhookEvent.PLAN_APPROVED,
         {
-            **_plan_data(plan, actor, title=plan.title, url=plan.get_absolute_url()),
+            **plan_data(plan, actor, title=plan.title, url=plan.get_absolute_url()),
             "content_hash": review.content_hash,
         },
     )
