@@ -17,7 +17,7 @@ from planhub.webhooks.publish import publish
 
 from .models import SectionDecision, SignOff
 from .rules import Decision, PlanStatus, SignOffDecision, content_hash
-from .status import review_plan, review_section
+from .status import decision_rows, review_plan, review_section
 from .webhook_data import plan_data
 
 
@@ -76,15 +76,11 @@ def section_published(section_id: int, from_version: int, author_id: int | None)
 
 def _approvals_made_stale(section: Section, from_version: int) -> set[int]:
     """Reviewers whose last decision on the section approved `from_version`."""
-    latest = {}
-    for row in section.decisions.order_by("created_at", "pk").values(
-        "reviewer_id", "decision", "version"
-    ):
-        latest[row["reviewer_id"]] = row
+    latest = {row.reviewer_id: row for row in decision_rows([section.pk])[section.pk]}
     return {
         reviewer_id
         for reviewer_id, row in latest.items()
-        if row["decision"] == Decision.APPROVED and row["version"] == from_version
+        if row.decision == Decision.APPROVED and row.version == from_version
     }
 
 
