@@ -14,6 +14,7 @@ project_urls = [
     path("", include("planhub.plans.urls")),
     path("", include("planhub.exports.urls")),
     path("", include("planhub.reviews.urls")),
+    path("", include("planhub.baselines.urls")),
     path("", include("planhub.live.urls")),
     path("", include("planhub.webhooks.urls")),
     path("", include(invitation_urls.project_urlpatterns)),
