@@ -90,6 +90,14 @@ def one_of_each(plan, owner, reviewer, viewer):
         events=["plan.approved"],
     )
     publish(plan.project, "plan.approved", {"title": plan.title})  # a Delivery
+    from planhub.baselines.models import FrozenSection, PlanVersion
+
+    version = PlanVersion.objects.create(
+        plan=plan, name="v1.0", title=plan.title, frozen_by=owner, content_hash="0" * 64
+    )
+    FrozenSection.objects.create(
+        version=version, section_id=section.pk, position=0, level=1, section_version=1
+    )
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

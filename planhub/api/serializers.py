@@ -1,5 +1,6 @@
 """The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
 
+from planhub.baselines.models import PlanVersion
 from planhub.reviews.models import SectionDecision
 from planhub.reviews.rules import PlanReview, SectionReview, SlotReview, SlotStatus
 
@@ -55,4 +56,16 @@ def plan_json(review: PlanReview, url: str) -> dict:
         "updated_at": plan.updated_at,
         "sections": [section_json(r) for r in review.sections],
         "signoffs": [signoff_json(r) for r in review.slots],
+        # The latest frozen version (null when none); `status` above is the working copy's.
+        "baseline": baseline_json(PlanVersion.objects.latest_of(plan)),
+    }
+
+
+def baseline_json(version: PlanVersion | None) -> dict | None:
+    if version is None:
+        return None
+    return {
+        "name": version.name,
+        "frozen_at": version.frozen_at,
+        "content_hash": version.content_hash,
     }

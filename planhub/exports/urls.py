@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import version_views, views
 
 urlpatterns = [
     path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
@@ -16,4 +16,14 @@ urlpatterns = [
         name="pdf_export_file",
     ),
     path("plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
+    path(
+        "plans/<int:plan_id>/versions/<int:version_id>/export.md",
+        version_views.version_export_md,
+        name="version_export_md",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:version_id>/export.pdf",
+        version_views.version_export_pdf,
+        name="version_export_pdf",
+    ),
 ]

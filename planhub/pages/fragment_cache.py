@@ -57,6 +57,7 @@ def section_state(section, *, plan, membership) -> tuple:
         review.placeholders,
         review.open_comments,
         decisions,
+        getattr(section, "baseline_mark", None),  # "changed since v1.0" (baselines)
     )
 
 
@@ -116,6 +117,7 @@ def outline_state(*, plan, sections, plan_review, only_to_fill) -> tuple:
         plan_review.placeholders,
         plan_review.sections_to_fill,
         tuple((s.pk, s.level, s.heading, s.review.status, s.review.placeholders) for s in sections),
+        tuple(getattr(s, "baseline_mark", None) for s in sections),  # "changed since v1.0"
     )
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from planhub.baselines.compare import mark_sections
 from planhub.document.signoff_list import signoff_placement
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
@@ -42,7 +43,9 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
     for section in sections:
         section.review = plan_review.by_section[section.pk]
     signoff_section_id, signoff_replaces_body = signoff_placement(sections)
+    baseline = mark_sections(plan, sections)  # the latest version: "changed since v1.0"
     return {
+        "baseline": baseline,
         "project": plan.project,
         "membership": membership,
         "plan": plan,

@@ -13,6 +13,7 @@ from .conftest import status_url
 
 PLAN_KEYS = {"id", "title", "project", "url", "status", "placeholders", "approved_sections",
              "total_sections", "content_hash", "updated_at", "sections", "signoffs"}  # fmt: skip
+PLAN_KEYS |= {"baseline"}  # the latest frozen version (tests/api/test_baseline.py)
 SECTION_KEYS = {"id", "heading", "level", "version", "status", "placeholders", "approvals"}
 
 TEMPLATE_SLOTS = {

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.views.generic import RedirectView
 
 from planhub.api.models import ApiToken
+from planhub.baselines.models import FrozenSection, PlanVersion
 from planhub.invitations.models import Invitation, new_token
 from planhub.live.models import Presence
 from planhub.mail.models import OutgoingMail
@@ -204,6 +205,11 @@ ARGS: dict[str, Callable[[World], list]] = {
     "template_archive": lambda w: [w.slug, w.template.pk],
     "pdf_export_status": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
     "pdf_export_file": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
+    "versions": lambda w: [w.slug, w.plan.pk],
+    "version_compare": lambda w: [w.slug, w.plan.pk],
+    "version_detail": lambda w: [w.slug, w.plan.pk, a_version(w, w.plan).pk],
+    "version_export_md": lambda w: [w.slug, w.plan.pk, a_version(w, w.plan).pk],
+    "version_export_pdf": lambda w: [w.slug, w.plan.pk, a_version(w, w.plan).pk],
     "invitations": lambda w: [w.slug],
     "invitation_resend": lambda w: [w.slug, an_invitation(w)[0].pk],
     "invitation_revoke": lambda w: [w.slug, an_invitation(w)[0].pk],
@@ -223,6 +229,38 @@ ARGS: dict[str, Callable[[World], list]] = {
     "webhook_deliveries": lambda w: [w.slug, w.webhook.pk],
     "webhook_redeliver": lambda w: [w.slug, w.webhook.pk, w.delivery.pk],
 }
+
+
+def a_version(w: World, plan: Plan) -> PlanVersion:
+    """A frozen version of `plan` (made in each role's savepoint, as freezing would)."""
+    version = PlanVersion.objects.filter(plan=plan, name="matrix").first()
+    if version is None:
+        version = PlanVersion.objects.create(
+            plan=plan, name="matrix", title=plan.title, frozen_by_name="olivia", content_hash="0"
+        )
+        for section in plan.sections.all():
+            FrozenSection.objects.create(
+                version=version,
+                section_id=section.pk,
+                position=section.position,
+                level=section.level,
+                heading=section.heading,
+                heading_source=section.heading_source,
+                body=section.body,
+                body_html=section.body_html,
+                section_version=section.version,
+                status="approved",
+            )
+    return version
+
+
+def foreign_version(w: World) -> list:
+    """Another project's version, addressed through this project's plan."""
+    return [w.slug, w.plan.pk, a_version(w, w.foreign_plan).pk]
+
+
+def version_frozen(w: World) -> bool:
+    return PlanVersion.objects.filter(plan=w.plan, name="matrix-freeze").exists()
 
 
 def owner_notification(w: World) -> Notification:
@@ -685,6 +723,23 @@ TABLE: list[Row] = [
     Row("pdf_export_file", "post", NOT_ALLOWED),
     Row("plan_print", "get", project_rule(200)),
     Row("plan_print", "post", NOT_ALLOWED),
+    # Versions: every member reads them; owners freeze (the shared plan is not approved: 409).
+    Row("versions", "get", project_rule(200)),
+    Row("versions", "post", project_rule(409, OWNERS),
+        lambda w: {"name": "matrix-freeze", "content_hash": "0" * 64}, effect=version_frozen),
+    Row("version_detail", "get", project_rule(200)),
+    Row("version_detail", "get", GONE, variant="foreign-version", args=foreign_version),
+    Row("version_detail", "post", NOT_ALLOWED),
+    Row("version_compare", "get", project_rule(200)),
+    Row("version_compare", "get", project_rule(400), variant="bad-side",
+        headers={"QUERY_STRING": "from=nope&to=working"}),
+    Row("version_compare", "post", NOT_ALLOWED),
+    Row("version_export_md", "get", project_rule(200)),
+    Row("version_export_md", "get", GONE, variant="foreign-version", args=foreign_version),
+    Row("version_export_md", "post", NOT_ALLOWED),
+    Row("version_export_pdf", "get", project_rule(202)),  # the worker renders it
+    Row("version_export_pdf", "get", GONE, variant="foreign-version", args=foreign_version),
+    Row("version_export_pdf", "post", NOT_ALLOWED),
     Row("signoffs", "get", project_rule(200)),
     Row("signoffs", "get", project_rule(200), variant="htmx", headers=HX),
     Row("signoffs", "post", NOT_ALLOWED),
