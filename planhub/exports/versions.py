@@ -30,7 +30,7 @@ def version_markdown(version: PlanVersion, *, plain: bool = False) -> str:
     if plain:
         return text
     line_ending = version.plan.line_ending
-    stamp = render_to_string("exports/_version_stamp.md", {"version": version})
+    stamp = render_to_string("exports/_version_stamp.md", {"version": version}).rstrip("\n")
     return text + generated_block("version", stamp, text, line_ending)
 
 

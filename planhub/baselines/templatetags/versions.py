@@ -1,5 +1,7 @@
 """Display helpers for frozen versions (their records keep times as ISO text)."""
 
+from datetime import UTC
+
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
@@ -22,4 +24,4 @@ def utc_time(value, fmt: str = "Y-m-d H:i") -> str:
     moment = parse_datetime(value) if isinstance(value, str) else value
     if moment is None:
         return ""
-    return dateformat.format(moment.astimezone(timezone.UTC), fmt)
+    return dateformat.format(moment.astimezone(UTC), fmt)
