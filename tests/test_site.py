@@ -38,6 +38,7 @@ def test_every_planhub_app_with_models_is_covered():
         "notifications",
         "invitations",
         "webhooks",
+        "baselines",
     }
 
 
