@@ -25,17 +25,13 @@ class Side:
 
 
 def working_sections(plan: Plan) -> list[SectionText]:
-    return [
-        SectionText(s.pk, s.level, s.heading, s.body)
-        for s in plan.sections.only("pk", "level", "heading", "body", "position")
-    ]
+    rows = plan.sections.values_list("pk", "level", "heading", "body")
+    return [SectionText(*row) for row in rows]
 
 
 def version_sections(version: PlanVersion) -> list[SectionText]:
-    return [
-        SectionText(s.section_id, s.level, s.heading, s.body)
-        for s in version.sections.only("section_id", "level", "heading", "body", "position")
-    ]
+    rows = version.sections.values_list("section_id", "level", "heading", "body")
+    return [SectionText(*row) for row in rows]
 
 
 def side(plan: Plan, token: str, versions: dict[str, PlanVersion]) -> Side:

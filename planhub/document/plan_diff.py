@@ -118,5 +118,27 @@ def _kept(old: SectionText, new: SectionText, *, moved: bool) -> SectionChange:
     if old.heading != new.heading:
         change.heading_diff = word_diff(old.heading, new.heading)
     if old.body != new.body:
-        change.body_diff = word_diff(old.body, new.body)
+        change.body_diff = text_diff(old.body, new.body)
     return change
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """word_diff's pieces, found line by line first: only the lines that differ are compared
+    word by word (a long text with one changed line costs one line's word diff)."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    pieces: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            found = [("equal", "".join(a[i1:i2]))]
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            # As many lines replaced as replacing them: line by line (a run of long lines
+            # compared at once makes the word matcher slow on their many common spaces).
+            found = [p for x, y in zip(a[i1:i2], b[j1:j2], strict=True) for p in word_diff(x, y)]
+        else:
+            found = word_diff("".join(a[i1:i2]), "".join(b[j1:j2]))
+        for op, text in found:
+            if pieces and pieces[-1][0] == op:
+                pieces[-1] = (op, pieces[-1][1] + text)
+            elif text:
+                pieces.append((op, text))
+    return pieces

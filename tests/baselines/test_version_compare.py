@@ -81,3 +81,12 @@ def test_another_plans_version_is_not_a_side(client, owner, approved, project):
     response = client.get(url(other, f"?from={version.pk}&to=working"))
     assert response.status_code == 400
     assert "is not a version of this plan" in response.content.decode()
+
+
+def test_compare_queries_do_not_grow_with_sections(
+    client, owner, approved, django_assert_max_num_queries
+):
+    version = freeze(approved, owner)
+    client.force_login(owner)
+    with django_assert_max_num_queries(8):
+        assert client.get(url(approved, f"?from={version.pk}&to=working")).status_code == 200

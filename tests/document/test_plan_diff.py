@@ -127,3 +127,28 @@ def test_every_section_is_accounted_for_once_and_the_diff_reproduces_both_sides(
         assert [c.old for c in diff.changes if c.kind != ADDED] == old
     else:
         assert diff.count("moved") > 0
+
+
+@given(st.text(alphabet="ab \n.", max_size=60), st.text(alphabet="ab \n.", max_size=60))
+def test_text_diff_takes_one_text_to_the_other(old, new):
+    from planhub.document.plan_diff import text_diff
+
+    pieces = text_diff(old, new)
+    assert _apply(pieces, "old") == old
+    assert _apply(pieces, "new") == new
+    assert all(text for _, text in pieces)
+    assert all(a[0] != b[0] for a, b in zip(pieces, pieces[1:], strict=False))  # joined
+
+
+def test_text_diff_of_a_long_text_with_one_changed_line_is_quick():
+    import time
+
+    from planhub.document.plan_diff import text_diff
+
+    lines = [f"Line {i}: some words here and there, and again.\n" for i in range(2000)]
+    changed = list(lines)
+    changed[1000] = "Line 1000: other words here and there, and again.\n"
+    started = time.perf_counter()
+    pieces = text_diff("".join(lines), "".join(changed))
+    assert time.perf_counter() - started < 1.0
+    assert [text for op, text in pieces if op != "equal"] == ["some", "other"]
