@@ -106,3 +106,13 @@ def test_list_queries_do_not_grow_with_versions(
         freeze(approved, owner, name=name)
         with django_assert_max_num_queries(14):
             assert client.get(url(approved)).status_code == 200
+
+
+def test_missing_content_hash_400_says_so(client, owner, approved):
+    client.force_login(owner)
+    response = client.post(url(approved), {"name": "v1.0", "note": "kept note"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The form did not say which content you read. Nothing was frozen" in html
+    assert "kept note</textarea>" in html
+    assert not PlanVersion.objects.exists()
