@@ -90,6 +90,9 @@ def one_of_each(plan, owner, reviewer, viewer):
         events=["plan.approved"],
     )
     publish(plan.project, "plan.approved", {"title": plan.title})  # a Delivery
+    from planhub.reviews.models import ReviewRequest
+
+    ReviewRequest.create(plan, by=owner, reviewers=[reviewer], message="Please review")
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)
