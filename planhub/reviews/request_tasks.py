@@ -2,7 +2,7 @@
 told, the project's webhooks hear `review.requested`; the requester is told once their request
 is done (checked after each decision, from tasks.decision_recorded)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django_tasks import task
 
 from planhub.notifications.models import Event, Notification
@@ -11,16 +11,8 @@ from planhub.webhooks.events import WebhookEvent
 from planhub.webhooks.publish import publish
 
 from .models import ReviewRequest
+from .requests import review_url
 from .webhook_data import plan_data
-
-
-def review_url(plan) -> str:
-    """Where a requested reviewer goes: the plan's review mode where this tree has it (URL
-    name `plan_review`), else the plan page."""
-    try:
-        return reverse("plan_review", args=[plan.project.slug, plan.pk])
-    except NoReverseMatch:
-        return plan.get_absolute_url()
 
 
 def requests_url(plan) -> str:

@@ -25,7 +25,9 @@ def _form(request, membership, plan, data=None) -> ReviewRequestForm:
 
 
 def _response(request, membership, plan, *, form=None, status=200, notice="", changed=False):
-    requests = list(plan.review_requests.select_related("requested_by", "reviewer__profile"))
+    requests = list(
+        plan.review_requests.select_related("requested_by", "reviewer__profile", "cancelled_by")
+    )
     progress = ReviewRequest.objects.filter(plan=plan).progress()
     now = timezone.now()
     for item in requests:

@@ -7,12 +7,22 @@ number of requests."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from planhub.plans.models import Plan
 
 from .models import ReviewRequest, progress_of, zone_of
 from .request_rules import due_wording
+
+
+def review_url(plan) -> str:
+    """Where a requested reviewer goes: the plan's review mode where this tree has it (URL
+    name `plan_review`), else the plan page."""
+    try:
+        return reverse("plan_review", args=[plan.project.slug, plan.pk])
+    except NoReverseMatch:
+        return plan.get_absolute_url()
 
 
 @dataclass
@@ -25,6 +35,10 @@ class QueuedPlan:
     overdue: bool = False
     due_text: str = ""
     requested_by: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return review_url(self.plan)
 
     @property
     def waiting(self) -> int:
