@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from planhub.accounts.models import Profile
 from planhub.plans import restructuring
+from planhub.plans.models import Plan
 from planhub.reviews.models import RequestRefused, ReviewRequest, SectionDecision
 from planhub.reviews.request_rules import due_wording, judge_request
-from tests.factories import add_member, make_plan, make_user
+from tests.factories import add_member, make_plan, make_project, make_user
+from tests.reviews.test_concurrency import run_together
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 
@@ -176,3 +178,23 @@ def test_archived_plans_and_empty_plans_are_refused(project, plan, owner, review
         restructuring.delete_section(section, owner)
     with pytest.raises(RequestRefused, match="no sections"):
         ReviewRequest.create(empty, by=owner, reviewers=[reviewer])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_people_asking_the_same_reviewer_at_once_make_one_request(round_):
+    owner, editor, reviewer = make_user(), make_user(), make_user()
+    project = make_project(owner=owner)
+    add_member(project, editor, "editor")
+    add_member(project, reviewer, "reviewer")
+    plan = make_plan(project, author=owner, text="# Race\n\n## A\n\ntext\n")
+
+    def ask(by):
+        return lambda: ReviewRequest.create(
+            Plan.objects.get(pk=plan.pk), by=by, reviewers=[reviewer]
+        )
+
+    errors = run_together(ask(owner), ask(editor))
+    assert [type(e) for e in errors] == [RequestRefused]
+    assert ReviewRequest.objects.filter(reviewer=reviewer).count() == 1
