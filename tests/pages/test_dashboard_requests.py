@@ -127,4 +127,4 @@ def test_the_queue_costs_the_same_for_many_requests(client, project, owner, revi
         ask(n)
     html = client.get("/").content.decode()
     assert len(queue_items(html)) == 13
-    assert dashboard_queries() == few
+    assert dashboard_queries() == few > 5

@@ -173,4 +173,11 @@ def test_the_list_costs_the_same_for_many_requests(client, owner, plan, url):
     ReviewRequest.create(plan, by=owner, reviewers=reviewers[:1])
     few = count()
     ReviewRequest.create(plan, by=owner, reviewers=reviewers[1:])
-    assert count() == few
+    assert count() == few > 3
+
+
+def test_the_message_is_shown_as_text(client, owner, reviewer, plan, url):
+    ReviewRequest.create(plan, by=owner, reviewers=[reviewer], message="<script>x()</script>\nok")
+    client.force_login(owner)
+    html = client.get(url).content.decode()
+    assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;<br>ok" in html
