@@ -423,8 +423,12 @@ class ReviewRequest(models.Model):
             asked = dict(plan.sections.values_list("pk", "version"))
             if not asked:
                 raise RequestRefused("This plan has no sections to review yet.")
-            pending = cls.objects.filter(plan=plan, reviewer__in=reviewers, cancelled_at=None)
-            progress = pending.progress()
+            pending = list(
+                cls.objects.filter(
+                    plan=plan, reviewer__in=reviewers, cancelled_at=None
+                ).select_related("reviewer__profile")
+            )
+            progress = progress_of(pending)
             if busy := [r for r in pending if progress[r.pk].open]:
                 names = ", ".join(sorted(r.reviewer.get_username() for r in busy))
                 raise RequestRefused(

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from planhub.plans.models import Plan
+from planhub.projects.models import Role
 
 from .models import ReviewRequest, progress_of, zone_of
 from .request_rules import due_wording
@@ -55,7 +56,9 @@ def requests_waiting_for(user, limit: int = 20) -> list[QueuedPlan]:
             reviewer=user,
             cancelled_at=None,
             plan__archived_at__isnull=True,
+            # Still one who reviews there (a reviewer made viewer has nothing to decide).
             plan__project__memberships__user=user,
+            plan__project__memberships__role__in=[Role.OWNER, Role.REVIEWER],
         )
         .select_related("plan__project", "requested_by", "reviewer__profile")
         .order_by("created_at", "pk")

@@ -89,6 +89,12 @@ def test_done_cancelled_archived_and_other_peoples_requests_drop_off(
     assert [i.split(":")[0] for i in queue_items(client.get("/").content.decode())] == [
         "Requested Owner's own queue"
     ]
+    # A reviewer made viewer has nothing left to decide: off their queue.
+    ReviewRequest.create(plan_with(project, owner, "Demoted plan"), by=owner, reviewers=[reviewer])
+    client.force_login(reviewer)
+    assert len(queue_items(client.get("/").content.decode())) == 1
+    reviewer.memberships.update(role="viewer")
+    assert queue_items(client.get("/").content.decode()) == []
 
 
 def test_same_due_date_sorts_oldest_first(client, project, owner, reviewer):
