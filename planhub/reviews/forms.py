@@ -109,6 +109,14 @@ class ReviewRequestForm(forms.Form):
         roles = dict(Membership.objects.filter(project=project).values_list("user_id", "role"))
         field.label_from_instance = lambda u: f"{u.username} ({Role(roles[u.pk]).label.lower()})"
 
+    def mark_asked(self, user_ids: set[int]) -> None:
+        """Say beside each reviewer in `user_ids` that an open request waits for them."""
+        field = self.fields["reviewers"]
+        label = field.label_from_instance
+        field.label_from_instance = lambda u: (
+            f"{label(u)}: asked, not done yet" if u.pk in user_ids else label(u)
+        )
+
     def clean_due(self):
         due = self.cleaned_data["due"]
         if due is not None and due < self.today:

@@ -38,6 +38,8 @@ def _response(request, membership, plan, *, form=None, status=200, notice="", ch
         )
     if form is None and membership.can_edit:
         form = _form(request, membership, plan)
+    if form is not None:
+        form.mark_asked({item.reviewer_id for item in requests if item.progress.open})
     context = {
         "project": plan.project,
         "plan": plan,

@@ -107,6 +107,7 @@ def test_asking_again_while_open_is_refused_with_the_form_kept(client, owner, re
     html = response.content.decode()
     assert response.status_code == 422
     assert "Already asked and not done yet: rita" in html and "second try" in html
+    assert "rita (reviewer): asked, not done yet" in html and "olivia" not in html.split("<h3")[1]
     assert ReviewRequest.objects.count() == 1
 
 
