@@ -99,6 +99,9 @@ def one_of_each(plan, owner, reviewer, viewer):
     FrozenSection.objects.create(
         version=version, section_id=section.pk, position=0, level=1, section_version=1
     )
+    from planhub.reviews.models import ReviewRequest
+
+    ReviewRequest.create(plan, by=owner, reviewers=[reviewer], message="Please review")
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

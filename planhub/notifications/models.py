@@ -19,6 +19,8 @@ class Event(models.TextChoices):
     MENTION = "mention", "Someone mentioned me"
     PLAN_APPROVED = "plan_approved", "A plan I own was approved"
     INVITATION_ACCEPTED = "invitation_accepted", "Someone accepted my invitation"
+    REVIEW_ASKED = "review_asked", "Someone asks me by name to review a plan"
+    REVIEW_REQUEST_DONE = "review_request_done", "A review I asked for is done"
 
 
 class Delivery(models.TextChoices):
@@ -39,6 +41,8 @@ DEFAULT_DELIVERY = {
     Event.COMMENT_REPLY: Delivery.DIGEST,
     Event.PLAN_APPROVED: Delivery.DIGEST,
     Event.INVITATION_ACCEPTED: Delivery.DIGEST,
+    Event.REVIEW_ASKED: Delivery.IMMEDIATELY,
+    Event.REVIEW_REQUEST_DONE: Delivery.DIGEST,
 }
 
 

@@ -17,6 +17,7 @@ from planhub.plans.models import (
 )
 from planhub.projects.access import get_membership
 from planhub.projects.models import Membership
+from planhub.reviews.requests import requests_waiting_for
 from planhub.reviews.status import review_plan, with_statuses
 from planhub.reviews.waiting import (
     my_plans_with_changes_requested,
@@ -84,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "waiting_sections": sections_waiting_for(request.user),
         "waiting_signoffs": signoffs_waiting_for(request.user),
         "changes_requested": my_plans_with_changes_requested(request.user),
+        "requested_reviews": requests_waiting_for(request.user),
     }
     return render(request, "projects/dashboard.html", context)
 

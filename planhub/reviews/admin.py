@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Comment, SectionDecision, SignOff
+from .models import Comment, ReviewRequest, SectionDecision, SignOff
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -39,3 +39,10 @@ class CommentAdmin(admin.ModelAdmin):
         if "body" in form.changed_data:  # the stored HTML follows the text
             obj.body_html = obj.rendered(obj.body).html
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewRequest)
+class ReviewRequestAdmin(RecordAdmin):
+    list_display = ["plan", "requested_by", "reviewer", "due", "created_at", "cancelled_at"]
+    list_select_related = ["plan", "requested_by", "reviewer"]
+    search_fields = ["plan__title", "reviewer__username"]

@@ -6,8 +6,8 @@ from django.dispatch import receiver
 
 from planhub.plans import signals
 
+from . import request_tasks, tasks
 from . import signals as review_signals
-from . import tasks
 
 
 def _after_commit(job, *args) -> None:
@@ -37,3 +37,8 @@ def signoff_recorded(sender, signoff, **kwargs) -> None:
 def signoff_assigned(slot, by) -> None:
     if slot.assignee_id is not None:
         _after_commit(tasks.signoff_assigned, slot.pk, getattr(by, "pk", None))
+
+
+@receiver(review_signals.review_requested)
+def review_requested(sender, requests, **kwargs) -> None:
+    _after_commit(request_tasks.review_requested, [request.pk for request in requests])

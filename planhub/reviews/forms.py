@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
 from planhub.lib.params import IdChoiceField, WholeNumberField
 from planhub.projects.models import Membership, Role
@@ -60,3 +61,66 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda m: (
             f"{m.user.username} ({m.get_role_display().lower()})"
         )
+
+
+REQUEST_MESSAGE_MAX_CHARS = 2_000
+
+
+class ReviewRequestForm(forms.Form):
+    """Whom to ask (reviewers and owners of the project, not oneself), by when, and why."""
+
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one reviewer.",
+            "invalid_choice": "Only the project's reviewers and owners (not you) can be asked: "
+            "%(value)s is not one of them.",
+            "invalid_pk_value": "“%(pk)s” is not a member of this project.",
+        },
+    )
+    due = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the due date as YYYY-MM-DD (or leave it empty)."},
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=REQUEST_MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"A message can be at most {REQUEST_MESSAGE_MAX_CHARS:,} characters "
+            "(this one has %(show_value)s)."
+        },
+    )
+
+    def __init__(self, *args, project, requester, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        field = self.fields["reviewers"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__project=project, memberships__role__in=[Role.OWNER, Role.REVIEWER]
+            )
+            .exclude(pk=requester.pk)
+            .order_by("username")
+        )
+        roles = dict(Membership.objects.filter(project=project).values_list("user_id", "role"))
+        field.label_from_instance = lambda u: f"{u.username} ({Role(roles[u.pk]).label.lower()})"
+
+    def mark_asked(self, user_ids: set[int]) -> None:
+        """Say beside each reviewer in `user_ids` that an open request waits for them."""
+        field = self.fields["reviewers"]
+        label = field.label_from_instance
+        field.label_from_instance = lambda u: (
+            f"{label(u)}: asked, not done yet" if u.pk in user_ids else label(u)
+        )
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due is not None and due < self.today:
+            raise forms.ValidationError(
+                f"The due date {due:%Y-%m-%d} is in the past (today is {self.today:%Y-%m-%d})."
+            )
+        return due

@@ -8,11 +8,15 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from planhub.accounts.models import Profile
 from planhub.document.comments import RenderedComment, render_comment
+from planhub.ledger.chain import Action, append
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+from planhub.projects.models import Membership, Role
 
 from . import signals
 from .mentions import mentionable
+from .request_rules import RequestProgress, judge_request
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
     Decision,
@@ -295,3 +299,180 @@ class Written:
 
     comment: Comment
     mentioned: frozenset[str]
+
+
+class RequestRefused(Exception):
+    """A review request that cannot be made or cancelled; the message says why, for the user."""
+
+
+def zone_of(user):
+    """`user`'s time zone (Profile.time_zone; UTC without a profile)."""
+    try:
+        return user.profile.zone
+    except Profile.DoesNotExist:
+        return Profile().zone
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def progress(self) -> dict[int, RequestProgress]:
+        """{request id: RequestProgress} for these requests (their reviewers' profiles read
+        with them for "today"), in three queries whatever their number."""
+        return progress_of(list(self.select_related("reviewer__profile")))
+
+
+def progress_of(requests: list["ReviewRequest"]) -> dict[int, RequestProgress]:
+    """{request id: RequestProgress} for `requests` (read with `reviewer__profile`): two
+    queries (none without requests)."""
+    asked = {int(pk) for r in requests for pk in r.asked}
+    if not asked:
+        live: set[int] = set()
+    else:
+        live = set(Section.objects.filter(pk__in=asked).values_list("pk", flat=True))
+    decided: dict[tuple[int, int], int] = {}
+    if live:
+        rows = (
+            SectionDecision.objects.filter(
+                section__in=live, reviewer__in={r.reviewer_id for r in requests}
+            )
+            .values_list("section", "reviewer")
+            .annotate(last=models.Max("version"))
+        )
+        for section_id, reviewer_id, version in rows:
+            decided[section_id, reviewer_id] = version
+    now = timezone.now()
+    return {r.pk: r.judge(live, decided, now) for r in requests}
+
+
+class ReviewRequest(models.Model):
+    """A member asks a reviewer (or owner) by name to review a plan: every section live at that
+    moment, each at its version then (`asked`), optionally by a date. Done and overdue are
+    computed from the reviewer's decisions (request_rules.py), never stored."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_requests"
+    )
+    due = models.DateField(null=True, blank=True, help_text="In the reviewer's time zone.")
+    message = models.TextField(blank=True)
+    # {section id (a JSON key, so a string): the section's version when asked}.
+    asked = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The dashboard's queue: a reviewer's requests not cancelled.
+            models.Index(fields=["reviewer", "cancelled_at"], name="reviewrequest_queue"),
+            # The plan's list of requests, newest first.
+            models.Index(fields=["plan", "created_at"], name="reviewrequest_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} asks {self.reviewer} to review {self.plan}"
+
+    @property
+    def asked_versions(self) -> dict[int, int]:
+        return {int(pk): version for pk, version in self.asked.items()}
+
+    def judge(self, live, decided: dict[tuple[int, int], int], now) -> RequestProgress:
+        """This request's progress, from `live` section ids and `decided` {(section id,
+        reviewer id): highest version decided}."""
+        mine = {s: v for (s, r), v in decided.items() if r == self.reviewer_id}
+        return judge_request(
+            self.asked_versions,
+            live,
+            mine,
+            due=self.due,
+            today=now.astimezone(zone_of(self.reviewer)).date(),
+            cancelled=self.cancelled_at is not None,
+        )
+
+    @classmethod
+    def create(cls, plan, *, by, reviewers, due=None, message: str = "") -> list["ReviewRequest"]:
+        """`by` asks each of `reviewers` (users who review or own the project; never `by`) to
+        review `plan` as it is now. Refused (nothing made) when the plan has no section or one
+        of them already has an open request on it: that one is to be cancelled first."""
+        with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one request at a time
+            reviewers = sorted({r.pk: r for r in reviewers}.values(), key=lambda r: r.pk)
+            if not reviewers:
+                raise RequestRefused("Choose at least one reviewer.")
+            if plan.is_archived:
+                raise RequestRefused("This plan is archived: restore it to ask for a review.")
+            if any(r.pk == by.pk for r in reviewers):
+                raise RequestRefused("You cannot ask yourself for a review: choose someone else.")
+            allowed = set(
+                Membership.objects.filter(
+                    project=plan.project_id,
+                    user__in=reviewers,
+                    role__in=[Role.OWNER, Role.REVIEWER],
+                ).values_list("user", flat=True)
+            )
+            if outside := [r for r in reviewers if r.pk not in allowed]:
+                names = ", ".join(r.get_username() for r in outside)
+                raise RequestRefused(f"Only reviewers and owners of this project review: {names}.")
+            asked = dict(plan.sections.values_list("pk", "version"))
+            if not asked:
+                raise RequestRefused("This plan has no sections to review yet.")
+            pending = list(
+                cls.objects.filter(
+                    plan=plan, reviewer__in=reviewers, cancelled_at=None
+                ).select_related("reviewer__profile")
+            )
+            progress = progress_of(pending)
+            if busy := [r for r in pending if progress[r.pk].open]:
+                names = ", ".join(sorted(r.reviewer.get_username() for r in busy))
+                raise RequestRefused(
+                    f"Already asked and not done yet: {names}. Cancel that request first to "
+                    "ask again with another date or message."
+                )
+            made = []
+            for reviewer in reviewers:
+                request = cls.objects.create(
+                    plan=plan,
+                    requested_by=by,
+                    reviewer=reviewer,
+                    due=due,
+                    message=message,
+                    asked={str(pk): version for pk, version in asked.items()},
+                )
+                append(
+                    project_id=plan.project_id,
+                    action=Action.REVIEW_REQUESTED,
+                    actor=by,
+                    target=request,
+                    data={
+                        "plan": plan.pk,
+                        "reviewer": reviewer.pk,
+                        "due": due.isoformat() if due else None,
+                        "message": message,
+                        "sections": request.asked,
+                    },
+                )
+                made.append(request)
+            signals.review_requested.send(sender=cls, requests=made)
+            return made
+
+    def check_may_cancel(self, user, *, is_owner: bool) -> None:
+        if self.cancelled_at is not None:
+            raise RequestRefused("This request was already cancelled.")
+        if user.pk != self.requested_by_id and not is_owner:
+            raise RequestRefused("Only whoever asked, or an owner, can cancel a review request.")
+
+    def cancel(self, user, *, is_owner: bool) -> None:
+        self.check_may_cancel(user, is_owner=is_owner)
+        self.cancelled_at, self.cancelled_by = timezone.now(), user
+        updated = ReviewRequest.objects.filter(pk=self.pk, cancelled_at=None).update(
+            cancelled_at=self.cancelled_at, cancelled_by=user
+        )
+        if not updated:
+            raise RequestRefused("This request was already cancelled.")

@@ -6,3 +6,5 @@ from django.dispatch import Signal
 decision_recorded = Signal()
 # Arguments: signoff (a SignOff).
 signoff_recorded = Signal()
+# Arguments: requests (the ReviewRequests just made, one per reviewer).
+review_requested = Signal()

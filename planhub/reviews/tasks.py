@@ -16,6 +16,7 @@ from planhub.webhooks.events import WebhookEvent
 from planhub.webhooks.publish import publish
 
 from .models import SectionDecision, SignOff
+from .request_tasks import tell_requests_done
 from .rules import Decision, PlanStatus, SignOffDecision, content_hash
 from .status import decision_rows, review_plan, review_section
 from .webhook_data import plan_data
@@ -94,7 +95,7 @@ def _request_reviews(section: Section, author, already_told: set[int]) -> None:
     )
     told = set(
         Notification.objects.filter(
-            event=Event.REVIEW_REQUESTED, plan=plan, read_at__isnull=True
+            event__in=[Event.REVIEW_REQUESTED, Event.REVIEW_ASKED], plan=plan, read_at__isnull=True
         ).values_list("recipient", flat=True)
     )
     waiting = [
@@ -180,6 +181,7 @@ def decision_recorded(decision_id: int) -> None:
     else:
         publish(plan.project, WebhookEvent.SECTION_APPROVED, data)
         _tell_if_approved(plan, reviewer)
+    tell_requests_done(plan, reviewer)
 
 
 @task()

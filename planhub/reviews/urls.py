@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 section = "plans/<int:plan_id>/sections/<int:section_id>/"
 
@@ -33,4 +33,14 @@ urlpatterns = [
         "plans/<int:plan_id>/signoffs/<int:slot_id>/", views.signoff_decide, name="signoff_decide"
     ),
     path("plans/<int:plan_id>/activity/", views.activity, name="plan_activity"),
+    path(
+        "plans/<int:plan_id>/review-requests/",
+        request_views.review_requests,
+        name="review_requests",
+    ),
+    path(
+        "plans/<int:plan_id>/review-requests/<int:request_id>/cancel/",
+        request_views.review_request_cancel,
+        name="review_request_cancel",
+    ),
 ]

@@ -12,3 +12,4 @@ class WebhookEvent(models.TextChoices):
     SIGNOFF_DECLINED = "signoff.declined", "A sign-off was declined"
     PLAN_APPROVED = "plan.approved", "A plan was approved"
     MEMBER_JOINED = "member.joined", "Someone joined the project"
+    REVIEW_REQUESTED = "review.requested", "A member was asked to review a plan"

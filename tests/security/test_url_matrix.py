@@ -46,7 +46,7 @@ from planhub.notifications.models import Notification, Preference
 from planhub.notifications.unsubscribe import make_token
 from planhub.plans.models import Plan, PlanTemplate, Section, SignOffSlot
 from planhub.projects.models import Membership
-from planhub.reviews.models import Comment, SectionDecision, SignOff
+from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from planhub.webhooks.models import Delivery, Webhook
 from tests.factories import builtin_template
@@ -228,6 +228,8 @@ ARGS: dict[str, Callable[[World], list]] = {
     "webhook_delete": lambda w: [w.slug, w.webhook.pk],
     "webhook_deliveries": lambda w: [w.slug, w.webhook.pk],
     "webhook_redeliver": lambda w: [w.slug, w.webhook.pk, w.delivery.pk],
+    "review_requests": lambda w: [w.slug, w.plan.pk],
+    "review_request_cancel": lambda w: [w.slug, w.plan.pk, a_review_request(w).pk],
 }
 
 
@@ -261,6 +263,21 @@ def foreign_version(w: World) -> list:
 
 def version_frozen(w: World) -> bool:
     return PlanVersion.objects.filter(plan=w.plan, name="matrix-freeze").exists()
+def a_review_request(w: World) -> ReviewRequest:
+    """The editor's open request to the reviewer (made inside the row's savepoint)."""
+    return ReviewRequest.objects.get_or_create(
+        plan=w.plan,
+        reviewer=w.users["reviewer"],
+        defaults={"requested_by": w.users["editor"], "asked": {str(w.section.pk): 2}},
+    )[0]
+
+
+def review_requested_of_reviewer(w: World) -> bool:
+    return ReviewRequest.objects.filter(plan=w.plan, reviewer=w.users["reviewer"]).exists()
+
+
+def review_request_cancelled(w: World) -> bool:
+    return ReviewRequest.objects.filter(plan=w.plan, cancelled_at__isnull=False).exists()
 
 
 def owner_notification(w: World) -> Notification:
@@ -753,6 +770,20 @@ TABLE: list[Row] = [
     Row("signoff_decide", "post", project_rule(302, ("reviewer",)), sign, effect=signed),
     Row("signoff_decide", "post", project_rule(200, ("reviewer",)), sign, variant="htmx",
         headers=HX, effect=signed),
+    Row("review_requests", "get", project_rule(200)),
+    Row("review_requests", "get", project_rule(200), variant="htmx", headers=HX),
+    Row("review_requests", "get", GONE, variant="foreign-plan", args=foreign_plan),
+    Row("review_requests", "post", project_rule(302, WRITERS),
+        lambda w: {"reviewers": [w.users["reviewer"].pk], "message": "Please"},
+        effect=review_requested_of_reviewer),
+    Row("review_requests", "post", project_rule(200, WRITERS),
+        lambda w: {"reviewers": [w.users["reviewer"].pk]}, variant="htmx", headers=HX,
+        effect=review_requested_of_reviewer),
+    Row("review_request_cancel", "get", NOT_ALLOWED),
+    Row("review_request_cancel", "post", project_rule(302, WRITERS),
+        effect=review_request_cancelled),
+    Row("review_request_cancel", "post", project_rule(200, WRITERS), variant="htmx",
+        headers=HX, effect=review_request_cancelled),
     Row("plan_activity", "get", project_rule(200)),
     Row("plan_activity", "post", NOT_ALLOWED),
     Row("plan_archive", "get", NOT_ALLOWED),
