@@ -64,7 +64,7 @@
       announce(why ? why.textContent.trim() : card.dataset.heading + " is not waiting for your approval.");
       return true;
     }
-    button.form.requestSubmit(button);
+    button.click();  // as the button does (htmx reads which button sent the form from its click)
     return true;
   }
 
