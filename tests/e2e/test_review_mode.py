@@ -178,3 +178,17 @@ def test_review_and_compact_plan_page_screens(open_page, technical, reviewer, sc
     expect(plan_page.get_by_role("link", name=re.compile("sections wait for you"))).to_be_visible()
     screenshot(plan_page, f"plan-compact-review-{viewport['width']}")
     assert plan_page.evaluate(OVERFLOW) <= 0
+
+
+def test_review_page_has_no_serious_axe_violations(open_page, demo):
+    """The demo plan's review page as its reviewer (carol) and as a viewer (dave), with the
+    "Approve all I have read" confirmation open."""
+    from .test_accessibility import check_axe
+
+    path = f"{demo['plan'].get_absolute_url()}review/"
+    check_axe(open_page(demo["dave"], path), "review-mode-viewer")
+    page = open_page(demo["carol"], path)
+    page.get_by_label(re.compile("I have read this")).first.check()
+    page.get_by_role("button", name=re.compile("Approve all I have read")).click()
+    expect(page.get_by_role("dialog", name="Approve these sections?")).to_be_visible()
+    check_axe(page, "review-mode-reviewer")
