@@ -94,7 +94,11 @@
   // After a decision the card is swapped: keep the keyboard on it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var card = event.detail.target;
-    if (card && card.matches && card.matches(CARDS) && card.isConnected) card.focus({ preventScroll: true });
+    if (card && card.matches && card.matches(CARDS) && card.isConnected) {
+      card.focus({ preventScroll: true });
+      observeBoxes(card);
+    }
+    updateCount();
   });
 
   // --- "Approve all I have read" ---
@@ -115,10 +119,12 @@
     }
   }
 
+  var observer = null;
+
   function watchReading() {
     if (!("IntersectionObserver" in window)) return;
     var timers = new WeakMap();
-    var observer = new IntersectionObserver(function (entries) {
+    observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         var card = entry.target.closest(CARDS);
         if (entry.isIntersecting) {
@@ -128,8 +134,15 @@
         }
       });
     });
-    // A card's "I have read this" line is its end: in view for a moment = scrolled through.
-    boxes().forEach(function (box) { observer.observe(box.closest("label")); });
+    observeBoxes(document);
+  }
+
+  // A card's "I have read this" line is its end: in view for a moment = scrolled through.
+  function observeBoxes(root) {
+    if (!observer) return;
+    root.querySelectorAll("[data-read-box]").forEach(function (box) {
+      observer.observe(box.closest("label"));
+    });
   }
 
   document.addEventListener("change", function (event) {

@@ -228,3 +228,33 @@ def test_another_plans_section_is_not_approved(client, reviewer, written, projec
     )
     assert "It is no longer in this plan." in page.content.decode()
     assert not SectionDecision.objects.exists()
+
+
+def test_refusal_without_htmx_is_the_whole_page_with_the_notice(client, reviewer, editor, written):
+    scope = sections(written)["Scope"]
+    scope.save_edit(author=editor, heading="Scope", body="brand new words\n", base_version=2)
+    client.force_login(reviewer)
+    response = client.post(
+        url(written, "review_decide", scope.pk), {"decision": "approved", "version": 2}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<h1>Review:" in html and "now version 3" in html
+
+
+def test_a_section_of_another_plan_is_not_found(client, reviewer, written, project, owner):
+    other = make_plan(project, owner, text="# Other\n\n## X\n\nx\n").sections.get(heading="X")
+    client.force_login(reviewer)
+    response = client.post(
+        url(written, "review_decide", other.pk), {"decision": "approved", "version": 1}
+    )
+    assert response.status_code == 404
+    assert not SectionDecision.objects.exists()
+
+
+def test_the_plan_page_links_to_review_mode_with_the_count(client, reviewer, viewer, written):
+    client.force_login(reviewer)
+    html = client.get(written.get_absolute_url()).content.decode()
+    assert "Review: 4 sections wait for you" in html
+    client.force_login(viewer)
+    assert "Review mode</a>" in client.get(written.get_absolute_url()).content.decode()
