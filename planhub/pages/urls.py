@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import section_views, views
+from . import review_views, section_views, views
 
 SECTION = "plans/<int:plan_id>/sections/<int:section_id>/"
 
@@ -26,4 +26,15 @@ urlpatterns = [
         name="section_restore_version",
     ),
     path(f"{SECTION}task/", section_views.section_task, name="section_task"),
+    path("plans/<int:plan_id>/review/", review_views.review, name="plan_review"),
+    path(
+        "plans/<int:plan_id>/review/approve-read/",
+        review_views.review_approve_read,
+        name="review_approve_read",
+    ),
+    path(
+        "plans/<int:plan_id>/review/sections/<int:section_id>/",
+        review_views.review_decide,
+        name="review_decide",
+    ),
 ]

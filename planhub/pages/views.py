@@ -34,6 +34,10 @@ from .forms import PlanFilterForm
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership, plan = get_plan_for(request.user, slug, plan_id)
     context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
+    # The header's link to review mode says how many sections wait for this reader.
+    if membership.can_review:
+        reviews = context["plan_review"].sections
+        context["review_waiting"] = sum(r.waits_for(request.user.pk) for r in reviews)
     return render(request, "plans/plan_detail.html", context)
 
 

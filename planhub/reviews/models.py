@@ -128,6 +128,45 @@ class SectionDecision(models.Model):
             signals.decision_recorded.send(sender=cls, decision=recorded)
             return recorded
 
+    @classmethod
+    def record_many(cls, *, plan, reviewer, shown, decision: str = Decision.APPROVED):
+        """`reviewer`'s `decision` on each (section id, version shown) of `plan`, each through
+        `record` in its own transaction: a section changed meanwhile (or refused) leaves the
+        others' decisions standing, so what the reader read is never thrown away because of a
+        colleague's edit elsewhere; every decision is tied to the version shown, sends
+        `decision_recorded` and reaches the ledger exactly as a single one does."""
+        sections = {
+            s.pk: s for s in Section.objects.filter(plan=plan).select_related("plan__project")
+        }
+        mine = set(
+            cls.objects.filter(
+                section__in=list(sections), reviewer=reviewer, decision=decision
+            ).values_list("section_id", "version")
+        )
+        recorded, refused, seen = [], [], set()
+        for section_id, version in shown:
+            if section_id in seen:
+                continue
+            seen.add(section_id)
+            section = sections.get(section_id)
+            if section is None:
+                refused.append(
+                    Unrecorded(None, section_id, version, "It is no longer in this plan.")
+                )
+            elif (section_id, version) in mine and section.version == version:
+                reason = "You had already decided on this version."
+                refused.append(Unrecorded(section, section_id, version, reason))
+            else:
+                try:
+                    recorded.append(
+                        cls.record(
+                            section=section, reviewer=reviewer, decision=decision, version=version
+                        )
+                    )
+                except (ContentChanged, ReviewRefused) as error:
+                    refused.append(Unrecorded(section, section_id, version, str(error)))
+        return ManyRecorded(recorded=recorded, refused=refused)
+
 
 class SignOff(models.Model):
     """The assignee's decision on a slot, tied to the plan's content at that moment."""
@@ -476,3 +515,19 @@ class ReviewRequest(models.Model):
         )
         if not updated:
             raise RequestRefused("This request was already cancelled.")
+@dataclass(frozen=True)
+class Unrecorded:
+    """A section `record_many` did not decide, and why (for the user)."""
+
+    section: "Section | None"
+    section_id: int
+    version: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ManyRecorded:
+    """What `SectionDecision.record_many` did."""
+
+    recorded: list
+    refused: list[Unrecorded]

@@ -95,6 +95,8 @@
     if (/^section-\d+$/.test(element.id) && requestsUnderWay(idOf(element))) return true;
     var opened = element.querySelectorAll("details[open]");
     for (var d = 0; d < opened.length; d++) {
+      // (The review bar's comment toggle holds only a field, checked below like any other.)
+      if (opened[d].matches(".review-comment-toggle")) continue;
       if (!opened[d].closest(".rendered")) return true; // a menu the user opened
     }
     var fields = element.querySelectorAll("input, textarea, select");

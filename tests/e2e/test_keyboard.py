@@ -126,9 +126,9 @@ def test_footer_button_opens_the_same_list(open_page, doc, owner):
 
 def test_shortcuts_are_ignored_while_typing(open_page, doc, reviewer):
     page = open_page(reviewer, doc.get_absolute_url())
-    comment = shown_section(page, section_named(doc, "Scope")).get_by_placeholder(
-        "Review comment (optional)"
-    )
+    scope = shown_section(page, section_named(doc, "Scope"))
+    scope.locator(".review-comment-toggle summary").click()  # the compact bar's comment toggle
+    comment = scope.get_by_placeholder("Review comment (optional)")
     comment.click()
     page.keyboard.type("j?ek")
     expect(comment).to_have_value("j?ek")

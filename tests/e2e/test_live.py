@@ -80,6 +80,7 @@ def test_approval_and_comment_appear_and_typing_is_never_overwritten(
     olivia, rita = open_live(doc, owner, reviewer)
 
     # Olivia has started a review comment on Risks: that section waits for her.
+    shown_section(olivia, risks).locator(".review-comment-toggle summary").click()
     draft = shown_section(olivia, risks).get_by_placeholder("Review comment (optional)")
     draft.fill("Half a thought")
 

@@ -28,6 +28,7 @@ def test_edit_approve_stale_reapprove_signoff_approved(
     mark_page(review)
     box = shown_section(review, scope)
     expect(box.locator(".status-badge")).to_have_text("○Pending")
+    box.locator(".review-comment-toggle summary").click()  # the compact bar's comment toggle
     box.get_by_placeholder("Review comment (optional)").fill("Clear scope.")
     box.get_by_role("button", name="✓ Approve").click()
     expect(shown_section(review, scope).locator(".status-badge")).to_contain_text("Approved")

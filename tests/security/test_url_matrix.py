@@ -330,6 +330,9 @@ for _name in PLAN_ROUTES:
     ARGS[_name] = lambda w: [w.slug, w.plan.pk]
 for _name in SECTION_ROUTES:
     ARGS[_name] = lambda w: [w.slug, w.plan.pk, w.section.pk]
+# Review mode.
+ARGS["plan_review"] = ARGS["review_approve_read"] = lambda w: [w.slug, w.plan.pk]
+ARGS["review_decide"] = lambda w: [w.slug, w.plan.pk, w.section.pk]
 
 
 def an_invitation(w: World) -> tuple[Invitation, str]:
@@ -859,6 +862,20 @@ TABLE: list[Row] = [
     Row("section_changes", "get", project_rule(200)),
     Row("section_changes", "get", project_rule(200), variant="htmx", headers=HX),
     Row("section_changes", "post", NOT_ALLOWED),
+    # Review mode: every member reads it (the controls only for reviewers and owners).
+    Row("plan_review", "get", project_rule(200)),
+    Row("plan_review", "get", GONE, variant="foreign-plan", args=foreign_plan),
+    Row("plan_review", "post", NOT_ALLOWED),
+    Row("review_decide", "get", NOT_ALLOWED),
+    Row("review_decide", "post", project_rule(302, REVIEWERS), review, effect=approval_recorded),
+    Row("review_decide", "post", project_rule(200, REVIEWERS), review, variant="htmx",
+        headers=HX, effect=approval_recorded),
+    Row("review_approve_read", "get", NOT_ALLOWED),
+    Row("review_approve_read", "post", project_rule(200, REVIEWERS),
+        lambda w: {"section": f"{w.section.pk}:{w.section.version}"}, variant="confirmation"),
+    Row("review_approve_read", "post", project_rule(302, REVIEWERS),
+        lambda w: {"section": f"{w.section.pk}:{w.section.version}", "confirm": "1"},
+        effect=approval_recorded),
     Row("comments", "get", project_rule(200)),
     Row("comments", "get", project_rule(200), variant="htmx", headers=HX),
     Row("comments", "post", project_rule(302, COMMENTERS), lambda w: {"body": "matrix comment"},
