@@ -10,6 +10,7 @@ class Action(models.TextChoices):
     SECTION_MOVED = "section.moved", "section moved"
     SECTION_DELETED = "section.deleted", "section deleted"
     SECTION_RESTORED = "section.restored", "section restored"
+    SECTION_LEVEL = "section.level", "section heading level changed"
     DECISION = "review.decision", "review decision"
     REVIEW_REQUESTED = "review.requested", "review requested"
     SIGNOFF = "signoff.decision", "sign-off"

@@ -7,13 +7,13 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .actions import Action
 from .models import LedgerEntry, LedgerHead, canonical_json
 
-__all__ = ["Action", "append", "head", "entry_count", "sha256_text"]
+__all__ = ["Action", "append", "append_many", "head", "entry_count", "sha256_text"]
 
 
 def sha256_text(text: str) -> str:
@@ -34,34 +34,64 @@ def append(*, project_id: int, action: str, actor=None, target=None, data=None) 
 
     Runs in the caller's transaction (or its own): the project's head row is locked until it
     commits, so entries of one project get contiguous numbers, each linked to the one before."""
-    data = dict(data or {})
-    plan_id = data.get("plan_id")
-    if plan_id is None and target is not None:
-        plan_id = getattr(target, "plan_id", None)
-        if plan_id is None and target._meta.label_lower == "plans.plan":
-            plan_id = target.pk
-    with transaction.atomic():
-        # Created once per project (no error if another transaction creates it meanwhile),
-        # then locked: appends in one project queue here, other projects do not wait.
-        LedgerHead.objects.bulk_create([LedgerHead(project_id=project_id)], ignore_conflicts=True)
-        current = LedgerHead.objects.select_for_update().get(project_id=project_id)
-        entry = LedgerEntry(
-            project_id=project_id,
-            plan_id=plan_id,
-            seq=current.seq + 1,
-            action=str(action),
-            actor_id=getattr(actor, "pk", None),
-            actor_username=getattr(actor, "username", "") or "",
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=target.pk if target is not None else None,
-            data=_jsonable(data),
-            created_at=timezone.now(),
-            prev_hash=current.hash,
+    return append_many(project_id=project_id, actor=actor, items=[(action, target, data)])[0]
+
+
+def append_many(*, project_id: int, actor=None, items) -> list[LedgerEntry]:
+    """Append several entries by `actor` at once, in order: `items` are (action, target,
+    data) as `append` takes them. One lock and one insert (a plan's sections at its creation)."""
+    # No savepoint: an append that fails fails the caller's whole transaction, change included.
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = _lock_head(project_id)
+        now = timezone.now()
+        entries = []
+        for action, target, data in items:
+            seq += 1
+            entry = LedgerEntry(
+                project_id=project_id,
+                plan_id=_plan_id(target, data),
+                seq=seq,
+                action=str(action),
+                actor_id=getattr(actor, "pk", None),
+                actor_username=getattr(actor, "username", "") or "",
+                target_type=target._meta.label_lower if target is not None else "",
+                target_id=target.pk if target is not None else None,
+                data=_jsonable(data),
+                created_at=now,
+                prev_hash=prev_hash,
+            )
+            entry.hash = prev_hash = entry.compute_hash()
+            entries.append(entry)
+        if entries:
+            LedgerEntry.objects.bulk_create(entries)
+            LedgerHead.objects.filter(project_id=project_id).update(seq=seq, hash=prev_hash)
+    return entries
+
+
+def _lock_head(project_id: int) -> tuple[int, str]:
+    """Lock the project's head row, created at its first entry, and read it: appends in one
+    project queue here (until the transaction ends), other projects do not wait. One statement
+    on both databases: the upsert locks the row even when it exists (and, on PostgreSQL, waits
+    for a concurrent append to commit, then returns the row as that one left it)."""
+    table = LedgerHead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (project_id, seq, hash) VALUES (%s, 0, '') "
+            f"ON CONFLICT (project_id) DO UPDATE SET seq = {table}.seq RETURNING seq, hash",
+            [project_id],
         )
-        entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
-        LedgerHead.objects.filter(project_id=project_id).update(seq=entry.seq, hash=entry.hash)
-    return entry
+        seq, hash_ = cursor.fetchone()
+    return seq, hash_
+
+
+def _plan_id(target, data) -> int | None:
+    if data and data.get("plan_id") is not None:
+        return data["plan_id"]
+    if target is None:
+        return None
+    if target._meta.label_lower == "plans.plan":
+        return target.pk
+    return getattr(target, "plan_id", None)
 
 
 def head(project_id: int) -> str:

@@ -12,6 +12,7 @@ from planhub.document.comments import RenderedComment, render_comment
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
 from . import signals
+from .audit import record_decision
 from .mentions import mentionable
 from .rules import (
     APPROVAL_REFUSED_PLACEHOLDERS,
@@ -121,6 +122,7 @@ class SectionDecision(models.Model):
                 version=version,
                 comment=comment,
             )
+            record_decision(recorded, locked)
             signals.decision_recorded.send(sender=cls, decision=recorded)
             return recorded
 
