@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if project is not None:
             found = Project.objects.filter(slug=project).values_list("pk", flat=True).first()
             if found is None:
-                raise CommandError(f"No project has the address “{project}”.")
+                raise CommandError(f"No project has the address “{project}”.", returncode=2)
             project_id = found
         report = verify(project_id)
         names = dict(Project.objects.filter(pk__in=list(report.heads)).values_list("pk", "slug"))
