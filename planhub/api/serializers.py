@@ -1,5 +1,6 @@
 """The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
 
+from planhub.ledger.chain import head_json
 from planhub.reviews.models import SectionDecision
 from planhub.reviews.rules import PlanReview, SectionReview, SlotReview, SlotStatus
 
@@ -55,4 +56,6 @@ def plan_json(review: PlanReview, url: str) -> dict:
         "updated_at": plan.updated_at,
         "sections": [section_json(r) for r in review.sections],
         "signoffs": [signoff_json(r) for r in review.slots],
+        # The project's audit ledger (one chain per project): its newest hash and length.
+        "ledger": head_json(plan.project_id),
     }

@@ -13,7 +13,15 @@ from django.utils import timezone
 from .actions import Action
 from .models import LedgerEntry, LedgerHead, canonical_json
 
-__all__ = ["Action", "append", "append_many", "head", "entry_count", "sha256_text"]
+__all__ = [
+    "Action",
+    "append",
+    "append_many",
+    "head",
+    "head_json",
+    "entry_count",
+    "sha256_text",
+]
 
 
 def sha256_text(text: str) -> str:
@@ -100,6 +108,13 @@ def head(project_id: int) -> str:
         LedgerHead.objects.filter(project_id=project_id).values_list("hash", flat=True).first()
         or ""
     )
+
+
+def head_json(project_id: int) -> dict:
+    """{"head": the newest entry's hash, "entries": how many}: what the API shows, one query."""
+    found = LedgerHead.objects.filter(project_id=project_id).values_list("hash", "seq").first()
+    head_hash, entries = found or ("", 0)
+    return {"head": head_hash, "entries": entries}
 
 
 def entry_count(project_id: int) -> int:
