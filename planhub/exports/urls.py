@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
@@ -16,4 +16,6 @@ urlpatterns = [
         name="pdf_export_file",
     ),
     path("plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
+    path("plans/<int:plan_id>/audit.csv", audit_views.audit_csv, name="audit_csv"),
+    path("plans/<int:plan_id>/audit.json", audit_views.audit_json, name="audit_json"),
 ]

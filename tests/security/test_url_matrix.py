@@ -253,6 +253,8 @@ PLAN_ROUTES = [
     "export_md",
     "export_pdf",
     "plan_print",
+    "audit_csv",
+    "audit_json",
     "signoffs",
     "plan_activity",
     "live_poll",
@@ -685,6 +687,12 @@ TABLE: list[Row] = [
     Row("pdf_export_file", "post", NOT_ALLOWED),
     Row("plan_print", "get", project_rule(200)),
     Row("plan_print", "post", NOT_ALLOWED),
+    # A plan's audit trail: owners only (403 for other members, 404 for outsiders).
+    Row("audit_csv", "get", project_rule(200, OWNERS), says={"owner": "seq,time,who,action"}),
+    Row("audit_csv", "get", project_rule(404, OWNERS), variant="foreign-plan", args=foreign_plan),
+    Row("audit_csv", "post", NOT_ALLOWED),
+    Row("audit_json", "get", project_rule(200, OWNERS), says={"owner": '"entries": ['}),
+    Row("audit_json", "post", NOT_ALLOWED),
     Row("signoffs", "get", project_rule(200)),
     Row("signoffs", "get", project_rule(200), variant="htmx", headers=HX),
     Row("signoffs", "post", NOT_ALLOWED),
@@ -897,9 +905,11 @@ def login_url(response) -> str:
 def check(response, expected, row: Row, role: str) -> str | None:
     """None when the response is what the table says, else a description of the difference."""
     status = response.status_code
-    if status in (401, 403, 404, 405) and any(s in response.content for s in SECRETS):
+    # Streamed downloads (the audit trail) are read whole here.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if status in (401, 403, 404, 405) and any(s in content for s in SECRETS):
         return f"{status}, but the answer shows a plan's or template's content"
-    text = response.content.decode(errors="replace")
+    text = content.decode(errors="replace")
     says = row.says.get(role)
     if says is not None and says not in text:
         return f"{status}, without {says!r}"
