@@ -37,7 +37,8 @@ class LedgerEntry(models.Model):
     project_id = models.BigIntegerField()
     plan_id = models.BigIntegerField(null=True, blank=True)
     seq = models.PositiveBigIntegerField()
-    action = models.CharField(max_length=40, choices=Action.choices)
+    # An Action value; no `choices`, so that a new action (added by any app) needs no migration.
+    action = models.CharField(max_length=40)
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_username = models.CharField(max_length=150, blank=True)
     target_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")

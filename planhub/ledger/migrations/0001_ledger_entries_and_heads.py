@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('project_id', models.BigIntegerField()),
                 ('plan_id', models.BigIntegerField(blank=True, null=True)),
                 ('seq', models.PositiveBigIntegerField()),
-                ('action', models.CharField(choices=[('plan.created', 'plan created'), ('plan.archived', 'plan archived'), ('plan.unarchived', 'plan restored from the archive'), ('section.version', 'section version'), ('section.added', 'section added'), ('section.moved', 'section moved'), ('section.deleted', 'section deleted'), ('section.restored', 'section restored'), ('review.decision', 'review decision'), ('review.requested', 'review requested'), ('signoff.decision', 'sign-off'), ('signoff.assigned', 'sign-off assigned'), ('baseline.frozen', 'version frozen'), ('member.added', 'member added'), ('member.removed', 'member removed'), ('member.role', "member's role changed"), ('project.settings', 'project settings changed')], max_length=40)),
+                ('action', models.CharField(max_length=40)),
                 ('actor_id', models.BigIntegerField(blank=True, null=True)),
                 ('actor_username', models.CharField(blank=True, max_length=150)),
                 ('target_type', models.CharField(blank=True, help_text='app_label.model', max_length=100)),
