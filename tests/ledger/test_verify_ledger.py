@@ -49,7 +49,7 @@ def middle(chain, action=Action.SETTINGS) -> LedgerEntry:
 def test_an_intact_ledger_exits_0(chain):
     status, output = run()
     assert status == 0
-    assert f"Ledger intact: {len(chain)} entries in 1 projects" in output
+    assert f"Ledger intact: {len(chain)} entries in 1 project checked in" in output
 
 
 def test_changed_data_is_found(chain):

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         names = dict(Project.objects.filter(pk__in=list(report.heads)).values_list("pk", "slug"))
         if report.ok:
             self.stdout.write(
-                f"Ledger intact: {report.entries} entries in {report.projects} projects "
+                f"Ledger intact: {report.entries} entries in {report.projects} "
+                f"project{'' if report.projects == 1 else 's'} "
                 f"checked in {report.seconds:.2f} s."
             )
             return
