@@ -122,3 +122,42 @@ def test_the_trigger_is_back_after_a_flush(project, owner):
     entry = append(project_id=project.pk, action=Action.SETTINGS, actor=owner)
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.filter(pk=entry.pk).delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_open_append_holds_up_its_project_only(owner):
+    from tests.factories import make_project
+
+    busy, free = make_project(slug="busy"), make_project(slug="free")
+    appended, release, results = threading.Event(), threading.Event(), {}
+
+    def hold():
+        with transaction.atomic():
+            append(project_id=busy.pk, action=Action.SETTINGS)
+            appended.set()
+            release.wait(10)
+        connection.close()
+
+    def other(project, name):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            try:
+                append(project_id=project.pk, action=Action.SETTINGS)
+                results[name] = "appended"
+            except DatabaseError:
+                results[name] = "waited"
+        connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert appended.wait(10)
+    for project, name in ((free, "free"), (busy, "busy")):
+        thread = threading.Thread(target=other, args=(project, name))
+        thread.start()
+        thread.join()
+    release.set()
+    holder.join()
+    # Another project's append went through at once; one in the busy project had to wait.
+    assert results == {"free": "appended", "busy": "waited"}
