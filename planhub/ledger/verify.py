@@ -77,7 +77,13 @@ def _check(project_id, report) -> Problem | None:
         heads = heads.filter(project_id=project_id)
         removing = removing.filter(project_id=project_id)
     report.heads = {h.project_id: (h.seq, h.hash) for h in heads}
-    removed = set(removing.values_list("target_type", "target_id"))
+    # {(target type, id): the entry that removed it}; a small set (member removals).
+    removed = {
+        (kind, pk): (project, seq)
+        for kind, pk, project, seq in removing.values_list(
+            "target_type", "target_id", "project_id", "seq"
+        )
+    }
     state = {"project": None, "seq": 0, "hash": ""}
     seen = set()
     batch = []
@@ -149,8 +155,9 @@ def _check_entry(entry, state, targets, removed) -> Problem | None:
         return _problem(entry, f"it points to an unknown kind of record, {entry.target_type}")
     target = targets.get(entry.target_type, {}).get(entry.target_id)
     if target is None:
-        if (entry.target_type, entry.target_id) in removed:
-            return None
+        removal = removed.get((entry.target_type, entry.target_id))
+        if removal is not None and removal[0] == entry.project_id and removal[1] >= entry.seq:
+            return None  # gone, and a later entry (or this one) says so
         return _problem(entry, f"its record {entry.target_type} #{entry.target_id} is gone")
     if entry.target_type in MUTABLE_TARGETS:
         return None

@@ -13,7 +13,7 @@ from planhub.ledger.chain import Action, append
 from planhub.ledger.models import LedgerEntry
 from planhub.ledger.verify import verify
 from planhub.reviews.models import SectionDecision
-from tests.factories import make_project
+from tests.factories import make_project, make_user
 
 from .tampering import raw, triggers_off
 
@@ -204,3 +204,13 @@ def test_any_single_change_to_any_entry_field_is_detected(chain, which, mutation
 
 class _Undo(Exception):
     """Leaves the atomic block, undoing the change."""
+
+
+def test_a_member_deleted_without_an_entry_is_found(chain, project, owner):
+    from planhub.projects.models import Membership
+
+    nina = Membership.add(project=project, user=make_user("nina"), role="viewer", by=owner)
+    Membership.objects.filter(pk=nina.pk).delete()  # not through remove(): no entry says so
+    status, output = run()
+    assert status == 1
+    assert f"its record projects.membership #{nina.pk} is gone" in output
