@@ -1,7 +1,7 @@
 """The audit ledger's public interface: every action that matters is appended here, in the
 transaction that makes the change (so the entry and the change commit or roll back together).
 
-Callers (plans, reviews, projects, baselines) use only `append` and `head`."""
+Callers (plans, reviews, projects, baselines) use `append` (or `append_many`) and `head`."""
 
 import hashlib
 import json
