@@ -55,6 +55,10 @@ bench-pdf: install  ## PDF engines (WeasyPrint, headless Chromium) on a 100-sect
 	@command -v chromium >/dev/null || $(MAKE) system-deps
 	$(PY) bench/pdf_engines.py $(PDF_BENCH_ARGS)
 
+.PHONY: bench-ledger
+bench-ledger: install  ## verify_ledger on a project with 10,000 entries, SQLite and PostgreSQL (127.0.0.1:5432)
+	$(PY) bench/ledger_verify.py $(LEDGER_BENCH_ARGS)
+
 # Load benchmark: builds the planhub_bench database on PostgreSQL (BENCH_DATABASE_URL), runs the
 # app under gunicorn with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data.
 .PHONY: bench

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "pgtrigger",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",

@@ -39,6 +39,7 @@ def test_every_planhub_app_with_models_is_covered():
         "invitations",
         "webhooks",
         "baselines",
+        "ledger",
     }
 
 
@@ -54,6 +55,7 @@ def one_of_each(plan, owner, reviewer, viewer):
 
     section = plan.sections.first()
     add_section_after(section, viewer)  # a StructureChange
+    # LedgerEntry, LedgerHead: the plan's creation and add_section_after appended entries.
     SectionDecision.objects.create(
         section=section, reviewer=reviewer, decision="approved", version=1
     )

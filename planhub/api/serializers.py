@@ -1,6 +1,7 @@
 """The JSON of `/api/plans/<id>/`: a plan's computed review status (keep the keys stable)."""
 
 from planhub.baselines.models import PlanVersion
+from planhub.ledger.chain import head_json
 from planhub.reviews.models import SectionDecision
 from planhub.reviews.rules import PlanReview, SectionReview, SlotReview, SlotStatus
 
@@ -58,6 +59,8 @@ def plan_json(review: PlanReview, url: str) -> dict:
         "signoffs": [signoff_json(r) for r in review.slots],
         # The latest frozen version (null when none); `status` above is the working copy's.
         "baseline": baseline_json(PlanVersion.objects.latest_of(plan)),
+        # The project's audit ledger (one chain per project): its newest hash and length.
+        "ledger": head_json(plan.project_id),
     }
 
 

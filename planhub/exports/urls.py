@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import version_views, views
+from . import audit_views, version_views, views
 
 urlpatterns = [
     path("plans/<int:plan_id>/export.md", views.export_md, name="export_md"),
@@ -26,4 +26,6 @@ urlpatterns = [
         version_views.version_export_pdf,
         name="version_export_pdf",
     ),
+    path("plans/<int:plan_id>/audit.csv", audit_views.audit_csv, name="audit_csv"),
+    path("plans/<int:plan_id>/audit.json", audit_views.audit_json, name="audit_json"),
 ]

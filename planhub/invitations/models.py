@@ -270,9 +270,7 @@ class Invitation(models.Model):
             Invitation.objects.filter(pk=self.pk).update(accepted_at=now, accepted_by=user)
             member = Membership.objects.filter(project_id=locked.project_id, user=user).first()
             if member is None:
-                member = Membership.objects.create(
-                    project_id=locked.project_id, user=user, role=locked.role
-                )
+                member = Membership.add(project=self.project, user=user, role=locked.role, by=user)
                 locked.project = self.project
                 locked.announce_join(user)
                 joined = True

@@ -28,6 +28,7 @@ from planhub.document.sections import (
 from planhub.document.signoff_list import signoff_names
 from planhub.document.task_lists import find_task, set_task, task_label
 
+from . import audit
 from .signals import section_published
 
 
@@ -307,6 +308,7 @@ class Plan(Archivable):
             SignOffSlot(plan=plan, name=name[:200], position=index)
             for index, name in enumerate(signoff_names(sections))
         )
+        audit.record_plan_created(plan, revisions, author, origin)
         return plan
 
     @classmethod
@@ -350,6 +352,11 @@ class Plan(Archivable):
 
     def touch(self) -> None:
         Plan.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+
+    @transaction.atomic(savepoint=False)
+    def set_archived(self, archived: bool, user=None) -> None:
+        super().set_archived(archived, user)
+        audit.record_archived(self, archived, user)
 
 
 def editable_text(body: str) -> str:
@@ -595,6 +602,7 @@ class Section(models.Model):
             )
         )
 
+    @transaction.atomic(savepoint=False)
     def record_revision(self, author, note: str = "", coauthors=()) -> "SectionRevision":
         """Append the section's current state to its history, written by `author` together
         with `coauthors` (people whose concurrent edits it merges); both may be empty for text
@@ -604,6 +612,7 @@ class Section(models.Model):
         writers = {user.pk for user in (author, *coauthors) if user is not None}
         if writers:
             revision.authors.add(*writers)
+        audit.record_revision(revision, self, author)
         return revision
 
     def save_edit(
@@ -808,9 +817,11 @@ class SignOffSlot(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @transaction.atomic(savepoint=False)
     def assign(self, assignee, by) -> None:
         self.assignee, self.assigned_by, self.assigned_at = assignee, by, timezone.now()
         self.save(update_fields=["assignee", "assigned_by", "assigned_at"])
+        audit.record_assignment(self, by)
 
 
 def current_authors(sections) -> dict[int, frozenset]:

@@ -14,6 +14,7 @@ from planhub.document.rendering import render_heading
 from planhub.document.sections import atx_heading
 from planhub.lib.templatetags.display import ago
 
+from . import audit
 from .models import (
     EditConflict,
     Plan,
@@ -53,9 +54,10 @@ def _locked(section: Section, *, live: bool = True) -> Section:
 
 
 def _record(section, action, author, detail="") -> None:
-    StructureChange.objects.create(
+    change = StructureChange.objects.create(
         plan_id=section.plan_id, section=section, action=action, author=author, detail=detail
     )
+    audit.record_structure(change, section)
     section.plan.touch()
     plan_restructured.send(sender=Plan, plan=section.plan, author=author)
 

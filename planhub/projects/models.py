@@ -3,6 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
+from planhub.ledger.chain import Action
+
+from .audit import record_member
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -111,22 +115,35 @@ class Membership(models.Model):
     def can_manage(self) -> bool:
         return self.role == Role.OWNER
 
-    def change_role(self, role: str) -> None:
+    @classmethod
+    def add(cls, *, project, user, role: str, by=None) -> "Membership":
+        """Make `user` a member with `role` (added by `by`, None for the system)."""
+        with transaction.atomic(savepoint=False):
+            added = cls.objects.create(project=project, user=user, role=role)
+            record_member(Action.MEMBER_ADDED, added, by)
+        return added
+
+    def change_role(self, role: str, by=None) -> None:
         """Give the member `role`; LastOwner if that would leave the project without an owner."""
         with transaction.atomic():
             locked = self._lock_with_project()
             if locked.role == Role.OWNER and role != Role.OWNER:
                 self._check_other_owner()
             Membership.objects.filter(pk=self.pk).update(role=role)
+            if locked.role != role:
+                self.role = role
+                record_member(Action.MEMBER_ROLE, self, by, from_role=locked.role)
         self.role = role
 
-    def remove(self) -> None:
+    def remove(self, by=None) -> None:
         """Remove the member; LastOwner if they are the project's last owner."""
         with transaction.atomic():
             locked = self._lock_with_project()
             if locked.role == Role.OWNER:
                 self._check_other_owner()
             Membership.objects.filter(pk=self.pk).delete()
+            self.role = locked.role
+            record_member(Action.MEMBER_REMOVED, self, by)
 
     def _lock_with_project(self) -> "Membership":
         # Every change of a project's owners locks the project's row first, then re-reads: two

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import get_membership
+from .audit import form_changes, record_settings
 from .forms import (
     MemberAddForm,
     MemberRoleForm,
@@ -24,7 +25,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             project = form.save(commit=False)
             project.created_by = request.user
             project.save()
-            Membership.objects.create(project=project, user=request.user, role=Role.OWNER)
+            Membership.add(project=project, user=request.user, role=Role.OWNER, by=request.user)
         messages.success(request, f"Project “{project.name}” created. You are its owner.")
         return redirect(project)
     status = 422 if form.is_bound else 200
@@ -37,7 +38,9 @@ def project_settings(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request.user, slug, need="can_manage")
     form = ReviewSettingsForm(request.POST or None, instance=membership.project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic(savepoint=False):
+            form.save()
+            record_settings(membership.project, request.user, form_changes(form))
         messages.success(request, "Project settings saved.")
         return redirect(membership.project)
     context = {"project": membership.project, "membership": membership, "form": form}
@@ -69,10 +72,11 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberAddForm(request.POST, project=membership.project)
     if not form.is_valid():
         return _members_page(request, membership, add_form=form, status=422)
-    added = Membership.objects.create(
+    added = Membership.add(
         project=membership.project,
         user=form.cleaned_data["username"],
         role=form.cleaned_data["role"],
+        by=request.user,
     )
     messages.success(request, f"Added {added.user.username} as {added.get_role_display()}.")
     return redirect("members", slug)
@@ -98,7 +102,7 @@ def member_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
         messages.error(request, "Choose one of the roles: owner, editor, reviewer or viewer.")
         return redirect("members", slug)
     try:
-        member.change_role(form.cleaned_data["role"])
+        member.change_role(form.cleaned_data["role"], by=request.user)
     except LastOwner as refused:
         messages.error(request, str(refused))
     except Membership.DoesNotExist:
@@ -114,7 +118,7 @@ def member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     membership = get_membership(request.user, slug, need="can_manage")
     member = _other_membership(membership, member_id)
     try:
-        member.remove()
+        member.remove(by=request.user)
     except LastOwner as refused:
         messages.error(request, str(refused))
         return redirect("members", slug)

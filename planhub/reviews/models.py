@@ -15,6 +15,7 @@ from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 from planhub.projects.models import Membership, Role
 
 from . import signals
+from .audit import record_decision
 from .mentions import mentionable
 from .request_rules import RequestProgress, judge_request
 from .rules import (
@@ -125,6 +126,7 @@ class SectionDecision(models.Model):
                 version=version,
                 comment=comment,
             )
+            record_decision(recorded, locked)
             signals.decision_recorded.send(sender=cls, decision=recorded)
             return recorded
 

@@ -14,6 +14,7 @@ from .conftest import status_url
 PLAN_KEYS = {"id", "title", "project", "url", "status", "placeholders", "approved_sections",
              "total_sections", "content_hash", "updated_at", "sections", "signoffs"}  # fmt: skip
 PLAN_KEYS |= {"baseline"}  # the latest frozen version (tests/api/test_baseline.py)
+PLAN_KEYS |= {"ledger"}  # the project's audit ledger head
 SECTION_KEYS = {"id", "heading", "level", "version", "status", "placeholders", "approvals"}
 
 TEMPLATE_SLOTS = {

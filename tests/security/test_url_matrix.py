@@ -308,6 +308,8 @@ PLAN_ROUTES = [
     "export_md",
     "export_pdf",
     "plan_print",
+    "audit_csv",
+    "audit_json",
     "signoffs",
     "plan_activity",
     "live_poll",
@@ -760,6 +762,12 @@ TABLE: list[Row] = [
     Row("version_export_pdf", "get", project_rule(202)),  # the worker renders it
     Row("version_export_pdf", "get", GONE, variant="foreign-version", args=foreign_version),
     Row("version_export_pdf", "post", NOT_ALLOWED),
+    # A plan's audit trail: owners only (403 for other members, 404 for outsiders).
+    Row("audit_csv", "get", project_rule(200, OWNERS), says={"owner": "seq,time,who,action"}),
+    Row("audit_csv", "get", project_rule(404, OWNERS), variant="foreign-plan", args=foreign_plan),
+    Row("audit_csv", "post", NOT_ALLOWED),
+    Row("audit_json", "get", project_rule(200, OWNERS), says={"owner": '"entries": ['}),
+    Row("audit_json", "post", NOT_ALLOWED),
     Row("signoffs", "get", project_rule(200)),
     Row("signoffs", "get", project_rule(200), variant="htmx", headers=HX),
     Row("signoffs", "post", NOT_ALLOWED),
@@ -1000,9 +1008,11 @@ def login_url(response) -> str:
 def check(response, expected, row: Row, role: str) -> str | None:
     """None when the response is what the table says, else a description of the difference."""
     status = response.status_code
-    if status in (401, 403, 404, 405) and any(s in response.content for s in SECRETS):
+    # Streamed downloads (the audit trail) are read whole here.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if status in (401, 403, 404, 405) and any(s in content for s in SECRETS):
         return f"{status}, but the answer shows a plan's or template's content"
-    text = response.content.decode(errors="replace")
+    text = content.decode(errors="replace")
     says = row.says.get(role)
     if says is not None and says not in text:
         return f"{status}, without {says!r}"

@@ -49,7 +49,11 @@ class Command(BaseCommand):
                 email=user.email,
                 defaults={"verified": True, "primary": True},
             )
-            Membership.objects.update_or_create(project=project, user=user, defaults={"role": role})
+            member = Membership.objects.filter(project=project, user=user).first()
+            if member is None:
+                Membership.add(project=project, user=user, role=role)
+            else:
+                member.change_role(role)
             users[username] = user
         if not project.plans.exists():
             for slug in BUILTIN_TEMPLATES:
