@@ -517,6 +517,8 @@ class ReviewRequest(models.Model):
         )
         if not updated:
             raise RequestRefused("This request was already cancelled.")
+
+
 @dataclass(frozen=True)
 class Unrecorded:
     """A section `record_many` did not decide, and why (for the user)."""

@@ -263,6 +263,8 @@ def foreign_version(w: World) -> list:
 
 def version_frozen(w: World) -> bool:
     return PlanVersion.objects.filter(plan=w.plan, name="matrix-freeze").exists()
+
+
 def a_review_request(w: World) -> ReviewRequest:
     """The editor's open request to the reviewer (made inside the row's savepoint)."""
     return ReviewRequest.objects.get_or_create(
