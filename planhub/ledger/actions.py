@@ -13,6 +13,7 @@ class Action(models.TextChoices):
     SECTION_LEVEL = "section.level", "section heading level changed"
     DECISION = "review.decision", "review decision"
     REVIEW_REQUESTED = "review.requested", "review requested"
+    REVIEW_REQUEST_CANCELLED = "review.request_cancelled", "review request cancelled"
     SIGNOFF = "signoff.decision", "sign-off"
     SIGNOFF_ASSIGNED = "signoff.assigned", "sign-off assigned"
     BASELINE_FROZEN = "baseline.frozen", "version frozen"

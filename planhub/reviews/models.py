@@ -512,11 +512,19 @@ class ReviewRequest(models.Model):
     def cancel(self, user, *, is_owner: bool) -> None:
         self.check_may_cancel(user, is_owner=is_owner)
         self.cancelled_at, self.cancelled_by = timezone.now(), user
-        updated = ReviewRequest.objects.filter(pk=self.pk, cancelled_at=None).update(
-            cancelled_at=self.cancelled_at, cancelled_by=user
-        )
-        if not updated:
-            raise RequestRefused("This request was already cancelled.")
+        with transaction.atomic():
+            updated = ReviewRequest.objects.filter(pk=self.pk, cancelled_at=None).update(
+                cancelled_at=self.cancelled_at, cancelled_by=user
+            )
+            if not updated:
+                raise RequestRefused("This request was already cancelled.")
+            append(
+                project_id=self.plan.project_id,
+                action=Action.REVIEW_REQUEST_CANCELLED,
+                actor=user,
+                target=self,
+                data={"plan": self.plan_id, "reviewer": self.reviewer_id},
+            )
 
 
 @dataclass(frozen=True)

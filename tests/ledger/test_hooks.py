@@ -208,3 +208,20 @@ def test_seed_demo_records_members_and_plans(db):
     actions = set(LedgerEntry.objects.filter(project_id=demo.pk).values_list("action", flat=True))
     assert {Action.MEMBER_ADDED, Action.PLAN_CREATED, Action.SECTION_VERSION} <= actions
     assert verify(demo.pk).ok
+
+
+def test_review_request_made_and_cancelled(project, plan, editor, reviewer, owner):
+    from planhub.reviews.models import ReviewRequest
+
+    request = ReviewRequest.create(plan, by=editor, reviewers=[reviewer], message="Please")[0]
+    made = last(project, Action.REVIEW_REQUESTED)
+    assert (made.target_type, made.target_id, made.plan_id) == (
+        "reviews.reviewrequest",
+        request.pk,
+        plan.pk,
+    )
+    request.cancel(owner, is_owner=True)
+    cancelled = last(project, Action.REVIEW_REQUEST_CANCELLED)
+    assert cancelled.target_id == request.pk and cancelled.plan_id == plan.pk
+    assert cancelled.seq == made.seq + 1
+    assert verify(project.pk).ok
