@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from planhub.accounts import reauthentication
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans.access import get_plan, get_section, get_section_for
@@ -246,12 +247,24 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
     if not form.is_valid():
         return _signoffs_response(request, membership, plan, status=422, forms={slot.pk: form})
     try:
+        identity_check = reauthentication.confirm(
+            request,
+            request.user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
+        )
+    except reauthentication.ReauthenticationFailed as failed:
+        form.add_error("password", failed.message)
+        status = 422 if request.htmx else 403  # htmx swaps 422 (base.html's responseHandling)
+        return _signoffs_response(request, membership, plan, status=status, forms={slot.pk: form})
+    try:
         SignOff.record(
             slot,
             user=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"].strip(),
             seen_hash=form.cleaned_data["content_hash"],
+            identity_check=identity_check,
         )
     except ContentChanged as changed:
         return _signoffs_response(request, membership, plan, status=409, notice=str(changed))

@@ -48,7 +48,7 @@ from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from planhub.webhooks.models import Delivery, Webhook
-from tests.factories import builtin_template
+from tests.factories import PASSWORD, builtin_template
 
 from .conftest import FOREIGN_TEMPLATE, ROLES, World
 
@@ -309,7 +309,11 @@ def review(w: World) -> dict:
 
 
 def sign(w: World) -> dict:
-    return {"decision": "signed", "content_hash": review_plan(w.plan).content_hash}
+    return {
+        "decision": "signed",
+        "content_hash": review_plan(w.plan).content_hash,
+        "password": PASSWORD,  # re-authentication to sign
+    }
 
 
 def assign(w: World) -> dict:
