@@ -65,8 +65,10 @@ def confirm(request, user, *, password: str, code: str = "") -> str:
             f"{'' if refusal.minutes == 1 else 's'}. Nothing was recorded."
         ) from None
     if not confirmed:
-        what = "password or authenticator code" if authenticator else "password"
+        if authenticator is None:
+            raise ReauthenticationFailed("That password is not right. Nothing was recorded.")
         raise ReauthenticationFailed(
-            f"That {what} is not right (a code can be used once). Nothing was recorded."
+            "That password or authenticator code is not right (each code can be used once). "
+            "Nothing was recorded."
         )
     return PASSWORD if authenticator is None else PASSWORD_AND_TOTP

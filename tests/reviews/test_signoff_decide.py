@@ -166,7 +166,7 @@ def test_totp_account_needs_a_fresh_code_used_once(client, reviewer, slot):
     assert response.status_code == 200
     assert SignOff.objects.get().identity_check == "password+totp"
     response = decide(client, slot, code=code)  # the same code again
-    assert "not right (a code can be used once)" in response.content.decode()
+    assert "not right (each code can be used once)" in response.content.decode()
     assert SignOff.objects.count() == 1
 
 
