@@ -3,7 +3,7 @@ the sign-offs view and the printed document all show these rows."""
 
 from dataclasses import dataclass
 
-from planhub.accounts.reauthentication import needs_totp
+from planhub.accounts.reauthentication import Needs, needs
 
 from .rules import PlanReview, SlotReview
 
@@ -17,9 +17,9 @@ class SignoffRow:
     can_assign: bool = False
     can_decide: bool = False
     errors: tuple[str, ...] = ()
-    # Re-authentication to sign: whether the form asks for an authenticator code, and what the
-    # reader sent last time (kept when it was refused).
-    asks_code: bool = False
+    # Re-authentication to sign: what the form asks of this reader, and what they sent last
+    # time (kept when it was refused).
+    asks: Needs = Needs()
     reason: str = ""
     decision: str = ""
 
@@ -30,14 +30,14 @@ def signoff_rows(review: PlanReview, membership=None, forms=None) -> list[Signof
     forms = forms or {}
     can_assign = membership is not None and membership.can_manage
     deciding = [slot.can_be_decided_by(membership) for slot in review.slots]
-    asks_code = any(deciding) and needs_totp(membership.user_id)
+    asks = needs(membership.user) if any(deciding) else Needs()
     return [
         SignoffRow(
             review=slot,
             can_assign=can_assign,
             can_decide=can_decide,
             errors=_errors(forms.get(slot.slot.pk)),
-            asks_code=asks_code,
+            asks=asks,
             reason=forms[slot.slot.pk].data.get("reason", "") if slot.slot.pk in forms else "",
             decision=forms[slot.slot.pk].data.get("decision", "") if slot.slot.pk in forms else "",
         )

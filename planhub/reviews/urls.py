@@ -32,5 +32,6 @@ urlpatterns = [
     path(
         "plans/<int:plan_id>/signoffs/<int:slot_id>/", views.signoff_decide, name="signoff_decide"
     ),
+    path("plans/<int:plan_id>/signoffs/<int:slot_id>/sso/", views.signoff_sso, name="signoff_sso"),
     path("plans/<int:plan_id>/activity/", views.activity, name="plan_activity"),
 ]

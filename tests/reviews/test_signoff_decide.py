@@ -170,12 +170,13 @@ def test_totp_account_needs_a_fresh_code_used_once(client, reviewer, slot):
     assert SignOff.objects.count() == 1
 
 
-def test_sso_account_without_password_cannot_sign(client, reviewer, slot):
+def test_account_without_password_or_provider_cannot_sign(client, reviewer, slot):
     reviewer.set_unusable_password()
     reviewer.save()
     client.force_login(reviewer)
     response = decide(client, slot)
-    assert "signs in through single sign-on" in response.content.decode()
+    assert response.status_code == 422  # htmx: the form again, with why
+    assert "Set a password on your account page" in response.content.decode()
     assert not SignOff.objects.exists()
 
 

@@ -197,6 +197,7 @@ ARGS: dict[str, Callable[[World], list]] = {
     "mention_suggestions": lambda w: [w.slug],
     "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
+    "signoff_sso": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
     "section_restore_with_text": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
     "template_library": lambda w: [w.slug],
@@ -702,6 +703,9 @@ TABLE: list[Row] = [
     Row("signoff_decide", "post", project_rule(302, ("reviewer",)), sign, effect=signed),
     Row("signoff_decide", "post", project_rule(200, ("reviewer",)), sign, variant="htmx",
         headers=HX, effect=signed),
+    # Signing by SSO: nothing pending for these password accounts, so back to the plan.
+    Row("signoff_sso", "get", project_rule(302, REVIEWERS)),
+    Row("signoff_sso", "post", NOT_ALLOWED),
     Row("plan_activity", "get", project_rule(200)),
     Row("plan_activity", "post", NOT_ALLOWED),
     Row("plan_archive", "get", NOT_ALLOWED),
