@@ -4,15 +4,18 @@ the signer's time, meaning, content hash, identity check). With and without Java
 1280 and 375 px."""
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from planhub.accounts.models import Profile
-from tests.factories import PASSWORD, make_plan
+from tests.factories import PASSWORD, add_member, make_plan
 
 from .helpers import assert_no_reload, mark_page
 
 pytestmark = pytest.mark.e2e
 
+User = get_user_model()
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 375, "height": 800}
 
@@ -73,3 +76,23 @@ def test_sign_without_javascript(open_page, console_errors, reviewer, assigned):
     expect(page.locator("#signoffs .signature-record")).to_contain_text(
         "“Plan approval: declined: Not yet”"
     )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280", "375"])
+def test_sso_account_is_sent_to_its_provider(open_page, screenshot, project, owner, viewport):
+    sam = User.objects.create_user("sam", password=None)
+    SocialAccount.objects.create(user=sam, provider="corp", uid="7")
+    add_member(project, sam, "reviewer")
+    plan = make_plan(project, owner, text="# Launch plan\n\nWhy.\n")
+    plan.signoff_slots.get().assign(sam, by=owner)
+    page = open_page(sam, plan.get_absolute_url(), viewport=viewport)
+    signoffs = page.locator("#signoffs")
+    expect(signoffs).to_contain_text("You will log in again at corp")
+    expect(signoffs.locator("input[type=password]")).to_have_count(0)
+    signoffs.get_by_label("Your decision on “Plan approval”").fill("Risky")
+    signoffs.get_by_role("button", name="Decline").click()
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    expect(page.locator(".signoff-pending")).to_contain_text("Decline: “Risky”")
+    expect(page.get_by_role("button", name="Continue to corp")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, f"signing-sso-confirm-{viewport['width']}")
