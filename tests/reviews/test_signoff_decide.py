@@ -10,6 +10,8 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.utils import timezone
 
 from planhub.accounts.models import LoginFailure, Profile
+from planhub.ledger.chain import Action
+from planhub.reviews import models
 from planhub.reviews.models import SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import PASSWORD
@@ -192,3 +194,29 @@ def test_decide_queries_do_not_grow_with_sections(
     with django_assert_max_num_queries(28):
         response = decide(client, slot)
     assert response.status_code == 200 and slot.signoffs.exists()
+
+
+def test_the_ledger_gets_the_signature(client, reviewer, slot, monkeypatch):
+    appended = []
+    monkeypatch.setattr(models, "append", lambda **entry: appended.append(entry))
+    client.force_login(reviewer)
+    decide(client, slot, password="wrong")
+    assert appended == []  # refused: nothing recorded, nothing in the ledger
+    decide(client, slot, "declined", "Risks unclear")
+    signoff = SignOff.objects.get()
+    [entry] = appended
+    assert entry["action"] == Action.SIGNOFF and entry["target"] == signoff
+    assert entry["project_id"] == slot.plan.project_id and entry["actor"] == reviewer
+    assert entry["data"] == {
+        "slot": slot.pk,
+        "slot_name": "Plan approval",
+        "user": reviewer.pk,
+        "decision": "declined",
+        "reason": "Risks unclear",
+        "content_hash": signoff.content_hash,
+        "printed_name": "rita",
+        "time_zone": "UTC",
+        "meaning": "Plan approval: declined: Risks unclear",
+        "identity_check": "password",
+        "signed_at": signoff.created_at.isoformat(),
+    }
