@@ -3,6 +3,10 @@ that records the signature, and every failure counts against the log-in throttle
 
 - An account with a password gives it; when it has an authenticator app (TOTP), a current code
   too, checked by allauth's own TOTP validation (a code is accepted once: allauth marks it used).
+- An account with a security key (WebAuthn) may confirm with it instead of a code: the browser
+  asks the key (static/js/signing.js, with allauth's vendored webauthn-json) for an assertion on
+  a challenge from `key_options`, checked by allauth's webauthn helpers (the challenge is used
+  once).
 - Recovery codes are not accepted: they are the way back into an account whose device is lost
   (log in with one, then set up a new authenticator), not a second factor to sign with.
 - An account without a usable password (SSO only) is sent to its identity provider's log-in
@@ -14,22 +18,25 @@ that records the signature, and every failure counts against the log-in throttle
 `confirm` returns how the identity was checked, as the signature record stores it.
 """
 
+import json
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.webauthn.internal import auth as webauthn_auth
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from . import throttle
 
 PASSWORD = "password"
 PASSWORD_AND_TOTP = "password+totp"
+PASSWORD_AND_WEBAUTHN = "password+webauthn"
 # What is being signed while the signer re-authenticates at their identity provider.
 SSO_SESSION_KEY = "planhub_signing_by_sso"
 # An ID token's auth_time is in whole seconds, and the provider's clock may be a little behind.
@@ -53,24 +60,52 @@ class Needs:
 
     password: bool = True
     code: bool = False
+    key: bool = False
     provider: str = ""
+
+    @property
+    def second_factor(self) -> bool:
+        return self.code or self.key
 
 
 def needs(user) -> Needs:
     account = sso_account(user)
     if account is not None:
         return Needs(password=False, provider=provider_name(account.provider))
-    has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    return Needs(password=True, code=has_totp)
+    types = set(
+        Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).values_list("type", flat=True)
+    )
+    return Needs(
+        password=True,
+        code=Authenticator.Type.TOTP in types,
+        key=Authenticator.Type.WEBAUTHN in types,
+    )
 
 
 def _totp(user) -> Authenticator | None:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
 
 
-def confirm(request, user, *, password: str, code: str = "") -> str:
-    """Check the signer's password (and TOTP code when they have an authenticator app), as one
-    throttled attempt; the identity check's name, or ReauthenticationFailed."""
+def key_options(user) -> dict:
+    """A WebAuthn challenge for the signer's security keys (kept in the session by allauth,
+    used once by `confirm`)."""
+    return webauthn_auth.begin_authentication(user)
+
+
+def _key_confirms(user, assertion: str) -> bool:
+    try:
+        webauthn_auth.complete_authentication(user, json.loads(assertion))
+    except (ValueError, TypeError, KeyError, AttributeError, ValidationError):
+        return False
+    return True
+
+
+def confirm(request, user, *, password: str, code: str = "", key: str = "") -> str:
+    """Check the signer's password and, when they have a second factor, a TOTP code or a
+    security key's assertion (`key`, the JSON the browser got), as one throttled attempt; the
+    identity check's name, or ReauthenticationFailed."""
     if not user.has_usable_password():
         raise ReauthenticationFailed(
             "Your account has no password and no single sign-on provider to confirm a "
@@ -78,15 +113,22 @@ def confirm(request, user, *, password: str, code: str = "") -> str:
         )
     if not password:
         raise ReauthenticationFailed("Enter your password: signing needs it.")
-    authenticator = _totp(user)
+    asked = needs(user)
     code = "".join(code.split())
-    if authenticator is not None and not code:
-        raise ReauthenticationFailed("Enter the code from your authenticator app as well.")
+    if asked.second_factor and not code and not key:
+        raise ReauthenticationFailed(
+            "Enter the code from your authenticator app as well."
+            if asked.code
+            else "Confirm with your security key as well (this needs JavaScript)."
+        )
+    use_key = bool(key) and asked.key and not code
 
     def check() -> bool:
         if not user.check_password(password):
             return False
-        return authenticator is None or TOTP(authenticator).validate_code(code)
+        if use_key:
+            return _key_confirms(user, key)
+        return not asked.code or TOTP(_totp(user)).validate_code(code)
 
     try:
         confirmed = throttle.counted_check(user.get_username(), request, check)
@@ -96,13 +138,19 @@ def confirm(request, user, *, password: str, code: str = "") -> str:
             f"{'' if refusal.minutes == 1 else 's'}. Nothing was recorded."
         ) from None
     if not confirmed:
-        if authenticator is None:
+        if not asked.second_factor:
             raise ReauthenticationFailed("That password is not right. Nothing was recorded.")
+        if use_key:
+            raise ReauthenticationFailed(
+                "That password or security key is not right. Nothing was recorded."
+            )
         raise ReauthenticationFailed(
             "That password or authenticator code is not right (each code can be used once). "
             "Nothing was recorded."
         )
-    return PASSWORD if authenticator is None else PASSWORD_AND_TOTP
+    if use_key:
+        return PASSWORD_AND_WEBAUTHN
+    return PASSWORD_AND_TOTP if asked.code else PASSWORD
 
 
 def sso_account(user) -> SocialAccount | None:

@@ -42,6 +42,7 @@ class SignOffForm(forms.Form):
     # Re-authentication to sign (accounts/reauthentication.py checks them, in the view).
     password = forms.CharField(required=False, max_length=4096, strip=False)
     code = forms.CharField(required=False, max_length=32)
+    key = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -255,6 +255,7 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
             request.user,
             password=form.cleaned_data["password"],
             code=form.cleaned_data["code"],
+            key=form.cleaned_data["key"],
         )
     except reauthentication.ReauthenticationFailed as failed:
         form.add_error("password", failed.message)

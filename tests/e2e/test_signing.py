@@ -3,6 +3,8 @@ records nothing; the right one signs, and the table shows the signature record (
 the signer's time, meaning, content hash, identity check). With and without JavaScript, at
 1280 and 375 px."""
 
+import re
+
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
@@ -96,3 +98,38 @@ def test_sso_account_is_sent_to_its_provider(open_page, screenshot, project, own
     expect(page.get_by_role("button", name="Continue to corp")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, f"signing-sso-confirm-{viewport['width']}")
+
+
+def test_sign_with_a_security_key(open_page, live_server, screenshot, reviewer, assigned, settings):
+    """Chromium's virtual authenticator as the key (as in test_accounts.py): added on allauth's
+    page, then asked by the sign-off form's script when Sign off is pressed."""
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    page = open_page(reviewer, "/", viewport=DESKTOP)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "automaticPresenceSimulation": True,
+    }
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+    page.goto(live_server.url + "/accounts/2fa/webauthn/add/")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Confirm")).click()
+    page.get_by_label("Name").fill("Laptop key")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_label("Unused codes")).to_be_visible()
+
+    page.goto(live_server.url + assigned.get_absolute_url())
+    signoffs = page.locator("#signoffs")
+    expect(signoffs).to_contain_text("Your security key is asked for when you sign off")
+    signoffs.get_by_label("Your password").fill(PASSWORD)
+    signoffs.get_by_role("button", name="Sign off").click()
+    expect(page.locator("#signoffs .status-badge")).to_have_text("✓Signed off")
+    expect(page.locator("#signoffs .signature-record")).to_contain_text(
+        "identity: password+webauthn"
+    )
+    screenshot(page, "signing-security-key-1280")

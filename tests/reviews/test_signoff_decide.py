@@ -6,6 +6,7 @@ import time
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.utils import timezone
 
@@ -220,3 +221,26 @@ def test_the_ledger_gets_the_signature(client, reviewer, slot, monkeypatch):
         "identity_check": "password",
         "signed_at": signoff.created_at.isoformat(),
     }
+
+
+def test_security_key_account_needs_the_key_and_a_bad_assertion_records_nothing(
+    client, reviewer, slot
+):
+    Authenticator.objects.create(user=reviewer, type=Authenticator.Type.WEBAUTHN, data={})
+    client.force_login(reviewer)
+    html = client.get(slot.plan.get_absolute_url()).content.decode()
+    assert "Your security key is asked for when you sign off or decline" in html
+    assert 'data-signing-key="/accounts/signing/key/"' in html
+    response = decide(client, slot)  # no JavaScript: no assertion
+    assert "Confirm with your security key as well" in response.content.decode()
+    response = decide(client, slot, key='{"id": "forged"}')
+    assert "That password or security key is not right" in response.content.decode()
+    assert not SignOff.objects.exists()
+    assert LoginFailure.objects.filter(username="rita").count() == 1  # counted like a log-in
+
+
+def test_key_options_give_a_challenge(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post("/accounts/signing/key/")
+    assert response.status_code == 200
+    assert response.json()["request_options"]["publicKey"]["challenge"]

@@ -147,6 +147,7 @@ ARGS: dict[str, Callable[[World], list]] = {
         [
             "profile",
             "logout_everywhere",
+            "signing_key_options",
             "account_login",
             "account_logout",
             "account_inactive",
@@ -497,6 +498,9 @@ TABLE: list[Row] = [
     # person send the anonymous one to log in; log-in and sign-up pages send a logged-in one on.
     Row("profile", "get", everyone(200)),
     Row("profile", "post", everyone(302), lambda w: {"display_name": "M", "time_zone": "UTC"}),
+    # A WebAuthn challenge for signing with a security key (for anyone logged in: their keys).
+    Row("signing_key_options", "get", NOT_ALLOWED),
+    Row("signing_key_options", "post", everyone(200)),
     Row("old_password_page", "get", everyone(302, anonymous=302)),
     Row("old_password_page", "post", everyone(302, anonymous=302)),
     *[
