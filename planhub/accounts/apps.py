@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         user_logged_in.connect(_on_log_in, dispatch_uid="planhub.accounts.display_name")
+        from allauth.socialaccount.signals import pre_social_login
+
+        from .reauthentication import note_sso_log_in
+
+        pre_social_login.connect(note_sso_log_in, dispatch_uid="planhub.accounts.signing_sso")

@@ -31,5 +31,6 @@ urlpatterns = [
         name="old_password_page",
     ),
     path("profile/", views.profile, name="profile"),
+    path("signing/key/", views.signing_key_options, name="signing_key_options"),
     path("profile/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
 ]

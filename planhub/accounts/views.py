@@ -12,10 +12,11 @@ from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import reauthentication
 from .adapter import mail_available
 from .forms import ProfileForm
 from .models import Profile, remember_display_name
@@ -88,3 +89,11 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
         "included.",
     )
     return redirect("login")
+
+
+@login_required
+@require_POST
+def signing_key_options(request: HttpRequest) -> JsonResponse:
+    """A WebAuthn challenge for the signer's security keys, for the sign-off form's script
+    (docs/signing.md); the assertion comes back with the sign-off, checked there."""
+    return JsonResponse({"request_options": reauthentication.key_options(request.user)})

@@ -39,6 +39,19 @@ def signoff_json(review: SlotReview) -> dict:
         "status": review.status,
         # Only a sign-off that still counts has a time; a stale or declined one is null.
         "signed_at": review.latest.created_at if signed else None,
+        # The latest decision's signature record, as the page and the exports print it.
+        "signature": signature_json(review.latest) if review.latest else None,
+    }
+
+
+def signature_json(signoff) -> dict:
+    return {
+        "printed_name": signoff.printed_name,
+        "signed_at": signoff.created_at,
+        "time_zone": signoff.time_zone,
+        "meaning": signoff.meaning,
+        "content_hash": signoff.content_hash,
+        "identity_check": signoff.identity_check,
     }
 
 

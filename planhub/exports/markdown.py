@@ -42,6 +42,8 @@ def signoff_table(review: PlanReview, *, appendix: bool = False) -> str:
     """The sign-off table and the plan's status (templates/exports/_signoff_table.md), under a
     “## Sign-off” heading when it is appended to a plan that has no place for it."""
     context = {"plan_review": review, "appendix": appendix}
+    # Under the table, each slot's latest signature as its record holds it (21 CFR 11.50).
+    context["signatures"] = [slot.latest for slot in review.slots if slot.latest]
     return render_to_string("exports/_signoff_table.md", context)
 
 

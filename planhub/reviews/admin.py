@@ -23,7 +23,14 @@ class SectionDecisionAdmin(RecordAdmin):
 
 @admin.register(SignOff)
 class SignOffAdmin(RecordAdmin):
-    list_display = ["slot", "user", "decision", "content_hash", "created_at"]
+    list_display = [
+        "slot",
+        "printed_name",
+        "decision",
+        "identity_check",
+        "content_hash",
+        "created_at",
+    ]
     list_filter = ["decision"]
     list_select_related = ["slot", "user"]
 

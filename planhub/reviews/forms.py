@@ -40,6 +40,10 @@ class SignOffForm(forms.Form):
     decision = forms.ChoiceField(choices=SignOffDecision.choices)
     reason = forms.CharField(required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea)
     content_hash = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # Re-authentication to sign (accounts/reauthentication.py checks them, in the view).
+    password = forms.CharField(required=False, max_length=4096, strip=False)
+    code = forms.CharField(required=False, max_length=32)
+    key = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

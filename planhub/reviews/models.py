@@ -14,7 +14,7 @@ from planhub.ledger.chain import Action, append
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 from planhub.projects.models import Membership, Role
 
-from . import signals
+from . import signals, signature
 from .audit import record_decision
 from .mentions import mentionable
 from .request_rules import RequestProgress, judge_request
@@ -179,6 +179,12 @@ class SignOff(models.Model):
     reason = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The signature record (21 CFR 11.50; docs/signing.md), fixed at signing: the signer's
+    # name and time zone then, what the signature means, and how their identity was checked.
+    printed_name = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    meaning = models.TextField(blank=True)
+    identity_check = models.CharField(max_length=40, default="not recorded")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -193,8 +199,18 @@ class SignOff(models.Model):
             raise ReviewRefused("Only the member assigned to this sign-off can decide it.")
 
     @classmethod
-    def record(cls, slot, *, user, decision: str, reason: str, seen_hash: str) -> "SignOff":
-        """The slot's assignee signs off (or declines) the plan as it was when they loaded it."""
+    def record(
+        cls,
+        slot,
+        *,
+        user,
+        decision: str,
+        reason: str,
+        seen_hash: str,
+        identity_check: str = "not recorded",
+    ) -> "SignOff":
+        """The slot's assignee signs off (or declines) the plan as it was when they loaded it;
+        `identity_check` says how the caller re-authenticated them ("password", "sso:corp")."""
 
         cls.check_may_sign(slot, user)
         with transaction.atomic():
@@ -207,8 +223,24 @@ class SignOff(models.Model):
                     "The plan changed while you were reading it. Nothing was recorded: "
                     "look at the changes, then sign off again.",
                 )
+            printed_name, zone = signature.signer(user)
             recorded = cls.objects.create(
-                slot=slot, user=user, decision=decision, reason=reason, content_hash=current
+                slot=slot,
+                user=user,
+                decision=decision,
+                reason=reason,
+                content_hash=current,
+                printed_name=printed_name,
+                time_zone=zone,
+                meaning=signature.meaning(slot.name, decision, reason),
+                identity_check=identity_check,
+            )
+            append(
+                project_id=plan.project_id,
+                action=Action.SIGNOFF,
+                actor=user,
+                target=recorded,
+                data=signature.ledger_data(recorded),
             )
             signals.signoff_recorded.send(sender=cls, signoff=recorded)
             return recorded

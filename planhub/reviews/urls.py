@@ -32,6 +32,7 @@ urlpatterns = [
     path(
         "plans/<int:plan_id>/signoffs/<int:slot_id>/", views.signoff_decide, name="signoff_decide"
     ),
+    path("plans/<int:plan_id>/signoffs/<int:slot_id>/sso/", views.signoff_sso, name="signoff_sso"),
     path("plans/<int:plan_id>/activity/", views.activity, name="plan_activity"),
     path(
         "plans/<int:plan_id>/review-requests/",

@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from planhub.accounts import reauthentication
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans.access import get_plan, get_section, get_section_for
@@ -245,6 +246,21 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
     form = SignOffForm(request.POST)
     if not form.is_valid():
         return _signoffs_response(request, membership, plan, status=422, forms={slot.pk: form})
+    account = reauthentication.sso_account(request.user)
+    if account is not None:  # no password: the identity provider's fresh log-in instead
+        return _sign_through_sso(request, plan, slot, form.cleaned_data, account)
+    try:
+        identity_check = reauthentication.confirm(
+            request,
+            request.user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
+            key=form.cleaned_data["key"],
+        )
+    except reauthentication.ReauthenticationFailed as failed:
+        form.add_error("password", failed.message)
+        status = 422 if request.htmx else 403  # htmx swaps 422 (base.html's responseHandling)
+        return _signoffs_response(request, membership, plan, status=status, forms={slot.pk: form})
     try:
         SignOff.record(
             slot,
@@ -252,10 +268,65 @@ def signoff_decide(request: HttpRequest, slug: str, plan_id: int, slot_id: int) 
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"].strip(),
             seen_hash=form.cleaned_data["content_hash"],
+            identity_check=identity_check,
         )
     except ContentChanged as changed:
         return _signoffs_response(request, membership, plan, status=409, notice=str(changed))
     return _signoffs_response(request, membership, plan)
+
+
+def _sign_through_sso(request, plan, slot, data: dict, account) -> HttpResponse:
+    """Keep the decision in the session and send the signer to `signoff_sso`, which sends them
+    to their provider's log-in and records the decision when they come back confirmed."""
+    pending = {
+        "plan": plan.pk,
+        "slot": slot.pk,
+        "decision": data["decision"],
+        "reason": data["reason"].strip(),
+        "content_hash": data["content_hash"],
+    }
+    page = reverse("signoff_sso", args=[plan.project.slug, plan.pk, slot.pk])
+    reauthentication.start_sso(request, account, pending)
+    return HttpResponseClientRedirect(page) if request.htmx else redirect(page)
+
+
+@login_required
+@require_GET
+def signoff_sso(request: HttpRequest, slug: str, plan_id: int, slot_id: int) -> HttpResponse:
+    """Signing by single sign-on: before the provider, a page that sends the signer there;
+    after it (the provider's log-in returns here), the decision recorded, or why not."""
+    membership = get_membership(request.user, slug, need="can_review")
+    plan = get_plan(membership, plan_id)
+    slot = get_object_or_404(SignOffSlot, pk=slot_id, plan=plan)
+    pending = reauthentication.pending_sso(request, request.user)
+    if pending is None or pending["slot"] != slot.pk:
+        return redirect(f"{plan.get_absolute_url()}#signoffs")
+    if "confirmed" not in pending:  # not back from the provider yet
+        context = {
+            "project": plan.project,
+            "plan": plan,
+            "slot": slot,
+            "pending": pending,
+            "provider_name": reauthentication.provider_name(pending["provider"]),
+            "login_url": reauthentication.sso_login_url(pending["provider"], request.path),
+        }
+        return render(request, "reviews/signoff_sso.html", context)
+    try:
+        SignOff.check_may_sign(slot, request.user)
+        pending, identity_check = reauthentication.take_sso_confirmation(request, request.user)
+        SignOff.record(
+            slot,
+            user=request.user,
+            decision=pending["decision"],
+            reason=pending["reason"],
+            seen_hash=pending["content_hash"],
+            identity_check=identity_check,
+        )
+    except (ReviewRefused, reauthentication.ReauthenticationFailed) as refused:
+        return _signoffs_response(request, membership, plan, status=403, notice=str(refused))
+    except ContentChanged as changed:
+        return _signoffs_response(request, membership, plan, status=409, notice=str(changed))
+    return redirect(f"{plan.get_absolute_url()}#signoffs")
 
 
 @login_required

@@ -68,7 +68,7 @@ def test_shape_for_each_builtin_template(client, project, owner, slug):
     assert [s["slot"] for s in data["signoffs"]] == TEMPLATE_SLOTS[slug]
     for signoff in data["signoffs"]:
         assert signoff == {"slot": signoff["slot"], "assignee": None, "status": "unassigned",
-                           "signed_at": None}  # fmt: skip
+                           "signed_at": None, "signature": None}  # fmt: skip
 
 
 def test_placeholders_are_counted_per_section(client, project, owner):
@@ -183,6 +183,12 @@ def test_fully_approved_and_signed_plan(client, project, owner, editor, reviewer
     assert signoff["status"] == "signed"
     signed_at = datetime.fromisoformat(signoff["signed_at"])
     assert abs(signed_at - slot.signoffs.get().created_at).total_seconds() < 0.001
+    signature = signoff["signature"]
+    assert signature["printed_name"] == "rita" and signature["time_zone"] == "UTC"
+    assert signature["meaning"] == "Plan approval: approved"
+    assert signature["content_hash"] == slot.signoffs.get().content_hash
+    assert signature["identity_check"] == "not recorded"  # recorded directly, not by the view
+    assert datetime.fromisoformat(signature["signed_at"]) == signed_at
 
     # Any edit afterwards: the sign-off and the section go stale, the plan is back in review.
     section = plan.sections.last()
@@ -190,6 +196,7 @@ def test_fully_approved_and_signed_plan(client, project, owner, editor, reviewer
     section.save_edit(author=editor, heading=section.heading, body="changed", base_version=1)
     data = get_json(client, plan, owner)
     assert data["status"] == "in_review"
+    assert data["signoffs"][0].pop("signature")["meaning"] == "Plan approval: approved"
     assert data["signoffs"][0] == {"slot": "Plan approval", "assignee": "rita",
                                    "status": "stale", "signed_at": None}  # fmt: skip
     assert data["sections"][1]["status"] == "stale"
@@ -208,7 +215,9 @@ def test_assigned_and_declined_signoffs(client, project, owner, reviewer):
         reason="No.",
         seen_hash=review_plan(plan).content_hash,
     )
-    assert get_json(client, plan, owner)["signoffs"][0] == {
+    signoff = get_json(client, plan, owner)["signoffs"][0]
+    assert signoff.pop("signature")["meaning"].startswith("Plan approval: declined: ")
+    assert signoff == {
         "slot": "Plan approval", "assignee": "rita", "status": "declined", "signed_at": None,
     }  # fmt: skip
 

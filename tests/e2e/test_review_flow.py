@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_plan
+from tests.factories import PASSWORD, make_plan
 
 from .helpers import assert_no_reload, editor_form, mark_page, section_named, shown_section
 
@@ -68,6 +68,7 @@ def test_edit_approve_stale_reapprove_signoff_approved(
 
     review.reload()
     signoffs = review.locator("#signoffs")
+    signoffs.get_by_label("Your password").fill(PASSWORD)  # re-authentication to sign
     signoffs.get_by_role("button", name="Sign off").click()
     expect(review.locator("#signoffs .status-badge")).to_have_text("✓Signed off")
     expect(review.locator("#outline .plan-progress")).to_contain_text("Approved")

@@ -1,9 +1,13 @@
+import datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from planhub.accounts.models import Profile
+from planhub.document.generated_blocks import strip_generated_blocks
 from planhub.exports.markdown import plan_markdown
 from planhub.plans.builtin_templates import BUILTIN_TEMPLATES
 from planhub.plans.models import Plan
@@ -127,6 +131,27 @@ def test_stale_and_declined_signoffs_say_so(project, owner, reviewer, editor):
     assert "| stale (edited since) |" in plan_markdown(plan)
     sign(plan, reviewer, owner, decision="declined", reason="Needs a | rollback")
     assert "| Declined: Needs a \\| rollback |" in plan_markdown(plan)
+
+
+def test_the_block_prints_each_signature_record(project, owner, reviewer):
+    profile = Profile.of(reviewer)
+    profile.display_name, profile.time_zone = "Rita | Reviewer", "America/New_York"
+    profile.save()
+    plan = make_plan(project, owner, text="# T\n\n## A\n\ntext\n")
+    sign(plan, reviewer, owner, decision="declined", reason="Needs a\nrollback")
+    signoff = SignOff.objects.get()
+    text = plan_markdown(plan)
+    utc = signoff.created_at.astimezone(datetime.UTC)
+    local = signoff.created_at.astimezone(ZoneInfo("America/New_York"))
+    line = (
+        f"- **Rita \\| Reviewer**, {utc:%Y-%m-%d %H:%M} UTC ({local:%Y-%m-%d %H:%M} "
+        f"America/New_York): “Plan approval: declined: Needs a rollback”; "
+        f"content `{signoff.content_hash[:12]}`; identity: not recorded\n"
+    )
+    assert f"\n\nSignatures:\n\n{line}\nPlan status:" in text
+    block = text[text.index("<!-- planhub:signoff") :]
+    assert line in block and block.endswith("<!-- /planhub:signoff -->\n\n")
+    assert strip_generated_blocks(text) == plan.to_markdown()
 
 
 def test_plan_without_approvals_section_gets_one_appended(project, owner):

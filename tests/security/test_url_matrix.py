@@ -49,7 +49,7 @@ from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from planhub.webhooks.models import Delivery, Webhook
-from tests.factories import builtin_template
+from tests.factories import PASSWORD, builtin_template
 
 from .conftest import FOREIGN_TEMPLATE, ROLES, World
 
@@ -148,6 +148,7 @@ ARGS: dict[str, Callable[[World], list]] = {
         [
             "profile",
             "logout_everywhere",
+            "signing_key_options",
             "account_login",
             "account_logout",
             "account_inactive",
@@ -198,6 +199,7 @@ ARGS: dict[str, Callable[[World], list]] = {
     "mention_suggestions": lambda w: [w.slug],
     "signoff_assign": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "signoff_decide": lambda w: [w.slug, w.plan.pk, w.slot.pk],
+    "signoff_sso": lambda w: [w.slug, w.plan.pk, w.slot.pk],
     "section_restore": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
     "section_restore_with_text": lambda w: [w.slug, w.plan.pk, w.deleted.pk],
     "template_library": lambda w: [w.slug],
@@ -371,7 +373,11 @@ def review(w: World) -> dict:
 
 
 def sign(w: World) -> dict:
-    return {"decision": "signed", "content_hash": review_plan(w.plan).content_hash}
+    return {
+        "decision": "signed",
+        "content_hash": review_plan(w.plan).content_hash,
+        "password": PASSWORD,  # re-authentication to sign
+    }
 
 
 def assign(w: World) -> dict:
@@ -554,6 +560,9 @@ TABLE: list[Row] = [
     # person send the anonymous one to log in; log-in and sign-up pages send a logged-in one on.
     Row("profile", "get", everyone(200)),
     Row("profile", "post", everyone(302), lambda w: {"display_name": "M", "time_zone": "UTC"}),
+    # A WebAuthn challenge for signing with a security key (for anyone logged in: their keys).
+    Row("signing_key_options", "get", NOT_ALLOWED),
+    Row("signing_key_options", "post", everyone(200)),
     Row("old_password_page", "get", everyone(302, anonymous=302)),
     Row("old_password_page", "post", everyone(302, anonymous=302)),
     *[
@@ -797,6 +806,9 @@ TABLE: list[Row] = [
         effect=review_request_cancelled),
     Row("review_request_cancel", "post", project_rule(200, WRITERS), variant="htmx",
         headers=HX, effect=review_request_cancelled),
+    # Signing by SSO: nothing pending for these password accounts, so back to the plan.
+    Row("signoff_sso", "get", project_rule(302, REVIEWERS)),
+    Row("signoff_sso", "post", NOT_ALLOWED),
     Row("plan_activity", "get", project_rule(200)),
     Row("plan_activity", "post", NOT_ALLOWED),
     Row("plan_archive", "get", NOT_ALLOWED),

@@ -23,7 +23,7 @@ from django.urls import reverse
 from planhub.plans.models import Plan, PlanTemplate
 from planhub.projects.models import Project
 from planhub.reviews.status import review_plan
-from tests.factories import make_plan
+from tests.factories import PASSWORD, make_plan
 
 from .html_audit import audit
 from .payloads import PAYLOADS, Payload
@@ -321,6 +321,7 @@ def test_signoff_decline_reason(members, project):
         "decision": "declined",
         "reason": every_payload(sep="\n"),
         "content_hash": review_plan(plan).content_hash,
+        "password": PASSWORD,
     }
     answer = reviewer.post(plan_url(plan, "signoff_decide", slot.pk), data, **HX)
     pages.check("decision answer (partial)", answer, markers, plain=True)

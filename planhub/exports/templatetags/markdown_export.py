@@ -7,6 +7,7 @@ register = template.Library()
 
 @register.filter
 def cell(text) -> str:
-    """`text` as one Markdown table cell: `|` escaped, line breaks made spaces, surrounding
-    space trimmed, and “—” when nothing is left."""
-    return str(text).replace("|", "\\|").replace("\n", " ").strip() or "—"
+    """`text` as one Markdown table cell: `|` escaped, line breaks (any: a browser sends
+    `\r\n`, and a lone `\r` ends a line too) made spaces, surrounding space trimmed, and “—”
+    when nothing is left."""
+    return " ".join(str(text).replace("|", "\\|").splitlines()).strip() or "—"
