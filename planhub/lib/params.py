@@ -198,3 +198,23 @@ class IdChoiceField(forms.ModelChoiceField):
         if value not in self.empty_values and not _WHOLE_NUMBER.fullmatch(str(value).strip()):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """forms.ModelMultipleChoiceField whose values must be ids in ASCII digits that fit the
+    column (a longer one would reach the database and fail there)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if (
+                not _WHOLE_NUMBER.fullmatch(text)
+                or _too_long(text, 1, MAX_ID)
+                or int(text) > MAX_ID
+            ):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20] + ("…" if len(text) > 20 else "")},
+                )
+        return super()._check_values(value)

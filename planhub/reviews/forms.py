@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from planhub.lib.params import IdChoiceField, WholeNumberField
+from planhub.lib.params import IdChoiceField, IdMultipleChoiceField, WholeNumberField
 from planhub.projects.models import Membership, Role
 
 from .models import Decision, SignOffDecision
@@ -73,7 +73,7 @@ REQUEST_MESSAGE_MAX_CHARS = 2_000
 class ReviewRequestForm(forms.Form):
     """Whom to ask (reviewers and owners of the project, not oneself), by when, and why."""
 
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = IdMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={

@@ -7,7 +7,7 @@ number of requests."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from planhub.plans.models import Plan
@@ -18,12 +18,8 @@ from .request_rules import due_wording
 
 
 def review_url(plan) -> str:
-    """Where a requested reviewer goes: the plan's review mode where this tree has it (URL
-    name `plan_review`), else the plan page."""
-    try:
-        return reverse("plan_review", args=[plan.project.slug, plan.pk])
-    except NoReverseMatch:
-        return plan.get_absolute_url()
+    """Where a requested reviewer goes: the plan's review mode."""
+    return reverse("plan_review", args=[plan.project.slug, plan.pk])
 
 
 @dataclass

@@ -48,6 +48,9 @@ def test_markdown_is_the_frozen_text_then_the_version_block(client, viewer, edit
     assert text.startswith(PLAN_TEXT)  # byte for byte, the later edit not in it
     block = text[len(PLAN_TEXT) :]
     frozen = version.frozen_at.strftime("%Y-%m-%d %H:%M")
+    record = version.signoffs[0]["record"]  # the signature record, as SignOff kept it
+    assert record["meaning"] == "Plan approval: approved"
+    signed_at = block.split(f"| {record['meaning']} | ")[1][:16]
     assert block == (
         "<!-- planhub:version -->\n"
         "## Version v1.0\n\n"
@@ -58,7 +61,7 @@ def test_markdown_is_the_frozen_text_then_the_version_block(client, viewer, edit
         f"- Ledger head at freezing: `{'a1b2c3' * 10 + 'd4e5'}`\n\n"
         "| Sign-off | Signed by | Decision | Date |\n"
         "|---|---|---|---|\n"
-        f"| Plan approval | rita | Signed | {block.split('| Signed | ')[1][:16]} |\n"
+        f"| Plan approval | {record['printed_name']} | {record['meaning']} | {signed_at} |\n"
         "<!-- /planhub:version -->\n\n"
     )
 

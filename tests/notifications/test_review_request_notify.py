@@ -40,7 +40,8 @@ def test_the_worker_mails_the_request_to_the_reviewer(client, editor, rita, plan
     assert message["To"] == "rita@example.com"
     assert message["Subject"].strip() == f"eddie asks you to review “{plan.title}”"
     sections = plan.sections.count()
-    link = f"https://plans.example.com{plan.get_absolute_url()}#rr-"
+    review_mode = reverse("plan_review", args=[plan.project.slug, plan.pk])
+    link = f"https://plans.example.com{review_mode}#rr-"
     for part in ("plain", "html"):
         body = message.get_body((part,)).get_content()
         assert "Risks first, please." in body

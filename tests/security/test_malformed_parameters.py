@@ -37,7 +37,7 @@ from planhub.invitations.models import Invitation
 from planhub.plans.models import Plan
 
 from .conftest import World, build_world
-from .test_url_matrix import TABLE, an_invitation, owner_notification
+from .test_url_matrix import TABLE, a_review_request, a_version, an_invitation, owner_notification
 
 # Routes not walked, with the reason (none today: every route is).
 EXCLUDED: dict[str, str] = {}
@@ -88,6 +88,8 @@ def _path_value(world: World, name: str, pattern: URLPattern):
         "export_id": world.pdf_export.pk,
         "webhook_id": world.webhook.pk,
         "delivery_id": world.delivery.pk,
+        "version_id": a_version(world, world.plan).pk,
+        "request_id": a_review_request(world).pk,
         "invitation_id": (
             Invitation.objects.filter(project=world.project).first() or an_invitation(world)[0]
         ).pk,
