@@ -33,6 +33,15 @@ class PdfExport(models.Model):
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="pdf_exports")
     content_key = models.CharField(max_length=64, unique=True)
+    # The frozen version this is the PDF of (None: the working copy). A version never changes,
+    # so its PDF is kept when the working copy's newer PDFs finish.
+    frozen_version = models.ForeignKey(
+        "baselines.PlanVersion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pdf_exports",
+    )
     status = models.CharField(
         max_length=20, choices=PdfExportStatus.choices, default=PdfExportStatus.QUEUED
     )
@@ -92,7 +101,7 @@ class PdfExport(models.Model):
 
     @classmethod
     def for_content(
-        cls, *, plan, document: str, content_key: str, user
+        cls, *, plan, document: str, content_key: str, user, frozen_version=None
     ) -> tuple["PdfExport", bool]:
         """The export of this content, kept or under way, or a new one (True) to be queued."""
         export = cls.objects.without_files().filter(content_key=content_key).first()
@@ -101,7 +110,11 @@ class PdfExport(models.Model):
         try:
             with transaction.atomic():
                 export = cls.objects.create(
-                    plan=plan, content_key=content_key, document=document, requested_by=user
+                    plan=plan,
+                    content_key=content_key,
+                    document=document,
+                    requested_by=user,
+                    frozen_version=frozen_version,
                 )
         except IntegrityError:  # someone asked for the same content at the same moment
             return cls.objects.without_files().get(content_key=content_key), False
@@ -136,15 +149,18 @@ class PdfExport(models.Model):
         PdfExport.objects.filter(pk=self.pk).update(pages=pages)
 
     def finish(self, pdf: bytes, pages: int) -> None:
-        """Keep the PDF; the plan's older PDFs (of content that has changed since) go."""
+        """Keep the PDF; the plan's older PDFs of the same kind (the working copy's, or the
+        same frozen version's) go: their content has changed since."""
         self.status, self.pdf, self.size, self.pages = PdfExportStatus.READY, pdf, len(pdf), pages
         self.finished_at, self.document, self.error = timezone.now(), "", ""
         self.save(
             update_fields=["status", "pdf", "size", "pages", "finished_at", "document", "error"]
         )
-        PdfExport.objects.filter(plan_id=self.plan_id, created_at__lt=self.created_at).exclude(
-            status__in=[PdfExportStatus.QUEUED, PdfExportStatus.RENDERING]
-        ).delete()
+        PdfExport.objects.filter(
+            plan_id=self.plan_id,
+            frozen_version=self.frozen_version_id,
+            created_at__lt=self.created_at,
+        ).exclude(status__in=[PdfExportStatus.QUEUED, PdfExportStatus.RENDERING]).delete()
 
     def restart(self, *, user) -> None:
         """Someone asks again after a failure: a fresh pair of attempts."""

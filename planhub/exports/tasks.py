@@ -52,11 +52,15 @@ def render_pdf_export(export_id: int) -> None:
     )
 
 
-def request_pdf(*, plan, document: str, content_key: str, user) -> PdfExport:
-    """The export of this content: the one kept or under way, or a new one queued for the
-    worker. A job whose worker died is queued again (once)."""
+def request_pdf(*, plan, document: str, content_key: str, user, frozen_version=None) -> PdfExport:
+    """The export of this content (of `frozen_version` when given): the one kept or under
+    way, or a new one queued for the worker. A job whose worker died is queued again (once)."""
     export, created = PdfExport.for_content(
-        plan=plan, document=document, content_key=content_key, user=user
+        plan=plan,
+        document=document,
+        content_key=content_key,
+        user=user,
+        frozen_version=frozen_version,
     )
     if created:
         render_pdf_export.enqueue(export.pk)

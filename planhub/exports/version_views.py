@@ -41,7 +41,11 @@ def version_export_pdf(request: HttpRequest, slug: str, plan_id: int, version_id
     version = _version(request, slug, plan_id, version_id)
     document, content_key = version_printable_document(version)
     export = pdf_jobs.request_pdf(
-        plan=version.plan, document=document, content_key=content_key, user=request.user
+        plan=version.plan,
+        document=document,
+        content_key=content_key,
+        user=request.user,
+        frozen_version=version,
     )
     if not export.is_ready:
         return _export_status(request, version.plan, export)

@@ -107,6 +107,20 @@ def test_the_version_pdf_is_not_the_working_copy_pdf(client, viewer, editor, ver
     assert "We move card payments" in " ".join(text.split())
 
 
+def test_the_working_copys_newer_pdf_leaves_the_version_pdf_in_place(client, viewer, version):
+    client.force_login(viewer)
+    client.get(pdf_url(version))
+    run_queued_tasks()
+    plan_pdf = reverse("export_pdf", args=[version.plan.project.slug, version.plan_id])
+    client.get(plan_pdf)  # the working copy's PDF, made after the version's
+    run_queued_tasks()
+    assert client.get(plan_pdf).status_code == 200
+    assert PdfExport.objects.filter(frozen_version=version).count() == 1
+    response = client.get(pdf_url(version))
+    assert response.status_code == 200  # kept: no second rendering
+    assert DBTaskResult.objects.count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_db_worker_process_renders_a_version_pdf(project, owner, reviewer):
     plan = make_plan(project, author=owner, text=PLAN_TEXT)
