@@ -57,7 +57,10 @@ def test_the_editor_asks_and_the_reviewer_sees_it_on_the_dashboard(
     screenshot(dashboard, "review-request-dashboard-1280")
     check_axe(dashboard, "dashboard-review-requests")
     queue.get_by_role("link", name="Launch plan").click()
-    expect(dashboard).to_have_url(f"{dashboard.url.split('/p/')[0]}{plan.get_absolute_url()}")
+    # to the plan's review mode, where what waits for them comes first
+    expect(dashboard).to_have_url(
+        f"{dashboard.url.split('/p/')[0]}{plan.get_absolute_url()}review/"
+    )
 
     phone = open_page(reviewer, "/", viewport=PHONE)
     expect(phone.get_by_role("region", name="Reviews asked of me")).to_contain_text("3 sections")
