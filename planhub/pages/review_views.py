@@ -61,13 +61,7 @@ def review_decide(request: HttpRequest, slug: str, plan_id: int, section_id: int
         notice = "Choose Approve or Request changes for the version you read."
         return _card(request, membership, section, 422, notice, form)
     try:
-        decision = SectionDecision.record(
-            section=section,
-            reviewer=request.user,
-            decision=form.cleaned_data["decision"],
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"].strip(),
-        )
+        decision = form.record(section, request.user)
     except ContentChanged as changed:
         return _card(request, membership, section, 409, str(changed), form)
     except ReviewRefused as refused:

@@ -27,7 +27,6 @@ from planhub.reviews.models import (
     Decision,
     PlaceholdersLeft,
     ReviewRefused,
-    SectionDecision,
 )
 from planhub.reviews.views import REVIEW_EVENTS
 
@@ -397,13 +396,7 @@ def section_decide(request: HttpRequest, slug: str, plan_id: int, section_id: in
     if not form.is_valid():
         return _section_display(request, membership, section, status=422, form=form)
     try:
-        decision = SectionDecision.record(
-            section=section,
-            reviewer=request.user,
-            decision=form.cleaned_data["decision"],
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"].strip(),
-        )
+        decision = form.record(section, request.user)
     except ContentChanged as changed:
         return _refused(request, membership, changed.current, 409, str(changed), form)
     except PlaceholdersLeft as refused:

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from planhub.lib.params import IdChoiceField, IdMultipleChoiceField, WholeNumberField
 from planhub.projects.models import Membership, Role
 
-from .models import Decision, SignOffDecision
+from .models import Decision, SectionDecision, SignOffDecision
 
 COMMENT_MAX_CHARS = 10_000
 
@@ -13,6 +13,17 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=Decision.choices)
     comment = forms.CharField(required=False, max_length=COMMENT_MAX_CHARS, widget=forms.Textarea)
     version = WholeNumberField(widget=forms.HiddenInput)
+
+    def record(self, section, reviewer) -> SectionDecision:
+        """The valid form's decision, by `reviewer` on the version they read (raises what
+        SectionDecision.record raises)."""
+        return SectionDecision.record(
+            section=section,
+            reviewer=reviewer,
+            decision=self.cleaned_data["decision"],
+            version=self.cleaned_data["version"],
+            comment=self.cleaned_data["comment"].strip(),
+        )
 
 
 class CommentForm(forms.Form):
