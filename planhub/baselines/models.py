@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from planhub.ledger.chain import Action, append, head
+from planhub.ledger.chain import Action, append_many, head, sha256_text
 from planhub.plans.models import Plan, Section
 from planhub.reviews.models import SignOff
 from planhub.reviews.rules import PlanStatus, SlotStatus
@@ -176,18 +176,26 @@ class PlanVersion(models.Model):
                 FrozenSection.of(version, section, review.by_section[section.pk])
                 for section in sections
             )
-            append(
+            frozen = list(version.sections.order_by("position", "pk"))
+            append_many(
                 project_id=locked.project_id,
-                action=Action.BASELINE_FROZEN,
                 actor=user,
-                target=version,
-                data={
-                    "plan": locked.pk,
-                    "name": version.name,
-                    "note": version.note,
-                    "content_hash": version.content_hash,
-                    "sections": [[s.pk, s.version] for s in sections],
-                },
+                items=[
+                    (
+                        Action.BASELINE_FROZEN,
+                        version,
+                        {
+                            "plan": locked.pk,
+                            "name": version.name,
+                            "note": version.note,
+                            "content_hash": version.content_hash,
+                            "sections": [[s.pk, s.version] for s in sections],
+                        },
+                    ),
+                    # One entry per frozen section, holding digests of what the version's
+                    # page and exports show: verify_ledger finds a frozen text changed since.
+                    *((Action.BASELINE_SECTION, f, f.ledger_data()) for f in frozen),
+                ],
             )
             # The ledger head after the freeze entry: the PDF prints it, an auditor checks it.
             # Set once, in the transaction that created the row (not an update path).
@@ -267,6 +275,24 @@ class FrozenSection(models.Model):
     @property
     def anchor(self) -> str:
         return f"section-{self.section_id}"
+
+    def ledger_data(self) -> dict:
+        """What the ledger keeps of a frozen section: digests of every text the version shows
+        (verify_ledger compares them with the row)."""
+        return {
+            "plan_id": self.version.plan_id,
+            "version": self.version_id,
+            "section_id": self.section_id,
+            "section_version": self.section_version,
+            "position": self.position,
+            "level": self.level,
+            "heading": self.heading,
+            "heading_source_sha256": sha256_text(self.heading_source),
+            "body_sha256": sha256_text(self.body),
+            "heading_html_sha256": sha256_text(self.heading_html),
+            "body_html_sha256": sha256_text(self.body_html),
+            "status": self.status,
+        }
 
     @classmethod
     def of(cls, version: PlanVersion, section: Section, section_review) -> "FrozenSection":

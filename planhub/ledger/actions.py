@@ -17,6 +17,7 @@ class Action(models.TextChoices):
     SIGNOFF = "signoff.decision", "sign-off"
     SIGNOFF_ASSIGNED = "signoff.assigned", "sign-off assigned"
     BASELINE_FROZEN = "baseline.frozen", "version frozen"
+    BASELINE_SECTION = "baseline.section", "section of a frozen version"
     MEMBER_ADDED = "member.added", "member added"
     MEMBER_REMOVED = "member.removed", "member removed"
     MEMBER_ROLE = "member.role", "member's role changed"

@@ -12,6 +12,8 @@ from planhub.baselines.models import (
     check_name,
 )
 from planhub.ledger import chain
+from planhub.ledger.models import LedgerEntry
+from planhub.ledger.verify import verify
 from planhub.reviews.status import review_plan
 
 from .conftest import approve_everything, freeze
@@ -150,29 +152,39 @@ def test_good_names(name):
     assert check_name(name) == name
 
 
-def test_the_ledger_hears_of_the_freeze_and_its_head_is_kept(approved, owner, monkeypatch):
-    entries = []
-
-    def append(**entry):
-        entries.append(entry)
-
-    monkeypatch.setattr("planhub.baselines.models.append", append)
-    monkeypatch.setattr("planhub.baselines.models.head", lambda project_id: "f" * 64)
+def test_the_ledger_holds_the_freeze_and_every_frozen_text(approved, owner):
     version = freeze(approved, owner)
-    [entry] = entries
-    assert entry["action"] == chain.Action.BASELINE_FROZEN
-    assert entry["target"] == version
-    assert entry["actor"] == owner
-    assert entry["data"]["name"] == "v1.0"
-    assert entry["data"]["content_hash"] == version.content_hash
-    assert PlanVersion.objects.get().ledger_head == "f" * 64
+    project_id = approved.project_id
+    entries = LedgerEntry.objects.filter(project_id=project_id).order_by("seq")
+    frozen = entries.get(action=chain.Action.BASELINE_FROZEN)
+    assert (frozen.target_type, frozen.target_id) == ("baselines.planversion", version.pk)
+    assert frozen.actor_id == owner.pk and frozen.plan_id == approved.pk
+    assert frozen.payload["name"] == "v1.0"
+    assert frozen.payload["content_hash"] == version.content_hash
+    per_section = entries.filter(action=chain.Action.BASELINE_SECTION)
+    assert sorted(per_section.values_list("target_id", flat=True)) == sorted(
+        version.sections.values_list("pk", flat=True)
+    )
+    # The head kept on the version (and printed in its PDF) is the chain's head after them.
+    assert version.ledger_head == chain.head(project_id) == entries.last().hash
+    assert verify(project_id).ok
+
+
+def test_verify_ledger_finds_a_frozen_text_changed_behind_the_apps_back(approved, owner):
+    version = freeze(approved, owner)
+    section = version.sections.order_by("position").last()
+    FrozenSection.objects.filter(pk=section.pk).update(body="Something nobody approved.\n")
+    result = verify(approved.project_id)
+    assert not result.ok
+    assert f"baselines.frozensection #{section.pk}" in str(result.problem)
+    assert "body" in str(result.problem)
 
 
 def test_nothing_is_kept_when_the_ledger_fails(approved, owner, monkeypatch):
     def append(**entry):
         raise RuntimeError("ledger down")
 
-    monkeypatch.setattr("planhub.baselines.models.append", append)
+    monkeypatch.setattr("planhub.baselines.models.append_many", append)
     with pytest.raises(RuntimeError):
         freeze(approved, owner)
     assert not PlanVersion.objects.exists()
