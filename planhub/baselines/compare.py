@@ -4,10 +4,12 @@ version (the plan page's "changed since v1.0")."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
+
 from planhub.document.plan_diff import PlanDiff, SectionText, diff_plans
 from planhub.plans.models import Plan
 
-from .models import PlanVersion
+from .models import FrozenSection, PlanVersion
 
 WORKING = "working"
 
@@ -102,3 +104,24 @@ def mark_sections(plan: Plan, sections) -> BaselineMarks | None:
     for section in sections:
         section.baseline_mark = (marks.mark(section.pk), marks.name) if marks else None
     return marks
+
+
+def mark_section(section) -> None:
+    """`section.baseline_mark` for a section shown alone (after a save or a review), as
+    `mark_sections` sets it on the plan page: one query."""
+    frozen = FrozenSection.objects.filter(version=OuterRef("pk"), section_id=section.pk)
+    latest = (
+        PlanVersion.objects.filter(plan_id=section.plan_id)
+        .order_by("-frozen_at", "-pk")
+        .annotate(frozen_version=Subquery(frozen.values("section_version")[:1]))
+        .values_list("name", "frozen_version")
+        .first()
+    )
+    if latest is None:
+        section.baseline_mark = None
+        return
+    name, frozen_version = latest
+    if frozen_version is None:
+        section.baseline_mark = ("added", name)
+    else:
+        section.baseline_mark = ("changed" if frozen_version != section.version else "", name)

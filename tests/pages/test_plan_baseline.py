@@ -80,3 +80,24 @@ def test_plan_page_queries_with_a_version(
     # The plan page's bound (tests/pages/test_plan_detail.py: 14) plus the version's two.
     with django_assert_max_num_queries(16):
         client.get(plan.get_absolute_url())
+
+
+def test_a_section_saved_in_place_shows_its_mark_at_once(client, owner, reviewer, editor, project):
+    plan = make_plan(project, author=owner, text=PLAN_TEXT)
+    approve_everything(plan, reviewer=reviewer, owner=owner)
+    freeze(plan, owner, name="v1.0")
+    scope = plan.sections.get(heading="Scope")
+    section_url = reverse("section_detail", args=[project.slug, plan.pk, scope.pk])
+    client.force_login(editor)
+    shown = client.get(section_url, **HX).content.decode()
+    assert marks(shown) == []  # as frozen
+
+    saved = client.post(
+        section_url, {"heading": "Scope", "body": "Edited in place.\n", "version": 1}, **HX
+    )
+    # The section swapped back in after the save says what the plan page says, without a reload.
+    assert saved.status_code == 200
+    assert marks(saved.content.decode()) == ["changed since v1.0"]
+    new = add_section_after(plan.sections.get(pk=scope.pk), editor)
+    new_url = reverse("section_detail", args=[project.slug, plan.pk, new.pk])
+    assert marks(client.get(new_url, **HX).content.decode()) == ["new since v1.0"]
