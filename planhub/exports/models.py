@@ -19,13 +19,13 @@ class PdfExportStatus(models.TextChoices):
 class PdfExportQuerySet(models.QuerySet):
     def without_files(self) -> "PdfExportQuerySet":
         """Everything but the document and the PDF bytes (status checks need neither)."""
-        return self.defer("document", "pdf")
+        return self.defer("document", "diagram_sources", "pdf")
 
 
 class PdfExport(models.Model):
     """One PDF of a plan's content at one moment, rendered by the background worker.
 
-    `content_key` is a hash of the printable document (the generation time left out): however
+    `content_key` is a hash of the Typst document (the generation time left out): however
     many people ask for the same content, there is one row and one rendering. The document is
     kept from the moment it was asked for until it is rendered, so that the PDF shows exactly
     the content of that moment even if the plan changes meanwhile.
@@ -45,10 +45,14 @@ class PdfExport(models.Model):
     status = models.CharField(
         max_length=20, choices=PdfExportStatus.choices, default=PdfExportStatus.QUEUED
     )
-    document = models.TextField(blank=True, help_text="The HTML to render; emptied once done.")
+    document = models.TextField(blank=True, help_text="The Typst source; emptied once done.")
+    # The mermaid sources of the document's diagrams, drawn by the worker before it compiles.
+    diagram_sources = models.JSONField(default=list, blank=True)
     pdf = models.BinaryField(null=True, editable=False)
     size = models.PositiveIntegerField(default=0)
-    pages = models.PositiveIntegerField(default=0, help_text="Pages laid out so far.")
+    pages = models.PositiveIntegerField(default=0, help_text="The page count, once known.")
+    # What the worker is doing ("Drawing diagrams — 2 of 3", "Typesetting"), for the export page.
+    phase = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
@@ -101,7 +105,14 @@ class PdfExport(models.Model):
 
     @classmethod
     def for_content(
-        cls, *, plan, document: str, content_key: str, user, frozen_version=None
+        cls,
+        *,
+        plan,
+        document: str,
+        content_key: str,
+        user,
+        frozen_version=None,
+        diagram_sources=(),
     ) -> tuple["PdfExport", bool]:
         """The export of this content, kept or under way, or a new one (True) to be queued."""
         export = cls.objects.without_files().filter(content_key=content_key).first()
@@ -113,6 +124,7 @@ class PdfExport(models.Model):
                     plan=plan,
                     content_key=content_key,
                     document=document,
+                    diagram_sources=list(diagram_sources),
                     requested_by=user,
                     frozen_version=frozen_version,
                 )
@@ -138,23 +150,33 @@ class PdfExport(models.Model):
         """Claim the job for this worker; False if it is no longer queued."""
         now = timezone.now()
         claimed = PdfExport.objects.filter(pk=self.pk, status=PdfExportStatus.QUEUED).update(
-            status=PdfExportStatus.RENDERING, started_at=now, pages=0, attempts=F("attempts") + 1
+            status=PdfExportStatus.RENDERING,
+            started_at=now,
+            pages=0,
+            phase="",
+            attempts=F("attempts") + 1,
         )
         if claimed:
             self.status, self.started_at, self.pages = PdfExportStatus.RENDERING, now, 0
+            self.phase = ""
             self.attempts += 1
         return bool(claimed)
 
-    def report_progress(self, pages: int) -> None:
-        PdfExport.objects.filter(pk=self.pk).update(pages=pages)
+    def report_progress(self, pages: int, phase: str = "") -> None:
+        self.pages, self.phase = pages, phase
+        PdfExport.objects.filter(pk=self.pk).update(pages=pages, phase=phase)
 
     def finish(self, pdf: bytes, pages: int) -> None:
         """Keep the PDF; the plan's older PDFs of the same kind (the working copy's, or the
         same frozen version's) go: their content has changed since."""
         self.status, self.pdf, self.size, self.pages = PdfExportStatus.READY, pdf, len(pdf), pages
         self.finished_at, self.document, self.error = timezone.now(), "", ""
+        self.diagram_sources, self.phase = [], ""
         self.save(
-            update_fields=["status", "pdf", "size", "pages", "finished_at", "document", "error"]
+            update_fields=[
+                *("status", "pdf", "size", "pages", "finished_at", "document", "error"),
+                *("diagram_sources", "phase"),
+            ]
         )
         PdfExport.objects.filter(
             plan_id=self.plan_id,

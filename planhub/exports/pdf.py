@@ -1,59 +1,109 @@
-"""PDF export: the printable plan (exports/print.html + print.css) rendered by WeasyPrint.
+"""PDF export: the plan's Typst document (exports/typst_pdf.py), typeset by Typst.
 
-No browser and no network: the stylesheets are embedded in the document and the URL fetcher
-only accepts `data:` URLs, so an image a plan links to (http, file, …) is never fetched by the
-server; it prints as its alt text. See README "PDF export" for why WeasyPrint (measured with
-bench/pdf_engines.py against headless Chromium).
-
-A web request never renders a PDF: it captures the printable document (`printable_document`)
-and the background worker renders it (planhub/exports/tasks.py). The document leaves the
-generation time open (two slots filled in when it is rendered), so that the same content always
-has the same content key, whenever it is asked for.
+A web request never renders a PDF: it captures the plan's document (`capture`: the Typst
+source and the mermaid sources its diagrams are drawn from) and the background worker
+(planhub/exports/tasks.py) draws the diagrams (exports/diagrams.py) and compiles the source
+in a child process held to a budget (exports/pdf_process.py). The document leaves the
+generation time open (a slot filled in when it is rendered), so that the same content always
+has the same content key, whenever it is asked for. See README "PDF export" and "Choosing the
+engine" for why Typst (measured with bench/pdf_engines.py against WeasyPrint and Chromium).
 """
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from planhub.plans.models import Plan
 
-from .pdf_process import html_to_pdf
-from .printing import generation_stamp, print_context
+from .diagrams import Diagram, diagrams_for, draw_missing
+from .pdf_process import compile_typst
+from .printing import generation_stamp
+from .typst_markup import diagram_inputs, escape_string
+from .typst_pdf import TypstDocument, plan_document
 
-# WeasyPrint reports every layout step at INFO; the app logs INFO to the console.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
-# Where the generation time goes, until the document is rendered. Neither can come from a
-# plan: titles are escaped and the sanitizer drops comments from section text.
-GENERATED_META_SLOT = mark_safe("<!--planhub:generated-meta-->")
-GENERATED_LABEL_SLOT = mark_safe("<!--planhub:generated-label-->")
+# Where the generation time goes, until the document is rendered: the first line of the
+# source (a comment; only the first occurrence is filled in, so a plan's text cannot move it).
+# Stand-in until exports/typst_pdf.py has its own slot (for the lead to switch): it binds
+# `planhub-generated` (a datetime, UTC) and `planhub-generated-label` (the title page's text)
+# and sets the PDF's creation date.
+GENERATED_SLOT = "// planhub:generated-time\n"
+
+
+@dataclass(frozen=True)
+class CapturedDocument:
+    source: str  # Typst source, generation time left open
+    diagram_sources: tuple[str, ...]
+    content_key: str
 
 
 def pdf_filename(plan: Plan) -> str:
     return f"{slugify(plan.title) or 'plan'}.pdf"
 
 
-def printable_document(plan: Plan) -> tuple[str, str]:
-    """The plan's printable document as it is now, generation time left open, and its
-    content key (a hash of the document and the plan's id)."""
-    context = print_context(plan, for_pdf=True)
-    context["generated"] = {"meta": GENERATED_META_SLOT, "label": GENERATED_LABEL_SLOT}
-    document = render_to_string("exports/print.html", context)
-    key = hashlib.sha256(f"{plan.pk}\n{document}".encode()).hexdigest()
-    return document, key
+def content_key(owner: str, source: str) -> str:
+    """A hash of whose document it is (the plan's or a version's id) and the document."""
+    return hashlib.sha256(f"{owner}\n{source}".encode()).hexdigest()
 
 
-def with_generation_time(document: str, when) -> str:
-    stamp = generation_stamp(when)
-    document = document.replace(GENERATED_META_SLOT, stamp["meta"], 1)
-    return document.replace(GENERATED_LABEL_SLOT, stamp["label"], 1)
+def with_slot(document: TypstDocument) -> TypstDocument:
+    if GENERATED_SLOT in document.source:
+        return document
+    return TypstDocument(GENERATED_SLOT + document.source, tuple(document.diagram_sources))
+
+
+def capture(plan: Plan) -> CapturedDocument:
+    """The plan's PDF document as it is now (generation time left open), its diagrams'
+    sources and its content key (a hash of the plan's id and the document)."""
+    document = with_slot(plan_document(plan))
+    key = content_key(str(plan.pk), document.source)
+    return CapturedDocument(document.source, tuple(document.diagram_sources), key)
+
+
+def with_generation_time(source: str, when) -> str:
+    """`source` with its generation-time slot filled in with `when`."""
+    utc = when.astimezone(UTC)
+    fields = ", ".join(
+        f"{name}: {getattr(utc, name)}"
+        for name in ("year", "month", "day", "hour", "minute", "second")
+    )
+    filled = (
+        f"#let planhub-generated = datetime({fields})\n"
+        f"#let planhub-generated-label = {escape_string(generation_stamp(when)['label'])}\n"
+        f"#set document(date: planhub-generated)\n"
+    )
+    return source.replace(GENERATED_SLOT, filled, 1)
+
+
+def draw_diagrams(
+    sources: Iterable[str], on_progress: Callable[[int, int], None] | None = None
+) -> dict[str, Diagram]:
+    """Every source's drawing: the kept ones, then the others drawn one by one (reporting
+    `on_progress(done, total)` before each). A drawing that cannot be made at all (no
+    browser) prints the diagram's source with the reason: the PDF is still made."""
+    sources = list(dict.fromkeys(sources))
+    drawings = diagrams_for(sources) if sources else {}
+    missing = [source for source in sources if source not in drawings]
+    for done, source in enumerate(missing):
+        if on_progress:
+            on_progress(done + 1, len(missing))
+        try:
+            drawings.update(draw_missing([source]))
+        except Exception as error:  # the browser is missing or crashed: print the source
+            logger.warning("Could not draw a diagram: %s", error)
+            drawings[source] = Diagram(source, error="The diagram could not be drawn.")
+    return drawings
 
 
 def plan_pdf(plan: Plan) -> bytes:
     """The plan as a PDF, rendered here and now (`manage.py export_plan --format pdf`)."""
-    document, _ = printable_document(plan)
-    return html_to_pdf(with_generation_time(document, timezone.now()))
+    captured = capture(plan)
+    drawings = draw_diagrams(captured.diagram_sources)
+    source = with_generation_time(captured.source, timezone.now())
+    return compile_typst(source, diagram_inputs(drawings))

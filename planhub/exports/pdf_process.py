@@ -1,33 +1,43 @@
-"""A PDF rendered by WeasyPrint in a child process held to a time and a memory budget.
+"""A PDF typeset by Typst in a child process held to a time and a memory budget.
 
-WeasyPrint lays out a 1,000-section plan in about 30 s and 0.9 GB; a bigger or odder document
-may need more than a server can spare. The worker therefore renders each PDF in a child
-process that it watches: past the time budget or the memory budget (resident memory, read from
-/proc every tenth of a second; the heap is also capped at twice the budget as a backstop) the
-child is killed and `BudgetExceeded` says which budget it was; the worker carries on. The child
-reports WeasyPrint's progress (the page it is laying out) on its stderr, one line at a time.
+Typst compiles a 100-section plan in well under a second, but a bigger or odder document (a
+huge table, a pathological diagram) may need more than a server can spare. The worker
+therefore compiles each PDF in a child process that it watches: past the time budget or the
+memory budget (resident memory, read from /proc every tenth of a second; the heap is also
+capped at twice the budget as a backstop) the child is killed and `BudgetExceeded` says which
+budget it was; the worker carries on. The child reports its phase and, at the end, the page
+count on its stderr, one line at a time; a Typst error becomes `RenderFailed` with Typst's
+message (never a stack trace).
 
-Django-free, so that the child starts in a fraction of a second and bench/ can use it as is:
+Django-free (it imports typst and nothing of the app), so that the child starts in a fraction
+of a second and bench/ can use it as is:
 
-    python -m planhub.exports.pdf_process document.html document.pdf
+    python -m planhub.exports.pdf_process document.typ document.pdf [inputs.json]
+
+`inputs.json` holds Typst's `sys.inputs` (the drawn diagrams, exports/typst_markup.py), an
+object of strings.
 """
 
 import gc
-import logging
+import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL_SECONDS = 0.1
-PAGE_PREFIX = "Step 5 - Creating layout - Page "
 MEMORY_ERROR_EXIT = 3
+TYPST_ERROR_EXIT = 4
+# Rust aborts when an allocation fails (the heap cap): "memory allocation of N bytes failed".
+ALLOCATION_FAILED = "memory allocation of"
+PHASES = {"typesetting": "Typesetting", "writing": "Writing the PDF"}
 
 
 class BudgetExceeded(Exception):
@@ -35,7 +45,7 @@ class BudgetExceeded(Exception):
 
 
 class RenderFailed(Exception):
-    """The rendering process failed (the message has the last lines it wrote)."""
+    """The rendering failed: Typst's message, or the last lines the process wrote."""
 
 
 @dataclass(frozen=True)
@@ -48,54 +58,70 @@ class Rendered:
 
 @dataclass
 class Progress:
-    """What the child last reported: its phase and the last page laid out."""
+    """What the child last reported: its phase, the page count once known, and its errors."""
 
     phase: str = "starting"
     pages: int = 0
     errors: list[str] | None = None
+    typst_error: list[str] | None = None
+
+    @property
+    def label(self) -> str:
+        """The phase as the export page shows it ("Typesetting")."""
+        return PHASES.get(self.phase, "")
 
     def where(self) -> str:
-        return f" (stopped while laying out page {self.pages})" if self.pages else ""
+        return f" (stopped while {self.label.lower()})" if self.label else ""
 
     def read(self, stream) -> None:
-        self.errors = []
+        self.errors, self.typst_error = [], []
         for line in stream:
             kind, _, value = line.rstrip("\n").partition(" ")
-            if kind == "page" and value.isdecimal():
-                # WeasyPrint lays some pages out again (page-number references), so the page
-                # it reports can go back; what the reader sees only moves forward.
-                self.phase, self.pages = "layout", max(self.pages, int(value))
+            if kind == "pages" and value.isdecimal():
+                self.pages = int(value)
             elif kind == "phase":
                 self.phase = value
+            elif kind == "typst-error":
+                self.typst_error.append(value)
             else:
                 self.errors = [*self.errors[-19:], line.rstrip("\n")]
 
 
-def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of a self-contained HTML document (no resource is fetched but data: URLs)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF written by Typst (its page tree's /Count; 0 when it cannot be read)."""
+    for match in re.finditer(rb"<<(?:(?!>>).)*?/Type\s*/Pages\b(?:(?!>>).)*", pdf, re.DOTALL):
+        count = re.search(rb"/Count\s+(\d+)", match.group(0))
+        if count:
+            return int(count.group(1))
+    return 0
 
-    from planhub.lib.gc_pause import garbage_collection_paused
 
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    with garbage_collection_paused():
-        return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+def compile_typst(source: str, inputs: Mapping[str, str] | None = None) -> bytes:
+    """PDF bytes of a Typst document (no file, package or network access: the source is
+    self-contained; the drawings come in `inputs`, Typst's sys.inputs). Raises typst.TypstError."""
+    import typst
+
+    return typst.compile(source.encode("utf-8"), sys_inputs=dict(inputs or {}))
 
 
 def render_in_child(
-    html: str,
+    source: str,
     *,
     workdir: Path,
     seconds: float,
     memory_bytes: int,
+    inputs: Mapping[str, str] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Rendered:
-    """Render `html` to PDF in a child process; raises BudgetExceeded or RenderFailed."""
-    source, target = workdir / "document.html", workdir / "document.pdf"
-    source.write_text(html, encoding="utf-8")
+    """Compile the Typst `source` to PDF in a child process; raises BudgetExceeded or
+    RenderFailed."""
+    document, target = workdir / "document.typ", workdir / "document.pdf"
+    inputs_file = workdir / "inputs.json"
+    document.write_text(source, encoding="utf-8")
+    inputs_file.write_text(json.dumps(dict(inputs or {})), encoding="utf-8")
+    command = [sys.executable, "-m", "planhub.exports.pdf_process"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "planhub.exports.pdf_process", str(source), str(target)],
+        [*command, str(document), str(target), str(inputs_file)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -131,14 +157,22 @@ def render_in_child(
         raise
     finally:
         reader.join(timeout=5)
-    if process.returncode == MEMORY_ERROR_EXIT:
+    out_of_memory = any(ALLOCATION_FAILED in line for line in progress.errors or [])
+    if process.returncode == MEMORY_ERROR_EXIT or (process.returncode < 0 and out_of_memory):
         raise BudgetExceeded(
             f"Rendering ran out of the memory a PDF may use ({memory_bytes // 2**20:,} MB)."
         )
+    if process.returncode == TYPST_ERROR_EXIT and progress.typst_error:
+        raise RenderFailed("The PDF could not be typeset: " + "; ".join(progress.typst_error))
     if process.returncode != 0 or not target.exists():
         detail = "\n".join((progress.errors or [])[-5:]) or f"exit status {process.returncode}"
         raise RenderFailed(f"The PDF renderer failed: {detail}")
-    return Rendered(target.read_bytes(), time.monotonic() - started, peak, progress.pages)
+    pdf = target.read_bytes()
+    pages = progress.pages or page_count(pdf)
+    if on_progress and (progress.phase, pages) != reported:
+        progress.pages = pages
+        on_progress(progress)
+    return Rendered(pdf, time.monotonic() - started, peak, pages)
 
 
 def resident_bytes(pid: int) -> int:
@@ -159,28 +193,31 @@ def _limit_child(memory_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
-class _ProgressLines(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if message.startswith(PAGE_PREFIX):
-            number = message[len(PAGE_PREFIX) :].split(" ", 1)[0]
-            print(f"page {number}", file=sys.stderr, flush=True)
-        elif message.startswith("Step 6"):
-            print("phase writing", file=sys.stderr, flush=True)
+def typst_message(error: Exception) -> list[str]:
+    """Typst's message and hints, one line each, without the source excerpt (the document is
+    generated: its line numbers mean nothing to the person who asked for the PDF)."""
+    message = str(error.args[0] if error.args else error).strip() or "unknown error"
+    hints = [f"hint: {hint}" for hint in getattr(error, "hints", None) or []]
+    return [" ".join(line.split()) for line in [message, *hints]]
 
 
 def main(argv: list[str]) -> int:
-    source, target = (Path(arg) for arg in argv)
+    import typst
+
+    source, target, *rest = (Path(arg) for arg in argv)
+    inputs = json.loads(rest[0].read_text(encoding="utf-8")) if rest else {}
     gc.disable()  # a one-shot process: its memory goes back when it exits
-    progress_log = logging.getLogger("weasyprint.progress")
-    progress_log.setLevel(logging.INFO)
-    progress_log.addHandler(_ProgressLines())
-    progress_log.propagate = False
-    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    print("phase typesetting", file=sys.stderr, flush=True)
     try:
-        pdf = html_to_pdf(source.read_text(encoding="utf-8"))
+        pdf = compile_typst(source.read_text(encoding="utf-8"), inputs)
     except MemoryError:
         return MEMORY_ERROR_EXIT
+    except typst.TypstError as error:
+        for line in typst_message(error):
+            print(f"typst-error {line}", file=sys.stderr, flush=True)
+        return TYPST_ERROR_EXIT
+    print("phase writing", file=sys.stderr, flush=True)
+    print(f"pages {page_count(pdf)}", file=sys.stderr, flush=True)
     partial = target.with_suffix(".part")
     partial.write_bytes(pdf)
     partial.rename(target)

@@ -9,19 +9,27 @@ from django.conf import settings
 from django_tasks import task
 
 from .models import PdfExport
-from .pdf import with_generation_time
+from .pdf import draw_diagrams, with_generation_time
 from .pdf_process import BudgetExceeded, RenderFailed, render_in_child
+from .typst_markup import diagram_inputs
 
 logger = logging.getLogger(__name__)
 
 
 @task()
 def render_pdf_export(export_id: int) -> None:
-    """Render one PdfExport in a child process held to the job budget. A failure is retried
-    once; a budget overrun is not (the same document would overrun it again)."""
+    """Render one PdfExport: draw its diagrams (the kept ones are reused), then compile its
+    Typst source in a child process held to the job budget. A failure is retried once; a
+    budget overrun is not (the same document would overrun it again)."""
     export = PdfExport.objects.defer("pdf").filter(pk=export_id).first()
     if export is None or not export.start():
         return  # deleted (with its plan) or already taken by another worker
+    drawings = draw_diagrams(
+        export.diagram_sources,
+        on_progress=lambda done, total: export.report_progress(
+            0, f"Drawing diagrams — {done} of {total}"
+        ),
+    )
     document = with_generation_time(export.document, export.created_at)
     with tempfile.TemporaryDirectory(prefix="planhub-pdf-") as workdir:
         try:
@@ -30,7 +38,8 @@ def render_pdf_export(export_id: int) -> None:
                 workdir=Path(workdir),
                 seconds=settings.PDF_JOB_SECONDS,
                 memory_bytes=settings.PDF_JOB_MEMORY_MB * 2**20,
-                on_progress=lambda progress: export.report_progress(progress.pages),
+                inputs=diagram_inputs(drawings),
+                on_progress=lambda progress: export.report_progress(progress.pages, progress.label),
             )
         except BudgetExceeded as overrun:
             logger.error("PDF export %s of plan %s: %s", export.pk, export.plan_id, overrun)
@@ -52,7 +61,9 @@ def render_pdf_export(export_id: int) -> None:
     )
 
 
-def request_pdf(*, plan, document: str, content_key: str, user, frozen_version=None) -> PdfExport:
+def request_pdf(
+    *, plan, document: str, content_key: str, user, frozen_version=None, diagram_sources=()
+) -> PdfExport:
     """The export of this content (of `frozen_version` when given): the one kept or under
     way, or a new one queued for the worker. A job whose worker died is queued again (once)."""
     export, created = PdfExport.for_content(
@@ -61,6 +72,7 @@ def request_pdf(*, plan, document: str, content_key: str, user, frozen_version=N
         content_key=content_key,
         user=user,
         frozen_version=frozen_version,
+        diagram_sources=diagram_sources,
     )
     if created:
         render_pdf_export.enqueue(export.pk)

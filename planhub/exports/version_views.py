@@ -11,7 +11,7 @@ from planhub.plans.access import get_plan_for
 
 from . import tasks as pdf_jobs
 from .models import PdfExport
-from .versions import version_filename, version_markdown, version_printable_document
+from .versions import version_capture, version_filename, version_markdown
 from .views import TRUE_VALUES, _export_status
 
 
@@ -39,11 +39,12 @@ def version_export_md(request: HttpRequest, slug: str, plan_id: int, version_id:
 @require_GET
 def version_export_pdf(request: HttpRequest, slug: str, plan_id: int, version_id: int):
     version = _version(request, slug, plan_id, version_id)
-    document, content_key = version_printable_document(version)
+    captured = version_capture(version)
     export = pdf_jobs.request_pdf(
         plan=version.plan,
-        document=document,
-        content_key=content_key,
+        document=captured.source,
+        content_key=captured.content_key,
+        diagram_sources=captured.diagram_sources,
         user=request.user,
         frozen_version=version,
     )

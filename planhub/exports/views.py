@@ -12,7 +12,7 @@ from planhub.projects.access import get_membership
 from . import tasks as pdf_jobs
 from .markdown import plan_markdown
 from .models import PdfExport
-from .pdf import pdf_filename, printable_document
+from .pdf import capture, pdf_filename
 from .printing import print_context
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -44,9 +44,13 @@ def export_pdf(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     """The PDF of the plan as it is now: 200 with the file when the worker has made it, else
     202 (and a page that shows the worker's progress) while it does."""
     plan = _plan(request, slug, plan_id)
-    document, content_key = printable_document(plan)
+    captured = capture(plan)
     export = pdf_jobs.request_pdf(
-        plan=plan, document=document, content_key=content_key, user=request.user
+        plan=plan,
+        document=captured.source,
+        content_key=captured.content_key,
+        diagram_sources=captured.diagram_sources,
+        user=request.user,
     )
     if export.is_ready:
         return _pdf_download(plan, export)
@@ -102,6 +106,7 @@ def _export_status(request: HttpRequest, plan: Plan, export: PdfExport) -> HttpR
             {
                 "status": export.status,
                 "pages": export.pages,
+                "phase": export.phase,
                 "error": export.error,
                 **({"download_url": urls["download_url"]} if export.is_ready else {}),
                 "status_url": urls["status_url"],
