@@ -46,6 +46,17 @@ from planhub.lib.gc_pause import garbage_collection_paused  # noqa: E402
 ENGINES = ("weasyprint", "chromium", "chromium-2pass")
 
 
+def weasyprint_pdf(html: str) -> bytes:
+    """PDF bytes of a self-contained HTML document, by WeasyPrint as the app rendered it before
+    Typst (no resource fetched but data: URLs; the cycle collector paused)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    with garbage_collection_paused():
+        return HTML(string=html, base_url="about:blank", url_fetcher=fetcher).write_pdf()
+
+
 def build_html(sections: int, workdir: Path) -> tuple[Path, dict]:
     """Migrate a temporary SQLite database, create the plan, render the printable HTML."""
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"

@@ -1,4 +1,5 @@
-"""How the PDF engine is run: the cycle collector paused during a rendering."""
+"""How an in-process PDF engine is run (WeasyPrint, the benchmark's baseline): the cycle
+collector paused during a rendering."""
 
 import gc
 import threading
@@ -7,7 +8,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from planhub.exports.pdf_process import html_to_pdf
+from bench.pdf_engines import weasyprint_pdf as html_to_pdf
 from planhub.lib import gc_pause
 from planhub.lib.gc_pause import garbage_collection_paused
 

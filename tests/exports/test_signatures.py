@@ -13,10 +13,16 @@ from planhub.accounts.models import Profile
 from planhub.document.generated_blocks import generated_block, strip_generated_blocks
 from planhub.exports.pdf import plan_pdf
 from planhub.reviews.models import SignOff
-from tests.exports.test_pdf import SMALL, approve_everything, check_document
+from tests.exports.test_pdf import (
+    NEEDS_THE_TYPST_DOCUMENT,
+    SMALL,
+    approve_everything,
+    check_document,
+)
 from tests.factories import make_plan
 
 
+@NEEDS_THE_TYPST_DOCUMENT
 def test_the_pdf_prints_the_signature_record(project, owner, reviewer):
     profile = Profile.of(reviewer)
     profile.display_name, profile.time_zone = "Rita Reviewer", "Asia/Tokyo"
