@@ -3,11 +3,14 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
-# WeasyPrint (PDF export) needs Pango and some fonts.
+# PDF export: Typst (typst-py, no system library) typesets with these fonts (the emoji font
+# too); the worker draws mermaid diagrams in headless Chromium, driven by Playwright (which
+# must not download a browser of its own: planhub/lib/chromium.py launches CHROMIUM_PATH).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       fonts-dejavu-core fonts-liberation \
+    && apt-get install -y --no-install-recommends \
+       fonts-dejavu-core fonts-liberation fonts-noto-color-emoji chromium \
     && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 COPY pyproject.toml README.md ./
 COPY planhub ./planhub

@@ -25,11 +25,13 @@ run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the w
 	  echo "mail (notifications, digests, password resets) is printed below by the worker (EMAIL_URL=console:)."; \
 	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml.
+# Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml;
+# PDF tests read PDFs back with pdftotext (poppler-utils); PDFs print emoji with Noto Color Emoji.
 system-deps:
-	@command -v chromium >/dev/null && command -v docker-compose >/dev/null || { \
+	@command -v chromium >/dev/null && command -v docker-compose >/dev/null \
+	  && command -v pdftotext >/dev/null && fc-list | grep -qi "Noto Color Emoji" || { \
 	  $(SUDO) apt-get update -q && \
-	  $(SUDO) apt-get install -y -q chromium && \
+	  $(SUDO) apt-get install -y -q chromium poppler-utils fonts-noto-color-emoji && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends docker-compose; }
 
 test: install system-deps  ## every test (DATABASE_URL picks the database; SQLite by default)
@@ -51,7 +53,7 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
 .PHONY: bench-pdf
-bench-pdf: install  ## PDF engines (WeasyPrint, headless Chromium) on a 100-section plan: time, memory, fidelity
+bench-pdf: install  ## PDF engines (Typst, WeasyPrint baseline, headless Chromium) on a 100-section plan: time, memory, fidelity
 	@command -v chromium >/dev/null || $(MAKE) system-deps
 	$(PY) bench/pdf_engines.py $(PDF_BENCH_ARGS)
 
