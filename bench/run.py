@@ -29,7 +29,7 @@ Steps:
    measured like every other path;
 5. "PDF job, 1,000 sections" (BENCH_BIG_PDF=0 skips it): the 1,000-section plan's PDF over HTTP
    while /healthz is probed every 0.1 s and the worker's processes' resident memory is read
-   from /proc every 0.1 s (the rendering runs in a child of the worker);
+   from /proc every 0.1 s (the worker draws the diagrams, then Typst typesets in its child);
 6. stops the worker and gunicorn (always, also on errors, Ctrl+C or SIGTERM; each in its own
    process group, so whatever they started goes too), then counts the SQL queries of one
    request per path in-process (django.test.Client + CaptureQueriesContext, same database);
@@ -1302,7 +1302,7 @@ def job_lines(job: JobReport | None) -> list[str]:
         lines.append(
             f"  peak resident memory (/proc every {PROBE_INTERVAL:g} s, {memory.samples} samples): "
             f"{mb(memory.peak_total)} the worker and its children together, of which the "
-            f"WeasyPrint child {mb(memory.peak_renderer)}{logged}; the worker alone "
+            f"Typst child {mb(memory.peak_renderer)}{logged}; the worker alone "
             f"{mb(memory.peak_own)}"
         )
     idle, busy = latency(job.idle), latency(job.busy)
