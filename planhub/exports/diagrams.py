@@ -25,6 +25,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -124,7 +125,11 @@ def draw_missing(sources: Iterable[str]) -> dict[str, Diagram]:
         else:
             missing.append(source)
     if missing:
-        drawn = _draw(missing)
+        # In a thread of its own: Playwright's sync API refuses to start where an asyncio loop
+        # runs (an async caller, or another sync Playwright in this thread), and the database
+        # is used only here, outside it.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagrams") as pool:
+            drawn = pool.submit(_draw, missing).result()
         version = mermaid_version()
         keep = []
         for source in missing:
@@ -230,7 +235,9 @@ def _draw(sources: list[str]) -> dict[str, Diagram | None]:
                 with contextlib.suppress(PlaywrightError):
                     browser.close()
     except PlaywrightError as error:
-        logger.warning("The diagram browser failed: %s", str(error).splitlines()[0])
+        logger.warning("The diagram browser failed: %s", (str(error).splitlines() or ["?"])[0])
+    except Exception:  # the PDF goes out with the sources shown; the next export tries again
+        logger.exception("The diagram browser could not be used")
     return results
 
 
@@ -352,6 +359,7 @@ def sanitize_svg(svg: str) -> str:
                 name.startswith("on")
                 or (name == "href" and not value.startswith("#"))
                 or "javascript:" in lowered
+                or "://" in lowered  # nothing in a drawing names a place outside it
                 or (name == "style" and (EXTERNAL_URL.search(value) or "@import" in lowered))
                 or (EXTERNAL_URL.search(value) and name != "style")
             ):
