@@ -125,11 +125,7 @@ def draw_missing(sources: Iterable[str]) -> dict[str, Diagram]:
         else:
             missing.append(source)
     if missing:
-        # In a thread of its own: Playwright's sync API refuses to start where an asyncio loop
-        # runs (an async caller, or another sync Playwright in this thread), and the database
-        # is used only here, outside it.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagrams") as pool:
-            drawn = pool.submit(_draw, missing).result()
+        drawn = _draw(missing)
         version = mermaid_version()
         keep = []
         for source in missing:
@@ -194,7 +190,16 @@ async ([id, source, seed, ms]) => {
 
 
 def _draw(sources: list[str]) -> dict[str, Diagram | None]:
-    """Each source drawn (or mermaid's error), or None where the browser failed."""
+    """Each source drawn (or mermaid's error), or None where the browser failed.
+
+    In a thread of its own: Playwright's sync API refuses to start where an asyncio loop runs
+    (an async caller, or another sync Playwright in this thread); the database is not used
+    there."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="diagrams") as pool:
+        return pool.submit(_draw_in_this_thread, sources).result()
+
+
+def _draw_in_this_thread(sources: list[str]) -> dict[str, Diagram | None]:
     global browser_launches
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
