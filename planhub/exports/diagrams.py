@@ -44,6 +44,20 @@ ERROR_LINES, ERROR_LINE_CHARS = 4, 200
 FONT_FAMILY = '"Liberation Sans", "DejaVu Sans", Arial, sans-serif'
 MERMAID_CONFIG = {
     "startOnLoad": False,
+    # What a diagram's own config (`%%{init}%%`, front matter) may not change: mermaid's own
+    # list, plus plain-text labels and the fonts.
+    "secure": [
+        "secure",
+        "securityLevel",
+        "startOnLoad",
+        "maxTextSize",
+        "suppressErrorRendering",
+        "maxEdges",
+        "htmlLabels",
+        "fontFamily",
+        "deterministicIds",
+        "deterministicIDSeed",
+    ],
     "securityLevel": "strict",
     "deterministicIds": True,
     "htmlLabels": False,
@@ -249,6 +263,8 @@ def _draw_in_this_thread(sources: list[str]) -> dict[str, Diagram | None]:
 def _diagram(source: str, answer: dict) -> Diagram:
     if "svg" not in answer:
         return Diagram(source, error=short_error(str(answer.get("error") or "Unknown error")))
+    if "<foreignObject" in answer["svg"]:  # Typst draws no HTML: the labels would be lost
+        return Diagram(source, error="This diagram has HTML labels, which the PDF cannot show.")
     try:
         svg = sanitize_svg(answer["svg"])
     except ValueError as error:

@@ -28,6 +28,11 @@ OTHER_TYPES = {
     "pie": 'pie title Effort\n    "Design" : 40\n    "Testing" : 60\n',
     "gitGraph": "gitGraph\n    commit\n    branch review\n    checkout review\n    commit\n",
 }
+# A diagram's own config may not bring back HTML labels or other fonts.
+DIRECTIVE = (
+    '%%{init: {"htmlLabels": true, "fontFamily": "Comic Sans MS"}}%%\n'
+    "graph LR\n    Draft --> Final\n"
+)
 LABELS = {
     FLOWCHART: ["Request budget", "Approved?", "Spend it"],
     SEQUENCE: ["Alice", "Bob", "Send the plan", "Signed off"],
@@ -37,6 +42,7 @@ LABELS = {
     OTHER_TYPES["gantt"]: ["Schema"],
     OTHER_TYPES["pie"]: ["Effort", "Design", "Testing"],
     OTHER_TYPES["gitGraph"]: ["review"],
+    DIRECTIVE: ["Draft", "Final"],
 }
 BROKEN = "graph TD\n    A[Request --> B\n"
 
@@ -60,7 +66,7 @@ def svg_text(svg: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "source", list(LABELS), ids=["flowchart", "sequence", "class", *OTHER_TYPES]
+    "source", list(LABELS), ids=["flowchart", "sequence", "class", *OTHER_TYPES, "init-directive"]
 )
 def test_each_common_type_is_drawn_with_plain_text_labels(drawn, source):
     diagram = drawn[source]
@@ -70,6 +76,7 @@ def test_each_common_type_is_drawn_with_plain_text_labels(drawn, source):
     for label in LABELS[source]:
         assert label in words
     assert "Liberation Sans" in diagram.svg  # fonts the system (and Typst) has
+    assert "Comic Sans" not in diagram.svg
 
 
 def test_a_broken_source_gets_mermaids_message(drawn):
