@@ -1,8 +1,6 @@
 """Mermaid diagrams on the plan page: one that draws is drawn; one whose source mermaid cannot
 parse shows that source with mermaid's message above it, not mermaid's bomb icon."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -12,7 +10,6 @@ from .helpers import assert_no_reload, editor_form, mark_page, section_named, sh
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/shots/diagrams")
 TEXT = (
     "# Diagram plan\n\n## Flow\n\n"
     "```mermaid\ngraph TD\n    A[Request] --> B[Validate]\n```\n\n"
@@ -30,7 +27,9 @@ def assert_shown_as_source(failed, source_line: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_a_broken_diagram_shows_its_source_and_the_error(open_page, project, owner, width):
+def test_a_broken_diagram_shows_its_source_and_the_error(
+    open_page, screenshot, project, owner, width
+):
     plan = make_plan(project, author=owner, text=TEXT)
     page = open_page(owner, plan.get_absolute_url(), viewport={"width": width, "height": 900})
 
@@ -46,8 +45,7 @@ def test_a_broken_diagram_shows_its_source_and_the_error(open_page, project, own
     box = failed.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width  # no sideways scrolling
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"broken-diagram-{width}.png"), full_page=True)
+    screenshot(page, f"broken-diagram-{width}")
 
 
 def test_a_diagram_broken_by_an_in_place_save_shows_its_source(open_page, project, owner):
