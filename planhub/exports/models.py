@@ -194,3 +194,17 @@ class PdfExport(models.Model):
         )
         self.created_at, self.started_at, self.finished_at = timezone.now(), None, None
         self.save()
+
+
+class DiagramDrawing(models.Model):
+    """A mermaid diagram drawn once (exports/diagrams.py), kept by the sha256 of its source:
+    the SVG, or mermaid's message when the source does not parse (not retried every export)."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 hex of the source
+    svg = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    mermaid_version = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"diagram {self.key[:12]}"

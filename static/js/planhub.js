@@ -143,10 +143,50 @@
     });
   }
 
+  // A diagram whose source mermaid cannot parse shows that source, with mermaid's message
+  // above it, instead of mermaid's bomb icon (the source would be lost from view).
+  function showDiagramError(node, source, error) {
+    var message = String((error && (error.message || error.str)) || error || "unknown error");
+    var lines = message.split("\n").slice(0, 4).join("\n");
+    var note = document.createElement("p");
+    note.className = "mermaid-error";
+    note.textContent = "This diagram could not be drawn: ";
+    var detail = document.createElement("code");
+    detail.className = "mermaid-error-message";
+    detail.textContent = lines;
+    note.appendChild(detail);
+    var pre = document.createElement("pre");
+    pre.className = "mermaid-source";
+    var code = document.createElement("code");
+    code.textContent = source;
+    pre.appendChild(code);
+    node.setAttribute("data-processed", "error");
+    node.classList.add("mermaid-failed");
+    node.setAttribute("role", "note");
+    node.setAttribute("aria-label", "Diagram that could not be drawn");
+    node.replaceChildren(note, pre);
+  }
+
   function drawDiagrams(root) {
-    var nodes = root.querySelectorAll ? root.querySelectorAll(".mermaid:not([data-processed])") : [];
+    var selector = ".mermaid:not([data-processed]):not([data-diagram-checking])";
+    var nodes = root.querySelectorAll ? root.querySelectorAll(selector) : [];
     if (!nodes.length) return;
-    withMermaid(function (mermaid) { mermaid.run({ nodes: nodes, suppressErrors: true }); });
+    nodes.forEach(function (node) { node.setAttribute("data-diagram-checking", ""); });
+    withMermaid(function (mermaid) {
+      var checks = Array.prototype.map.call(nodes, function (node) {
+        var source = node.textContent;
+        return Promise.resolve()
+          .then(function () { return mermaid.parse(source); })
+          .then(function () { return node; }, function (error) {
+            showDiagramError(node, source, error);
+            return null;
+          });
+      });
+      Promise.all(checks).then(function (checked) {
+        var good = checked.filter(function (node) { return node && node.isConnected; });
+        if (good.length) mermaid.run({ nodes: good, suppressErrors: true });
+      });
+    });
   }
 
   // Task list items can be ticked on the rendered section by people who may edit it; every
