@@ -15,7 +15,7 @@ Paper rules kept here (the page setup, fonts and headings are typst_pdf.py's):
 - headings inside a body are bold blocks kept with what follows, never Typst headings (they
   would enter the outline);
 - checklists: ☐/☑ in a column of their own, wrapped lines aligned under the text, nested to
-  any depth (containers deeper than MAX_DEPTH print flat: Typst stops at ~35 nested layouts);
+  any depth (past a nesting budget containers print flat: Typst stops at ~35 nested layouts);
 - tables repeat their header rows on each page; a small one (SMALL_TABLE_ROWS rows and
   SMALL_TABLE_CHARS characters at most) is never split;
 - long unbroken words (paths, URLs, identifiers) get zero-width spaces (U+200B) as break
@@ -82,7 +82,12 @@ PREAMBLE = """
   let t = table(
     columns: columns, stroke: 0.5pt + luma(180), inset: 5pt, align: left, ..cells,
   )
-  if small { block(breakable: false, t) } else { t }
+  if not small { return t }
+  // kept on one page only when it fits on one: a taller block would run off the page
+  layout(size => context {
+    let limit = if type(page.height) == length { page.height * 0.75 } else { 20cm }
+    if measure(t, width: size.width).height <= limit { block(breakable: false, t) } else { t }
+  })
 }
 #let planhub-ref(name, body) = context {
   let found = query(label(name))
@@ -95,10 +100,14 @@ PREAMBLE = """
 })
 """
 
-MAX_DEPTH = 16  # nested containers (lists, quotes, tables …); deeper ones print flat
+# Nesting budget: each container costs Typst layout levels (a list 2, a checklist 3 with its
+# grid, a table 4 with its block and cells, a quote 2); past the budget, containers print flat
+# (Typst stops at ~35 nested layouts: 100 nested lists must still compile).
+MAX_DEPTH = 24
+LIST_COST, TASK_COST, TABLE_COST, QUOTE_COST = 2, 3, 4, 2
 SMALL_TABLE_ROWS = 25
 SMALL_TABLE_CHARS = 2500
-MAX_SPAN = 1000
+MAX_SPAN = 100
 LONG_WORD = 30  # unbroken runs longer than this get break opportunities
 BREAK_EVERY = 20
 ZWSP = "\u200b"
@@ -284,6 +293,7 @@ class _Writer:
     def __init__(self, labels: frozenset[str], anchors: dict[str, str]):
         self.labels = labels
         self.anchors = anchors  # element id -> its Typst label name (ids unique in the body)
+        self.in_table = 0
 
     # blocks
 
@@ -334,7 +344,7 @@ class _Writer:
         elif tag == "table":
             markup = self.table(node, depth)
         elif tag == "blockquote":
-            inner = self.flow(node.children, depth + 1)
+            inner = self.flow(node.children, depth + QUOTE_COST)
             markup = f"#planhub-quote[{inner}]" if depth < MAX_DEPTH else inner
         elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
             inner = self.inline_run(node.children)
@@ -342,10 +352,10 @@ class _Writer:
         elif tag == "hr":
             markup = "#line(length: 100%, stroke: 0.5pt + luma(160))"
         elif tag == "dt":
-            inner = self.flow(node.children, depth + 1)
+            inner = self.flow(node.children, depth + QUOTE_COST)
             markup = f"#block(sticky: true, below: 0.5em, strong[{inner}])"
         elif tag == "dd":
-            inner = self.flow(node.children, depth + 1)
+            inner = self.flow(node.children, depth + QUOTE_COST)
             markup = f"#pad(left: 1.5em)[{inner}]" if depth < MAX_DEPTH else inner
         else:  # div, section, dl, li/tr/td out of place, …: their content
             markup = self.flow(node.children, depth)
@@ -372,7 +382,7 @@ class _Writer:
         bodies = []
         for item in items:
             state, children = _task_state(item) if tasks else (None, item.children)
-            body = self.flow(children, depth + 1)
+            body = self.flow(children, depth + (TASK_COST if tasks else LIST_COST))
             if tasks:
                 body = f"#planhub-task({state}, [{body}])"
             bodies.append(f"[{self.anchor(item)}{body}]")
@@ -441,47 +451,45 @@ class _Writer:
             return ""
         if depth >= MAX_DEPTH:
             return "\n\n".join(self.flow(row.children, depth) for row in head + body)
-        columns = max(_columns(head), _columns(body), 1)
-        cells_out = []
-        if head:
-            cells = self.rows(head, depth, header=True)
-            cells_out.append(f"table.header({cells})")
-        if body:
-            cells_out.append(self.rows(body, depth, header=False))
-        small = len(head) + len(body) <= SMALL_TABLE_ROWS and (
-            len(text_content(node)) <= SMALL_TABLE_CHARS
+        placed_head, head_width = _place(head, 0)
+        placed_body, body_width = _place(body, len(head))
+        columns = max(head_width, body_width, 1)
+        # measured (PREAMBLE) only at the outermost table: measuring nested ones multiplies
+        small = (
+            not self.in_table
+            and len(head) + len(body) <= SMALL_TABLE_ROWS
+            and len(text_content(node)) <= SMALL_TABLE_CHARS
         )
+        self.in_table += 1
+        try:
+            placed_cells = [self.cells(placed_head, depth), self.cells(placed_body, depth)]
+        finally:
+            self.in_table -= 1
+        cells_out = [f"table.header({placed_cells[0]})"] if head else []
+        if body:
+            cells_out.append(placed_cells[1])
         small_flag = "true" if small else "false"
         return f"#planhub-table({small_flag}, {columns}, {', '.join(cells_out)})"
 
-    def rows(self, rows: list[Node], depth: int, header: bool) -> str:
-        cells = []
-        remaining = len(rows)
-        for row in rows:
-            for cell in row.children:
-                if not isinstance(cell, Node) or cell.tag not in ("td", "th"):
-                    continue
-                inner = self.flow(cell.children, depth + 1)
-                if cell.tag == "th":
-                    inner = f"#strong[{inner}]"
-                options = []
-                colspan = _integer(cell.attrs.get("colspan"), 1, 1, MAX_SPAN)
-                rowspan = _integer(cell.attrs.get("rowspan"), 1, 1, remaining)
-                if colspan > 1:
-                    options.append(f"colspan: {colspan}")
-                if rowspan > 1:
-                    options.append(f"rowspan: {rowspan}")
-                align = ALIGNMENT.search(cell.attrs.get("style", ""))
-                align_value = align.group(1) if align else cell.attrs.get("align")
-                if align_value in ("left", "center", "right"):
-                    options.append(f"align: {align_value}")
-                anchor = self.anchor(cell)
-                if options:
-                    cells.append(f"table.cell({', '.join(options)})[{anchor}{inner}]")
-                else:
-                    cells.append(f"[{anchor}{inner}]")
-            remaining -= 1
-        return ", ".join(cells)
+    def cells(self, placed, depth: int) -> str:
+        """Cells at their grid positions (Typst would otherwise flow a short row's cells on
+        into the next row)."""
+        out = []
+        for cell, x, y, colspan, rowspan in placed:
+            inner = self.flow(cell.children, depth + TABLE_COST)
+            if cell.tag == "th":
+                inner = f"#strong[{inner}]"
+            options = [f"x: {x}", f"y: {y}"]
+            if colspan > 1:
+                options.append(f"colspan: {colspan}")
+            if rowspan > 1:
+                options.append(f"rowspan: {rowspan}")
+            align = ALIGNMENT.search(cell.attrs.get("style", ""))
+            align_value = align.group(1) if align else cell.attrs.get("align")
+            if align_value in ("left", "center", "right"):
+                options.append(f"align: {align_value}")
+            out.append(f"table.cell({', '.join(options)})[{self.anchor(cell)}{inner}]")
+        return ", ".join(out)
 
     # inline
 
@@ -598,10 +606,12 @@ def _all_header_cells(row: Node) -> bool:
     return bool(cells) and all(c.tag == "th" for c in cells)
 
 
-def _columns(rows: list[Node]) -> int:
-    """The grid's width: cells placed as HTML (and Typst) place them, skipping the slots of
-    cells that span rows from above."""
+def _place(rows: list[Node], top: int) -> tuple[list[tuple[Node, int, int, int, int]], int]:
+    """Each cell with its column, row (from `top`), colspan and rowspan, placed as HTML places
+    them (skipping the slots of cells that span rows from above; spans kept inside `rows` and
+    MAX_SPAN columns); and the grid's width."""
     taken: dict[int, set[int]] = {}
+    placed = []
     width = 0
     for r, row in enumerate(rows):
         column = 0
@@ -611,15 +621,16 @@ def _columns(rows: list[Node]) -> int:
                 continue
             while column in occupied:
                 column += 1
-            colspan = _integer(cell.attrs.get("colspan"), 1, 1, MAX_SPAN)
+            if column >= MAX_SPAN:
+                break
+            colspan = _integer(cell.attrs.get("colspan"), 1, 1, MAX_SPAN - column)
             rowspan = _integer(cell.attrs.get("rowspan"), 1, 1, len(rows) - r)
             for below in range(r + 1, r + rowspan):
                 taken.setdefault(below, set()).update(range(column, column + colspan))
+            placed.append((cell, column, top + r, colspan, rowspan))
             column += colspan
             width = max(width, column)
-        if occupied:
-            width = max(width, max(occupied) + 1)
-    return width
+    return placed, width
 
 
 def _image(node: Node) -> str:
