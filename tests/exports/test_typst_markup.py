@@ -432,3 +432,58 @@ def test_escape_string_round_trips_through_typst():
     text = 'back\\slash "quoted"\nnew line\r'
     pdf = compile_body(f"#{escape_string(text)}")
     assert squeeze(text_of(pdf)) == squeeze(text)
+
+
+# --- any structure the sanitizer lets through compiles ---------------------------------------
+
+INLINE_TAGS = ["em", "strong", "s", "del", "ins", "mark", "sub", "sup", "code", "kbd", "abbr"]
+ATTRIBUTES = st.sampled_from(
+    [
+        "",
+        ' id="user-content-fn-1"',
+        ' id="user-content-fnref-1"',
+        ' href="#user-content-fn-1"',
+        ' href="#summary"',
+        ' href="#missing"',
+        ' href="https://example.org/x"',
+        ' colspan="3"',
+        ' rowspan="4"',
+        ' start="0"',
+        ' style="text-align:center"',
+        ' class="task-list-item"',
+        ' class="mermaid"',
+    ]
+)
+WORDS = st.sampled_from(["word", "#x", "שלום", "a_very_long_identifier_" * 3, "[", "]", " "])
+
+
+def element(children):
+    def build(args):
+        tag, attributes, inner = args
+        if tag == "input":
+            return '<input type="checkbox" checked disabled>'
+        if tag in ("br", "hr"):
+            return f"<{tag}>"
+        if tag == "table":
+            return f"<table><tr><th{attributes}>{inner}</th></tr><tr><td>{inner}</td></tr></table>"
+        if tag in ("ul", "ol"):
+            return f"<{tag}{attributes}><li{attributes}>{inner}</li><li>{inner}</li></{tag}>"
+        return f"<{tag}{attributes}>{inner}</{tag}>"
+
+    tags = st.sampled_from(
+        INLINE_TAGS
+        + ["a", "p", "div", "blockquote", "h3", "ul", "ol", "table", "pre"]
+        + ["dl", "dt", "dd", "input", "br", "hr", "span"]
+    )
+    inner = st.lists(children, max_size=3).map("".join)
+    return st.tuples(tags, ATTRIBUTES, inner).map(build)
+
+
+HTML_TREES = st.recursive(WORDS.map(escape), element, max_leaves=25)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HTML_TREES)
+def test_any_nesting_of_the_allowed_elements_compiles(html):
+    markup = body_markup(html, frozenset({"summary"}))
+    compile_body(markup, before='#heading[Summary] #label("h/summary")\n')
