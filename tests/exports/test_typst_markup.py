@@ -487,3 +487,19 @@ HTML_TREES = st.recursive(WORDS.map(escape), element, max_leaves=25)
 def test_any_nesting_of_the_allowed_elements_compiles(html):
     markup = body_markup(html, frozenset({"summary"}))
     compile_body(markup, before='#heading[Summary] #label("h/summary")\n')
+
+
+@settings(max_examples=60, deadline=None)
+@given(HTML_TREES)
+def test_the_fast_reading_of_the_html_gives_the_tree_html_parser_gives(html):
+    from planhub.exports.typst_markup import _parse_slowly, parse
+
+    def shape(node):
+        if isinstance(node, str):
+            return node
+        return node.tag, sorted(node.attrs.items()), [shape(c) for c in node.children]
+
+    assert shape(parse(html)) == shape(_parse_slowly(html))
+    assert shape(parse(html + "<!-- note --> 1 < 2")) == shape(
+        _parse_slowly(html + "<!-- note --> 1 < 2")
+    )
