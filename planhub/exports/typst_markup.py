@@ -16,8 +16,11 @@ Paper rules kept here (the page setup, fonts and headings are typst_pdf.py's):
   would enter the outline);
 - checklists: ☐/☑ in a column of their own, wrapped lines aligned under the text, nested to
   any depth (past a nesting budget containers print flat: Typst stops at ~35 nested layouts);
-- tables repeat their header rows on each page; a small one (SMALL_TABLE_ROWS rows and
-  SMALL_TABLE_CHARS characters at most) is never split;
+- tables repeat their header rows on each page; a small one is never split: at most
+  SMALL_TABLE_ROWS rows, only text in its cells, and an estimated height (70 characters
+  across the text width, 16 pt a line) under an A4 page's text height, so that a table kept
+  whole never runs off a page (Typst measuring each table at layout time cost ~30 % of the
+  whole plan's compilation); a longer one breaks between rows;
 - long unbroken words (paths, URLs, identifiers) get zero-width spaces (U+200B) as break
   opportunities in the displayed text only (never in link targets); copying such a word from
   the PDF may give those invisible characters with it;
@@ -83,12 +86,7 @@ PREAMBLE = """
   let t = table(
     columns: columns, stroke: 0.5pt + luma(180), inset: 5pt, align: left, ..cells,
   )
-  if not small { return t }
-  // kept on one page only when it fits on one: a taller block would run off the page
-  layout(size => context {
-    let limit = if type(page.height) == length { page.height * 0.75 } else { 20cm }
-    if measure(t, width: size.width).height <= limit { block(breakable: false, t) } else { t }
-  })
+  if small { block(breakable: false, t) } else { t }
 }
 #let planhub-ref(name, body) = context {
   let found = query(label(name))
@@ -107,7 +105,9 @@ PREAMBLE = """
 MAX_DEPTH = 24
 LIST_COST, TASK_COST, TABLE_COST, QUOTE_COST = 2, 3, 4, 2
 SMALL_TABLE_ROWS = 25
-SMALL_TABLE_CHARS = 2500
+SMALL_TABLE_HEIGHT = 620  # points (an A4 page's text is ~700 pt high)
+ROW_PADDING, LINE_HEIGHT, LINE_CHARS = 10, 16, 70  # points, points, characters across a row
+NOT_SMALL_CONTENT = frozenset({"table", "ul", "ol", "pre", "blockquote", "img", "div", "dl"})
 MAX_SPAN = 100
 LONG_WORD = 30  # unbroken runs longer than this get break opportunities
 BREAK_EVERY = 20
@@ -502,7 +502,7 @@ class _Writer:
         small = (
             not self.in_table
             and len(head) + len(body) <= SMALL_TABLE_ROWS
-            and len(text_content(node)) <= SMALL_TABLE_CHARS
+            and _estimated_height(head + body, max(head_width, body_width, 1)) <= SMALL_TABLE_HEIGHT
         )
         self.in_table += 1
         try:
@@ -648,6 +648,32 @@ def _task_state(item: Node) -> tuple[str, list]:
 def _all_header_cells(row: Node) -> bool:
     cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
     return bool(cells) and all(c.tag == "th" for c in cells)
+
+
+def _estimated_height(rows: list[Node], columns: int) -> float:
+    """A generous estimate of a table's height in points; infinite when a cell holds more
+    than text (lists, code, nested tables, images …)."""
+    per_line = max(LINE_CHARS // columns, 4)
+    height = 0.0
+    for row in rows:
+        lines = 1
+        for cell in row.children:
+            if not isinstance(cell, Node):
+                continue
+            stack: list[Node | str] = [cell]
+            cell_lines = 0
+            while stack:
+                item = stack.pop()
+                if isinstance(item, str):
+                    cell_lines += -(-len(item.strip()) // per_line)
+                elif item.tag in NOT_SMALL_CONTENT:
+                    return float("inf")
+                else:
+                    cell_lines += item.tag in ("br", "p", "hr")
+                    stack.extend(item.children)
+            lines = max(lines, cell_lines)
+        height += ROW_PADDING + lines * LINE_HEIGHT
+    return height
 
 
 def _place(rows: list[Node], top: int) -> tuple[list[tuple[Node, int, int, int, int]], int]:

@@ -503,3 +503,13 @@ def test_the_fast_reading_of_the_html_gives_the_tree_html_parser_gives(html):
     assert shape(parse(html + "<!-- note --> 1 < 2")) == shape(
         _parse_slowly(html + "<!-- note --> 1 < 2")
     )
+
+
+def test_a_table_of_few_but_tall_rows_breaks_between_rows_and_loses_nothing():
+    rows = "".join(f"<tr><td>cell{i} {'text ' * 150}end{i}</td></tr>" for i in range(8))
+    html = f"<table><thead><tr><th>Tall</th></tr></thead><tbody>{rows}</tbody></table>"
+    assert body_markup(html).startswith("#planhub-table(false,")
+    words = words_of(pdf_of(html))
+    found = {w[4] for w in words}
+    assert {f"end{i}" for i in range(8)} <= found
+    assert len({w[0] for w in words}) >= 2
