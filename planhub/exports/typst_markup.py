@@ -371,6 +371,8 @@ class _Writer:
 
     def block(self, node: Node, depth: int) -> str:
         tag = node.tag
+        if "sr-only" in node.attrs.get("class", ""):
+            return ""  # for screen readers on the page (GitHub's "Footnotes" heading)
         anchor = self.anchor(node)
         if tag == "p":
             markup = self.inline_run(node.children)
@@ -506,7 +508,14 @@ class _Writer:
         )
         self.in_table += 1
         try:
-            placed_cells = [self.cells(placed_head, depth), self.cells(placed_body, depth)]
+            columns = max(head_width, body_width, 1)
+            regular = _regular(placed_head, len(head), columns) and _regular(
+                placed_body, len(body), columns
+            )
+            placed_cells = [
+                self.cells(placed_head, depth, regular),
+                self.cells(placed_body, depth, regular),
+            ]
         finally:
             self.in_table -= 1
         cells_out = [f"table.header({placed_cells[0]})"] if head else []
@@ -515,15 +524,15 @@ class _Writer:
         small_flag = "true" if small else "false"
         return f"#planhub-table({small_flag}, {columns}, {', '.join(cells_out)})"
 
-    def cells(self, placed, depth: int) -> str:
-        """Cells at their grid positions (Typst would otherwise flow a short row's cells on
-        into the next row)."""
+    def cells(self, placed, depth: int, regular: bool) -> str:
+        """Cells, at their grid positions unless the table is `regular` (Typst would flow a
+        short row's cells on into the next row)."""
         out = []
         for cell, x, y, colspan, rowspan in placed:
             inner = self.flow(cell.children, depth + TABLE_COST)
             if cell.tag == "th":
                 inner = f"#strong[{inner}]"
-            options = [f"x: {x}", f"y: {y}"]
+            options = [] if regular else [f"x: {x}", f"y: {y}"]
             if colspan > 1:
                 options.append(f"colspan: {colspan}")
             if rowspan > 1:
@@ -532,7 +541,10 @@ class _Writer:
             align_value = align.group(1) if align else cell.attrs.get("align")
             if align_value in ("left", "center", "right"):
                 options.append(f"align: {align_value}")
-            out.append(f"table.cell({', '.join(options)})[{self.anchor(cell)}{inner}]")
+            if options:
+                out.append(f"table.cell({', '.join(options)})[{self.anchor(cell)}{inner}]")
+            else:
+                out.append(f"[{self.anchor(cell)}{inner}]")
         return ", ".join(out)
 
     # inline
@@ -648,6 +660,11 @@ def _task_state(item: Node) -> tuple[str, list]:
 def _all_header_cells(row: Node) -> bool:
     cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
     return bool(cells) and all(c.tag == "th" for c in cells)
+
+
+def _regular(placed, rows: int, columns: int) -> bool:
+    """Whether cells fill every row exactly, without spans (then Typst places them alone)."""
+    return len(placed) == rows * columns and all(c[3] == 1 and c[4] == 1 for c in placed)
 
 
 def _estimated_height(rows: list[Node], columns: int) -> float:

@@ -307,7 +307,8 @@ def test_external_internal_and_unknown_links():
 FOOTNOTES = (
     '<p>Claim<sup class="footnote-ref"><a href="#user-content-fn-1" '
     'id="user-content-fnref-1">1</a></sup> and a <a href="#user-content-fn-9">missing</a> one.</p>'
-    '<section class="footnotes"><ol><li id="user-content-fn-1"><p>The source. '
+    '<section class="footnotes"><h2 class="sr-only">Footnotes</h2>'
+    '<ol><li id="user-content-fn-1"><p>The source. '
     '<a href="#user-content-fnref-1">↩</a></p></li></ol></section>'
 )
 
@@ -320,6 +321,7 @@ def test_footnotes_link_both_ways_and_two_sections_with_the_same_ids_compile():
     assert len(link_annotations(pdf)) == 4  # ref → note and note → ref, in each section
     text = text_of(pdf)
     assert "The source." in text and "missing" in text
+    assert "Footnotes" not in text  # GitHub's heading for screen readers only
 
 
 def test_duplicate_ids_are_not_labelled():
