@@ -52,11 +52,15 @@ PREAMBLE = """
     block(breakable: false, width: 100%, above: 1em, below: 1em, layout(size => context {
       let data = bytes(svg)
       let limit = if type(page.height) == length { page.height * 0.8 } else { 20cm }
-      let wide = image(data, format: "svg", width: size.width, alt: alt)
-      let fitted = if measure(wide).height > limit {
+      // its own size, made smaller to fit the text width and 80 % of the page height
+      let natural = measure(image(data, format: "svg"))
+      let width = if natural.width > 0pt { calc.min(natural.width, size.width) } else { size.width }
+      let height = if natural.width > 0pt { natural.height * (width / natural.width) } else { 0pt }
+      align(center, if height > limit {
         image(data, format: "svg", height: limit, alt: alt)
-      } else { wide }
-      align(center, fitted)
+      } else {
+        image(data, format: "svg", width: width, alt: alt)
+      })
     }))
   } else {
     block(sticky: true, below: 0.5em, strong[Diagram (Mermaid source)])
