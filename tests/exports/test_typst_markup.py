@@ -515,3 +515,33 @@ def test_a_table_of_few_but_tall_rows_breaks_between_rows_and_loses_nothing():
     found = {w[4] for w in words}
     assert {f"end{i}" for i in range(8)} <= found
     assert len({w[0] for w in words}) >= 2
+
+
+def alt_texts(pdf: bytes) -> list[str]:
+    """The /Alt of every element of the tagged PDF's structure tree."""
+    found = []
+    stack = [PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not hasattr(node, "get"):
+            continue
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def test_a_drawn_diagram_has_an_alternative_text_from_its_first_line():
+    source = "graph TD\n  A --> B\n"
+    svg = SVG.replace('height="2000"', 'height="100"')
+    markup = body_markup(f'<div class="mermaid">{escape(source)}</div>')
+    pdf = compile_body(markup, diagram_inputs({source: Diagram(source, svg=svg)}))
+    assert "Diagram: graph TD" in alt_texts(pdf)
+
+
+def test_emoji_are_plain_text():
+    markup = body_markup("<p>Shipped ✅ and 🚀 launched</p>")
+    assert '#"Shipped ✅ and 🚀 launched"' in markup
+    assert "launched" in text_of(compile_body(markup))
