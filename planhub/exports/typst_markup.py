@@ -234,7 +234,7 @@ class _TreeBuilder(HTMLParser):
             children.append(data)
 
 
-TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"\'<>/=]+(?:\s*=\s*"[^"]*")?)*)\s*/?>')
+TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^>"]*(?:"[^"]*"[^>"]*)*)?/?>')
 ATTRIBUTE = re.compile(r'([^\s"\'<>/=]+)(?:\s*=\s*"([^"]*)")?')
 
 
@@ -632,6 +632,8 @@ class _Writer:
 
 
 def _integer(value: str | None, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
     try:
         number = int((value or "").strip())
     except ValueError:
