@@ -545,3 +545,14 @@ def test_emoji_are_plain_text():
     markup = body_markup("<p>Shipped ✅ and 🚀 launched</p>")
     assert '#"Shipped ✅ and 🚀 launched"' in markup
     assert "launched" in text_of(compile_body(markup))
+
+
+@pytest.mark.parametrize("code", [*range(32), 0x7F, 0x85, 0x2028, 0x2029, 0xFEFF, 0x202E, 0xFFFF])
+def test_control_and_format_characters_compile(code):
+    char = escape(chr(code))
+    html = (
+        f"<p>a{char}b</p><pre><code>x{char}y</code></pre>"
+        f"<table><tr><td>c{char}d</td></tr></table><ul><li>e{char}f</li></ul>"
+    )
+    text = squeeze(text_of(pdf_of(html)))
+    assert "a" in text and "y" in text and "d" in text and "f" in text
