@@ -45,14 +45,16 @@ HEADER_TITLE_MAX = 90  # characters of the title in the running header (then "â€
 # preamble, before anything that comes from a plan (only the first occurrence is replaced).
 GENERATED_SLOT = '#let (planhub-generated, planhub-generated-date) = ("", auto) // generated\n'
 SIGNOFF_LABEL = "planhub/signoffs"  # not "h/â€¦": no heading slug can take it
-# Try PDF/UA-1 (typst's checks: a title, a language, alt texts); see compile_pdf.
-PDF_STANDARDS: tuple[str, ...] = ("ua-1",)
+PDF_UA = ("ua-1",)  # typst checks a title, a language, alt texts and the heading levels
 
 
 @dataclass(frozen=True)
 class TypstDocument:
     source: str  # Typst markup, self-contained but for the drawings
     diagram_sources: tuple[str, ...]  # the mermaid sources, in order, each once
+    # PDF/UA-1 needs headings that never skip a level on the way down (the title page is the
+    # first H1, "Contents" an H2): asked only of documents whose headings allow it.
+    pdf_standards: tuple[str, ...] = ()
 
 
 @cache
@@ -116,6 +118,17 @@ def _title_page(*, project: str, title: str, flag: str | None, flag_colour: str,
     )
 
 
+def standards_for(levels: Sequence[int]) -> tuple[str, ...]:
+    """PDF/UA-1 when the headings (`levels`, in order, after the title H1 and the H2 of the
+    contents) never skip a level on the way down; else none (the PDF is still tagged)."""
+    previous = 2
+    for level in levels:
+        if level > previous + 1:
+            return ()
+        previous = level
+    return PDF_UA
+
+
 def _body(sections: Sequence[_Section], signoff_appendix: str = "") -> tuple[str, tuple[str, ...]]:
     """Contents and sections: each heading at its level with label("h/" + slug) (the page's
     ids), the title section's H1 bookmarked but not in the contents."""
@@ -130,7 +143,7 @@ def _body(sections: Sequence[_Section], signoff_appendix: str = "") -> tuple[str
         if section.level:
             outlined = "true" if section.outlined else "false"
             parts.append(
-                f"#heading(level: {section.level}, outlined: {outlined}, "
+                f"#heading(level: {section.level}, outlined: {outlined}, bookmarked: true, "
                 f"{escape_string(section.heading)})#label({escape_string('h/' + slug)})\n"
             )
         if not section.replaces_body:
@@ -240,7 +253,8 @@ def plan_document(plan: Plan) -> TypstDocument:
     ]
     body, sources = _body(body_sections, "" if signoff_id else table)
     parts.append(body)
-    return TypstDocument("".join(parts), sources)
+    levels = [s.level for s in sections if s.level] + ([] if signoff_id else [2])
+    return TypstDocument("".join(parts), sources, standards_for(levels))
 
 
 def version_document(version) -> TypstDocument:
@@ -325,7 +339,8 @@ def version_document(version) -> TypstDocument:
     table = f"#planhub-signoff-table(caption: {escape_string(caption)}, rows: {_array(rows)})\n"
     body, sources = _body(body_sections, table)
     parts.append(body)
-    return TypstDocument("".join(parts), sources)
+    levels = [s.level for s in sections if s.level] + [2]
+    return TypstDocument("".join(parts), sources, standards_for(levels))
 
 
 def with_generation_time(document: TypstDocument | str, when: datetime):
@@ -345,23 +360,20 @@ def with_generation_time(document: TypstDocument | str, when: datetime):
     return replace(document, source=filled) if isinstance(document, TypstDocument) else filled
 
 
-def compile_pdf(
-    document: TypstDocument | str,
-    drawings: Mapping[str, Diagram],
-    *,
-    pdf_standards: Sequence[str] = PDF_STANDARDS,
-) -> bytes:
-    """The PDF (tagged; PDF/UA-1 when `pdf_standards` asks for it, as by default)."""
-    source = document.source if isinstance(document, TypstDocument) else document
+def compile_pdf(document: TypstDocument | str, drawings: Mapping[str, Diagram]) -> bytes:
+    """The PDF, tagged; PDF/UA-1 when the document asks for it and typst's checks pass (an
+    image without alt text fails them: then the same PDF without the claim)."""
+    if isinstance(document, str):
+        document = TypstDocument(document, ())
+    source = document.source.encode()
     inputs = diagram_inputs(drawings)
-    if pdf_standards:
+    if document.pdf_standards:
         try:
             return typst.compile(
-                source.encode(), sys_inputs=inputs, pdf_standards=list(pdf_standards)
+                source, sys_inputs=inputs, pdf_standards=list(document.pdf_standards)
             )
         except typst.TypstError as error:
             if "PDF/UA" not in str(error):
                 raise
-            # A plan whose headings skip a level, say: still tagged, not PDF/UA.
             logger.info("PDF/UA-1 not possible for this document: %s", error)
-    return typst.compile(source.encode(), sys_inputs=inputs)
+    return typst.compile(source, sys_inputs=inputs)
