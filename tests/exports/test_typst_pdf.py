@@ -108,7 +108,8 @@ def assert_no_stranded_heading(data: bytes, headings) -> None:
     for heading in headings:
         index = marks[heading]
         content = lines(pages[index])[:-1]  # the footer last
-        where = max(i for i, line in enumerate(content) if line == heading)
+        # the heading's (last) line: a long heading wraps
+        where = max(i for i, line in enumerate(content) if line and heading.endswith(line))
         assert where < len(content) - 1, f"{heading!r} is last on page {index + 1}"
 
 
@@ -129,12 +130,15 @@ def test_benchmark_plan_compiles_in_under_a_second_with_no_stranded_heading(proj
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "bench.typ").write_text(document.source)
     compile_pdf(document, {})  # the worker's first document also loads the fonts
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     data = compile_pdf(document, {})
-    elapsed = time.perf_counter() - start
-    print(f"100-section plan: {elapsed:.2f} s, {len(PdfReader(BytesIO(data)).pages)} pages")
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    pages = len(PdfReader(BytesIO(data)).pages)
+    print(f"100-section plan: {cpu:.2f} s CPU ({elapsed:.2f} s wall), {pages} pages")
     save(data, "bench")
-    assert elapsed < 1.0
+    # CPU time (all of typst's threads): the wall clock also counts the other processes of a
+    # shared machine. WeasyPrint took 2.7-6.8 s of CPU for this plan.
+    assert cpu < 1.0
     headings = [title for title, _ in flat(outline_tree(PdfReader(BytesIO(data))))]
     assert len(headings) == 100
     assert_no_stranded_heading(data, headings)
