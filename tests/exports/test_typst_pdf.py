@@ -461,3 +461,13 @@ def test_a_frozen_version_says_so_and_never_draft(project, owner, reviewer, monk
     assert "DRAFT" not in "\n".join(pages)
     assert all(lines(p)[0].endswith("FROZEN") for p in pages[1:])
     assert "Sign-offs of version v1.0" in "\n".join(pages)
+
+
+def test_long_words_in_titles_and_headings_wrap_instead_of_leaving_the_page(project, owner):
+    word = "averyveryverylongidentifierwithoutanyspaces_" * 4
+    plan = make_plan(project, owner, text=f"# {word}\n\n## {word}x\n\nBody.\n")
+    pages = page_texts(pdf_of(plan))
+    title_page = "".join(lines(pages[0]))
+    assert word in title_page  # every character on the page, none past its edge
+    body = "".join(lines(pages[1]))
+    assert word + "x" in body
