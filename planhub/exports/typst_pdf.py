@@ -132,19 +132,24 @@ def standards_for(levels: Sequence[int]) -> tuple[str, ...]:
 def _body(sections: Sequence[_Section], signoff_appendix: str = "") -> tuple[str, tuple[str, ...]]:
     """Contents and sections: each heading at its level with label("h/" + slug) (the page's
     ids), the title section's H1 bookmarked but not in the contents."""
-    slugs = unique_slugs(s.heading for s in sections)
-    labels = frozenset(slugs)
-    listed = [s.level for s in sections if s.level and s.outlined and s.level <= TOC_MAX_LEVEL]
+    headed = [s for s in sections if s.level]  # text before the first heading has no id
+    slug_list = unique_slugs(s.heading for s in headed)
+    slugs, labels = iter(slug_list), frozenset(slug_list)
+    listed = [s.level for s in headed if s.outlined and s.heading and s.level <= TOC_MAX_LEVEL]
     if signoff_appendix:
         listed.append(2)
     parts = [f"#planhub-contents(min-level: {min(listed, default=1)})\n"]
     sources: dict[str, None] = {}
-    for section, slug in zip(sections, slugs, strict=True):
+    for section in sections:
         if section.level:
-            outlined = "true" if section.outlined else "false"
+            slug = next(slugs)
+            # An empty heading (a lone "##") is neither listed nor bookmarked.
+            listed_here = "true" if section.outlined and section.heading else "false"
+            marked = "true" if section.heading else "false"
             parts.append(
-                f"#heading(level: {section.level}, outlined: {outlined}, bookmarked: true, "
-                f"{escape_string(section.heading)})#label({escape_string('h/' + slug)})\n"
+                f"#heading(level: {section.level}, outlined: {listed_here}, "
+                f"bookmarked: {marked}, {escape_string(section.heading)})"
+                f"#label({escape_string('h/' + slug)})\n"
             )
         if not section.replaces_body:
             parts.append(body_markup(section.body_html, labels) + "\n")

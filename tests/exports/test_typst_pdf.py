@@ -471,3 +471,20 @@ def test_long_words_in_titles_and_headings_wrap_instead_of_leaving_the_page(proj
     assert word in title_page  # every character on the page, none past its edge
     body = "".join(lines(pages[1]))
     assert word + "x" in body
+
+
+def test_headings_carry_the_pages_github_ids(project, owner):
+    text = (
+        "Text before any heading.\n\n## Notes\n\na\n\n## Notes\n\nb\n\n"
+        "## What's new? `{METHOD} {path}`\n\nc\n\n##\n\nd\n"
+    )
+    data = pdf_of(make_plan(project, owner, text=text))
+    reader = PdfReader(BytesIO(data))
+    assert set(reader.named_destinations) >= {
+        "h/notes",
+        "h/notes-1",
+        "h/whats-new-method-path",
+        "planhub/signoffs",
+    }
+    titles = [title for title, _ in flat(outline_tree(reader))]
+    assert titles == ["Notes", "Notes", "What's new? {METHOD} {path}", "Sign-off"]
