@@ -372,7 +372,10 @@ def compile_pdf(document: TypstDocument | str, drawings: Mapping[str, Diagram]) 
         document = TypstDocument(document, ())
     source = document.source.encode()
     inputs = diagram_inputs(drawings)
-    if document.pdf_standards:
+    # PDF/UA wants alt text on every image: a drawn diagram without it would fail the checks
+    # (a second compilation); ask only when the preamble gives diagrams theirs.
+    unlabelled = "alt:" not in PREAMBLE and any(d.svg is not None for d in drawings.values())
+    if document.pdf_standards and not unlabelled:
         try:
             return typst.compile(
                 source, sys_inputs=inputs, pdf_standards=list(document.pdf_standards)

@@ -488,3 +488,17 @@ def test_headings_carry_the_pages_github_ids(project, owner):
     }
     titles = [title for title, _ in flat(outline_tree(reader))]
     assert titles == ["Notes", "Notes", "What's new? {METHOD} {path}", "Sign-off"]
+
+
+def test_a_plan_with_drawn_diagrams_compiles_tagged(project, owner):
+    from planhub.exports.diagrams import Diagram
+
+    text = "# Flow\n\n## Steps\n\n```mermaid\ngraph TD\n  A --> B\n```\n"
+    document = with_generation_time(
+        plan_document(make_plan(project, owner, text=text)), timezone.now()
+    )
+    assert document.diagram_sources == ("graph TD\n  A --> B\n",)
+    svg = (Path(__file__).parents[2] / "planhub/exports/typst/draft.svg").read_text()
+    data = compile_pdf(document, {document.diagram_sources[0]: Diagram("", svg=svg)})
+    assert "/StructTreeRoot" in PdfReader(BytesIO(data)).trailer["/Root"]
+    assert "Steps" in "\n".join(page_texts(data))
