@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import typst
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from bench.dataset import benchmark_plan_markdown
@@ -502,3 +504,46 @@ def test_a_plan_with_drawn_diagrams_compiles_tagged(project, owner):
     data = compile_pdf(document, {document.diagram_sources[0]: Diagram("", svg=svg)})
     assert "/StructTreeRoot" in PdfReader(BytesIO(data)).trailer["/Root"]
     assert "Steps" in "\n".join(page_texts(data))
+
+
+def expected_bookmarks(levels: list[int]) -> list:
+    """The bookmark tree heading levels call for: each heading under the nearest earlier one
+    of a lower level (the sign-off appendix is a level 2 heading at the end)."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for index, level in enumerate(levels):
+        while stack[-1][0] >= level:
+            stack.pop()
+        node: list = []
+        title = f"Part {index} heading" if index < len(levels) - 1 else "Sign-off"
+        stack[-1][1].append((title, node))
+        stack.append((level, node))
+
+    def plain(nodes):
+        return [(title, plain(kids)) if kids else title for title, kids in nodes]
+
+    return plain(root)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 6), st.integers(0, 30)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_any_heading_levels_give_nested_bookmarks_and_no_stranded_heading(project, owner, sections):
+    text = "".join(
+        "#" * level + f" Part {index} heading\n\n" + "".join(f"{FILLER}\n\n" for _ in range(n))
+        for index, (level, n) in enumerate(sections)
+    )
+    data = pdf_of(make_plan(project, owner, text=text))
+    reader = PdfReader(BytesIO(data))
+    levels = [level for level, _ in sections] + [2]
+    assert shape(outline_tree(reader)) == expected_bookmarks(levels)
+    assert_no_stranded_heading(data, [f"Part {i} heading" for i in range(len(sections))])
