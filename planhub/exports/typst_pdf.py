@@ -15,6 +15,7 @@ page's text never copies it.
 
 import logging
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -74,6 +75,18 @@ def _array(values: Sequence) -> str:
     return "(" + "".join(item + ", " for item in items) + ")"
 
 
+def direction(text: str) -> str:
+    """ "rtl" when the first strongly directional character of `text` is right-to-left (Hebrew,
+    Arabic, …), else "ltr": a title or heading gets the base direction it is written in."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 def _header_title(title: str) -> str:
     title = " ".join(title.split())
     return title if len(title) <= HEADER_TITLE_MAX else title[: HEADER_TITLE_MAX - 1] + "…"
@@ -113,6 +126,7 @@ def _title_page(*, project: str, title: str, flag: str | None, flag_colour: str,
     facts_markup = "(" + "".join(f"({escape_string(k)}, {v}), " for k, v in facts) + ")"
     return (
         f"#planhub-title-page(project: {escape_string(project)}, title: {escape_string(title)}, "
+        f"dir: {direction(title)}, "
         f"flag: {escape_string(flag) if flag else 'none'}, flag-colour: {flag_colour}, "
         f"status: {escape_string(status)}, facts: {facts_markup})\n"
     )
@@ -146,13 +160,16 @@ def _body(sections: Sequence[_Section], signoff_appendix: str = "") -> tuple[str
             # An empty heading (a lone "##") is neither listed nor bookmarked.
             listed_here = "true" if section.outlined and section.heading else "false"
             marked = "true" if section.heading else "false"
-            parts.append(
+            heading = (
                 f"#heading(level: {section.level}, outlined: {listed_here}, "
                 f"bookmarked: {marked}, {escape_string(section.heading)})"
                 f"#label({escape_string('h/' + slug)})\n"
             )
+            if direction(section.heading) == "rtl":
+                heading = f"#[#set text(dir: rtl)\n{heading}]\n"
+            parts.append(heading)
         if not section.replaces_body:
-            parts.append(body_markup(section.body_html, labels) + "\n")
+            parts.append(body_markup(section.body_html, labels) + "\n\n")
             for match in MERMAID_SOURCE.finditer(section.body_html):
                 sources[unescape(match.group(1))] = None
         parts.append(section.after)

@@ -5,6 +5,7 @@ import re
 import subprocess
 import time
 from datetime import UTC, datetime
+from html import unescape
 from io import BytesIO
 from pathlib import Path
 
@@ -547,3 +548,33 @@ def test_any_heading_levels_give_nested_bookmarks_and_no_stranded_heading(projec
     levels = [level for level, _ in sections] + [2]
     assert shape(outline_tree(reader)) == expected_bookmarks(levels)
     assert_no_stranded_heading(data, [f"Part {i} heading" for i in range(len(sections))])
+
+
+def word_boxes(data: bytes, page: int) -> list[tuple[str, float, float]]:
+    """(word, x min, x max) of each word on page `page` (1-based), from pdftotext -bbox."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    return [
+        (unescape(word), float(x0), float(x1))
+        for x0, x1, word in re.findall(
+            r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', html
+        )
+    ]
+
+
+def test_right_to_left_titles_and_headings_start_on_the_right(project, owner):
+    text = "# מסמך תכנון\n\n## סיכום\n\nטקסט.\n\n## Summary\n\nText.\n"
+    data = pdf_of(make_plan(project, owner, text=text))
+    # pdftotext writes right-to-left words in visual order (reversed)
+    title = [b for b in word_boxes(data, 1) if b[0][::-1] in ("תכנון", "מסמך")]
+    right_edge = 595.28 - 56.7  # A4 width minus the 2 cm margin, in points
+    assert title and max(x1 for _, _, x1 in title) > right_edge - 5
+    body = word_boxes(data, 2)
+    rtl = [b for b in body if b[0][::-1] == "סיכום" and b[1] > 300]
+    ltr = [b for b in body if b[0] == "Summary" and b[1] < 100]
+    assert rtl and rtl[-1][2] > right_edge - 5
+    assert ltr  # a left-to-right heading stays on the left
