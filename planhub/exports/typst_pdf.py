@@ -122,13 +122,14 @@ def _head(*, title: str, authors: Sequence[str], project: str, mark: str | None)
 
 
 def _title_page(*, project: str, title: str, flag: str | None, flag_colour: str, status: str,
-                facts: Sequence[tuple[str, str]]) -> str:  # fmt: skip
+                facts: Sequence[tuple[str, str]], status_colour: str = "black") -> str:  # fmt: skip
     facts_markup = "(" + "".join(f"({escape_string(k)}, {v}), " for k, v in facts) + ")"
     return (
         f"#planhub-title-page(project: {escape_string(project)}, title: {escape_string(title)}, "
         f"dir: {direction(title)}, "
         f"flag: {escape_string(flag) if flag else 'none'}, flag-colour: {flag_colour}, "
-        f"status: {escape_string(status)}, facts: {facts_markup})\n"
+        f"status: {escape_string(status)}, status-colour: {status_colour}, "
+        f"facts: {facts_markup})\n"
     )
 
 
@@ -259,6 +260,7 @@ def plan_document(plan: Plan) -> TypstDocument:
             flag="DRAFT" if is_draft else None,
             flag_colour='rgb("#b42318")' if is_draft else "black",
             status=line,
+            status_colour='rgb("#1a7f37")' if not is_draft else "black",
             facts=facts,
         )
     )
