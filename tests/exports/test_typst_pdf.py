@@ -578,3 +578,18 @@ def test_right_to_left_titles_and_headings_start_on_the_right(project, owner):
     ltr = [b for b in body if b[0] == "Summary" and b[1] < 100]
     assert rtl and rtl[-1][2] > right_edge - 5
     assert ltr  # a left-to-right heading stays on the left
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip()))
+def test_any_title_compiles_as_plain_text(project, owner, title):
+    """Whatever a title holds (quotes, backslashes, Typst syntax, control characters), the
+    document compiles: every value reaches Typst as a string literal."""
+    plan = Plan.create_blank(project=project, title=title, author=owner)
+    data = pdf_of(plan)
+    assert data.startswith(b"%PDF")
+    assert len(PdfReader(BytesIO(data)).pages) >= 2
