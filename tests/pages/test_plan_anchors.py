@@ -70,7 +70,11 @@ def test_outline_tab_title_and_breadcrumbs_show_plain_text(client, viewer, kep):
 def test_headings_and_outline_entries_take_their_direction_from_their_text(client, viewer, kep):
     client.force_login(viewer)
     html = page(client, kep)
-    assert re.search(r'<h2 id="heading-\d+" class="section-heading" dir="auto">Summary</h2>', html)
+    assert re.search(
+        r'<div class="heading-line" dir="auto">\s*'
+        r'<h2 id="heading-\d+" class="section-heading">Summary</h2>',
+        html,
+    )
     assert html.count('dir="auto">Summary</a>') == 2  # outline entries
 
 
