@@ -212,3 +212,23 @@ def test_the_tab_title_and_outline_are_plain_text(open_page, viewer, kep):
     assert page.title().startswith("KEP-9999: Pod {METHOD} {path} routing")
     expect(page.locator("#outline")).not_to_contain_text("`")
     shot(page, "kep-375-top")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_the_printable_page_wraps_what_the_page_scrolls(open_page, viewer, kep, viewport):
+    path = f"/p/{kep.project.slug}/plans/{kep.pk}/print/"
+    page = open_page(viewer, path, viewport=viewport)
+    assert overflow(page) <= 0
+    pre = page.locator(".section-body pre").first
+    assert pre.evaluate("e => e.scrollWidth <= e.clientWidth"), "code wraps on paper"
+    page.emulate_media(media="print")
+    text = page.locator(".section-body p").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    for level in (5, 6):
+        size = page.locator(f"h{level}.section-heading").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
+        assert size >= text
+    assert overflow(page) <= 0
+    shot(page, f"print-{viewport['width']}")
