@@ -23,7 +23,7 @@ from planhub.lib.templatetags.display import ago
 CACHE_ALIAS = "fragments"
 # Bump when the section partial changes in a way its inputs do not show (a shared cache
 # across deploys would otherwise serve the old markup).
-FRAGMENT_VERSION = 2
+FRAGMENT_VERSION = 3
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 # Where a reviewer's approve button (or the note why there is none) goes: the one part of a
 # section that depends on who reads it.
@@ -52,6 +52,7 @@ def section_state(section, *, plan, membership) -> tuple:
         section.level,
         section.heading,  # the rendered text changes only with the version (and a deploy,
         # which empties this per-process cache)
+        getattr(section, "slug", ""),  # its anchor depends on the other headings
         review.status,
         review.approved_count,
         review.placeholders,

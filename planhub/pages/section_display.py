@@ -1,12 +1,35 @@
 """What a section needs to be shown alone (after a save or a review), with its review state."""
 
 from planhub.baselines.compare import mark_section
+from planhub.document.slugs import plain_text, unique_slugs
 from planhub.reviews.signoffs import signoff_placement_in
 from planhub.reviews.status import review_plan, review_section
 
 
+def set_heading_slugs(sections) -> None:
+    """Give each heading its GitHub anchor (`section.slug`), unique across `sections`: all the
+    plan's sections, in order (the text before the first heading has none)."""
+    headed = [s for s in sections if s.level]
+    for section, slug in zip(
+        headed, unique_slugs(plain_text(s.heading_html) for s in headed), strict=True
+    ):
+        section.slug = slug
+
+
+def heading_slug(section) -> str:
+    """The anchor `section` has on the plan page, which depends on the headings before it
+    (duplicates are numbered): one query for the plan's headings."""
+    if not section.level or section.deleted_at is not None:
+        return ""
+    headings = list(section.plan.sections.filter(level__gt=0).values_list("pk", "heading_html"))
+    ids = [pk for pk, _ in headings]
+    slugs = unique_slugs(plain_text(html) for _, html in headings)
+    return dict(zip(ids, slugs, strict=True)).get(section.pk, "")
+
+
 def section_display_context(section) -> dict:
     section.review = review_section(section)
+    section.slug = heading_slug(section)
     mark_section(section)  # "changed since v1.0", as on the plan page
     signoff_section_id, replaces_body = signoff_placement_in(section.plan.sections.all())
     context = {"signoff_section_id": signoff_section_id, "signoff_replaces_body": replaces_body}

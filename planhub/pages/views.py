@@ -26,6 +26,7 @@ from planhub.reviews.waiting import (
 )
 
 from .forms import PlanFilterForm
+from .section_display import set_heading_slugs
 
 
 @login_required
@@ -47,6 +48,7 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
     plan_review = review_plan(plan, sections)
     for section in sections:
         section.review = plan_review.by_section[section.pk]
+    set_heading_slugs(sections)  # GitHub's anchors: `[Summary](#summary)` finds its heading
     signoff_section_id, signoff_replaces_body = signoff_placement(sections)
     baseline = mark_sections(plan, sections)  # the latest version: "changed since v1.0"
     return {

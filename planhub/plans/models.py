@@ -26,6 +26,7 @@ from planhub.document.sections import (
     split_sections,
 )
 from planhub.document.signoff_list import signoff_names
+from planhub.document.slugs import plain_text
 from planhub.document.task_lists import find_task, set_task, task_label
 
 from . import audit
@@ -244,6 +245,12 @@ class Plan(Archivable):
 
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.project.slug, self.pk])
+
+    @property
+    def plain_title(self) -> str:
+        """The title as a reader sees it ("Use `{x}`" shows "Use {x}"): for <title>, breadcrumbs
+        and lists, where markup would show as literal Markdown or tags."""
+        return plain_text(render_heading(self.title)).strip() or self.title
 
     @classmethod
     @transaction.atomic
@@ -502,6 +509,11 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("section_detail", args=[self.plan.project.slug, self.plan_id, self.pk])
+
+    @property
+    def plain_heading(self) -> str:
+        """The heading's text as rendered, markup dropped ("" before the first heading)."""
+        return plain_text(self.heading_html)
 
     @property
     def source(self) -> str:

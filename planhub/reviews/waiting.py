@@ -57,6 +57,7 @@ def sections_waiting_for(user, limit: int = 20) -> list[Section]:
 # What the dashboard shows of a waiting section (and the rules need of its plan's project).
 WAITING_SECTION_FIELDS = (
     "heading",
+    "heading_html",  # the plain heading the dashboard shows
     "version",
     "placeholder_count",
     "updated_at",

@@ -119,6 +119,49 @@
     if (edit) edit.click();
   });
 
+  // Links written for GitHub (`[Summary](#summary)`) follow fragments as GitHub does: a
+  // fragment that is no element's id but names a heading's anchor (id="user-content-summary")
+  // scrolls to that heading and moves focus there. The app's own ids (section-12, outline)
+  // always win, so a heading can never take them over.
+  function headingAnchor(hash) {
+    if (!hash || hash.length < 2) return null;
+    var name = hash.slice(1);
+    try { name = decodeURIComponent(name); } catch (error) { /* keep it as written */ }
+    if (document.getElementById(name)) return null;
+    return document.getElementById("user-content-" + name) ||
+      document.getElementById("user-content-" + name.toLowerCase());
+  }
+
+  function goToAnchor(anchor) {
+    anchor.scrollIntoView({ block: "start" });
+    anchor.focus({ preventScroll: true });
+  }
+
+  function followFragment() {
+    var anchor = headingAnchor(window.location.hash);
+    if (anchor) goToAnchor(anchor);
+  }
+
+  window.addEventListener("hashchange", followFragment);
+  if (document.readyState === "complete") followFragment();
+  else window.addEventListener("load", followFragment);  // after images and diagrams took space
+
+  // A click on such a link (in a section's text, or a heading's own link) goes there even when
+  // the address already ends with that fragment (no hashchange then).
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey) return;
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    if (!link || !link.closest(".section-body, .heading-anchor, .section-header")) return;
+    var anchor = headingAnchor(link.getAttribute("href"));
+    if (!anchor) return;
+    event.preventDefault();
+    if (window.location.hash !== link.getAttribute("href")) {
+      history.pushState(null, "", link.getAttribute("href"));
+    }
+    goToAnchor(anchor);
+  });
+
   // Mermaid (3.5 MB) is loaded only once a page shows a diagram.
   var mermaidLoading = null;
 
