@@ -13,7 +13,6 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,19 +20,11 @@ from django.utils.text import slugify
 from planhub.plans.models import Plan
 
 from .diagrams import Diagram, diagrams_for, draw_missing
-from .pdf_process import compile_typst
-from .printing import generation_stamp
-from .typst_markup import diagram_inputs, escape_string
-from .typst_pdf import TypstDocument, plan_document
+from .pdf_process import STANDARDS_LINE, compile_typst
+from .typst_markup import diagram_inputs
+from .typst_pdf import TypstDocument, plan_document, with_generation_time
 
 logger = logging.getLogger(__name__)
-
-# Where the generation time goes, until the document is rendered: the first line of the
-# source (a comment; only the first occurrence is filled in, so a plan's text cannot move it).
-# Stand-in until exports/typst_pdf.py has its own slot (for the lead to switch): it binds
-# `planhub-generated` (a datetime, UTC) and `planhub-generated-label` (the title page's text)
-# and sets the PDF's creation date.
-GENERATED_SLOT = "// planhub:generated-time\n"
 
 
 @dataclass(frozen=True)
@@ -52,33 +43,20 @@ def content_key(owner: str, source: str) -> str:
     return hashlib.sha256(f"{owner}\n{source}".encode()).hexdigest()
 
 
-def with_slot(document: TypstDocument) -> TypstDocument:
-    if GENERATED_SLOT in document.source:
-        return document
-    return TypstDocument(GENERATED_SLOT + document.source, tuple(document.diagram_sources))
+def with_standards(document: TypstDocument) -> str:
+    """The source, with the PDF standards it asks for (PDF/UA-1) on its first line, for the
+    child process that compiles it (pdf_process.compile_typst)."""
+    if not document.pdf_standards:
+        return document.source
+    return STANDARDS_LINE.format(" ".join(document.pdf_standards)) + document.source
 
 
 def capture(plan: Plan) -> CapturedDocument:
     """The plan's PDF document as it is now (generation time left open), its diagrams'
     sources and its content key (a hash of the plan's id and the document)."""
-    document = with_slot(plan_document(plan))
-    key = content_key(str(plan.pk), document.source)
-    return CapturedDocument(document.source, tuple(document.diagram_sources), key)
-
-
-def with_generation_time(source: str, when) -> str:
-    """`source` with its generation-time slot filled in with `when`."""
-    utc = when.astimezone(UTC)
-    fields = ", ".join(
-        f"{name}: {getattr(utc, name)}"
-        for name in ("year", "month", "day", "hour", "minute", "second")
-    )
-    filled = (
-        f"#let planhub-generated = datetime({fields})\n"
-        f"#let planhub-generated-label = {escape_string(generation_stamp(when)['label'])}\n"
-        f"#set document(date: planhub-generated)\n"
-    )
-    return source.replace(GENERATED_SLOT, filled, 1)
+    document = plan_document(plan)
+    source = with_standards(document)
+    return CapturedDocument(source, document.diagram_sources, content_key(str(plan.pk), source))
 
 
 def draw_diagrams(

@@ -96,12 +96,27 @@ def page_count(pdf: bytes) -> int:
     return 0
 
 
+# A document that asks for PDF standards (PDF/UA-1) says so on its first line (exports/pdf.py).
+STANDARDS_LINE = "// planhub:pdf-standards {}\n"
+STANDARDS_PREFIX = STANDARDS_LINE.split("{")[0]
+
+
 def compile_typst(source: str, inputs: Mapping[str, str] | None = None) -> bytes:
     """PDF bytes of a Typst document (no file, package or network access: the source is
-    self-contained; the drawings come in `inputs`, Typst's sys.inputs). Raises typst.TypstError."""
+    self-contained; the drawings come in `inputs`, Typst's sys.inputs). Raises typst.TypstError.
+    The PDF standards on the first line are claimed when Typst's checks pass; when they do not
+    (an image without alt text), the same PDF without the claim."""
     import typst
 
-    return typst.compile(source.encode("utf-8"), sys_inputs=dict(inputs or {}))
+    data, inputs = source.encode("utf-8"), dict(inputs or {})
+    if source.startswith(STANDARDS_PREFIX):
+        standards = source[len(STANDARDS_PREFIX) : source.index("\n")].split()
+        try:
+            return typst.compile(data, sys_inputs=inputs, pdf_standards=standards)
+        except typst.TypstError as error:
+            if "PDF/UA" not in str(error):
+                raise
+    return typst.compile(data, sys_inputs=inputs)
 
 
 def render_in_child(

@@ -24,6 +24,7 @@ from html import unescape
 from pathlib import Path
 
 import typst
+from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from planhub.document.signoff_list import signoff_placement
@@ -170,7 +171,8 @@ def _body(sections: Sequence[_Section], signoff_appendix: str = "") -> tuple[str
                 heading = f"#[#set text(dir: rtl)\n{heading}]\n"
             parts.append(heading)
         if not section.replaces_body:
-            parts.append(body_markup(section.body_html, labels) + "\n\n")
+            scope = f"{slug}/" if section.level else "preamble/"
+            parts.append(body_markup(section.body_html, labels, scope) + "\n\n")
             for match in MERMAID_SOURCE.finditer(section.body_html):
                 sources[unescape(match.group(1))] = None
         parts.append(section.after)
@@ -187,6 +189,12 @@ def _template_name(plan: Plan) -> str:
     if plan.template_id is not None:
         return plan.template.name
     return "None (started blank)" if plan.started_blank else "Imported document"
+
+
+def _signature_record(signoff) -> str:
+    """The signature as its record holds it (21 CFR 11.50), in the words the page shows."""
+    html = render_to_string("reviews/_signature_record.html", {"s": signoff, "printed": True})
+    return " ".join(plain_text(html).split())
 
 
 def _signoff_table(review) -> str:
@@ -208,10 +216,11 @@ def _signoff_table(review) -> str:
                 f"{status_glyph(r.status)} {r.status_label}",
                 " ".join(notes),
                 _local(r.latest.created_at, "Y-m-d H:i") if r.latest else "—",
+                _signature_record(r.latest) if r.latest else "",
             )
         )
     if not rows:
-        rows.append(("No sign-offs are defined for this plan.", "", "", "", "", ""))
+        rows.append(("No sign-offs are defined for this plan.", "", "", "", "", "", ""))
     caption = (
         f"Sign-offs ({review.signed_slots} of {len(review.slots)} signed on the current content)"
     )
@@ -356,9 +365,10 @@ def version_document(version) -> TypstDocument:
             if s.get("record")
             else "",
             iso_time((s.get("record") or {}).get("created_at")),
+            "",
         )
         for s in version.signoffs
-    ] or [("No sign-off slots.", "", "", "", "", "")]
+    ] or [("No sign-off slots.", "", "", "", "", "", "")]
     caption = f"Sign-offs of version {version.name}"
     table = f"#planhub-signoff-table(caption: {escape_string(caption)}, rows: {_array(rows)})\n"
     body, sources = _body(body_sections, table)

@@ -14,7 +14,6 @@ from planhub.document.generated_blocks import generated_block, strip_generated_b
 from planhub.exports.pdf import plan_pdf
 from planhub.reviews.models import SignOff
 from tests.exports.test_pdf import (
-    NEEDS_THE_TYPST_DOCUMENT,
     SMALL,
     approve_everything,
     check_document,
@@ -22,7 +21,6 @@ from tests.exports.test_pdf import (
 from tests.factories import make_plan
 
 
-@NEEDS_THE_TYPST_DOCUMENT
 def test_the_pdf_prints_the_signature_record(project, owner, reviewer):
     profile = Profile.of(reviewer)
     profile.display_name, profile.time_zone = "Rita Reviewer", "Asia/Tokyo"

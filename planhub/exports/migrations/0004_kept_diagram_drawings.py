@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exports", "0002_pdf_of_a_frozen_version"),
+        ("exports", "0003_typst_document_diagrams_phase"),
     ]
 
     operations = [
