@@ -62,7 +62,7 @@ def test_the_renderers_own_classes_and_styles_stay():
         "```python\ndef f():\n    return 'x'\n```\n\n"
         "```mermaid\ngraph TD\n  A-->B\n```\n"
     )
-    assert '<table class="front-matter">' in html and "<td dir=\"auto\">x</td>" in html
+    assert '<table class="front-matter">' in html and '<td dir="auto">x</td>' in html
     assert '<th style="text-align:left" dir="auto">left</th>' in html
     assert '<td style="text-align:center" dir="auto">2</td>' in html
     assert '<td style="text-align:right" dir="auto">3</td>' in html
