@@ -12,7 +12,7 @@ def test_preview_page_shows_outline_and_rendered_markdown(client, viewer, upload
     response = client.get(detail_url(uploaded))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h1 dir="auto">Runbook</h1>' in html and "For on-call services." in html
+    assert "<h1>Runbook</h1>" in html and "For on-call services." in html
     assert "Outline (4 headings)" in html and '<li class="outline-level-3">Paging</li>' in html
     assert '<h2 dir="auto">Alerts</h2>' in html and '<p dir="auto">Who.</p>' in html  # rendered
     assert "Use this template" not in html  # viewers do not create plans
