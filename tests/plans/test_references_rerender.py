@@ -113,3 +113,19 @@ def test_moving_sections_changes_which_definition_comes_first(project, owner):
     assert 'href="https://a.example/"' in _html(plan, "A")
     move(_section(plan, "B"), owner, up=True)
     assert 'href="https://b.example/"' in _html(plan, "A")
+
+
+def test_the_migration_fills_references_and_renders_sections_again(project, owner):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("planhub.plans.migrations.0010_plan_references")
+    plan = _plan(project, owner)
+    Plan.objects.filter(pk=plan.pk).update(references={})
+    Section.objects.filter(plan=plan).update(body_html="<p>old</p>")
+    migration.fill_references(apps, None)
+    assert Plan.objects.get(pk=plan.pk).references == plan.references
+    assert '<a href="https://rfc.example/3502"' in _html(plan, "Why")
+    notes = Section.objects.get(plan=plan, heading="Notes")
+    assert f'id="user-content-fn-{notes.pk}-1"' in notes.body_html
