@@ -111,6 +111,12 @@ PATHOLOGICAL_INPUTS: dict[str, Callable[[int], str]] = {
     "quotes and lists > - >": lambda n: repeat("> - ", n),
     "setext headings": lambda n: repeat("a\n=\n", n),
     "link definitions": lambda n: repeat("[a]: b\n", n),
+    "footnote refs [^[^[^": lambda n: "[^a]: b\n\n" + repeat("[^", n - 9),
+    "long footnote labels [^aaaa": lambda n: "[^a]: b\n\n" + repeat("[^" + "a" * 500, n - 9),
+    "footnote definitions [^a]:": lambda n: repeat("[^a]: [^a]\n", n),
+    "bare www. www.": lambda n: repeat("www.", n),
+    "bare urls http://a.b": lambda n: repeat("http://a.b/", n),
+    "e-mail a@a@a@": lambda n: repeat("a@", n),
     # Code: Pygments lexers, some quadratic on hostile text.
     "python, blocks of 19,000": fences("python", "x = compute(a, b) + 1  # note\n", 19_000),
     "javascript unclosed strings": fences("javascript", "'\\", 2_400),

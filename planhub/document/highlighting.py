@@ -9,11 +9,15 @@ test_rendering_highlighting.py times each lexer on hostile text at its block siz
 block only up to its language's size, and a document only up to HIGHLIGHTED_CHARS (each
 character of a quadratic lexer's block counts QUADRATIC_WEIGHT times). Any other code block is
 shown as plain code: `highlighted_code` returns None.
+
+What a lexer cannot read (a ``` line inside a fence, `$$`, `{request shape}`) is Pygments'
+`Error` token, which the stylesheet draws in a red box: it is shown as plain text instead.
 """
 
-from pygments import highlight
+from pygments import format as format_tokens
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
+from pygments.token import Error, Text
 from pygments.util import ClassNotFound
 
 CODE_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
@@ -93,4 +97,10 @@ def highlighted_code(language: str, code: str) -> str | None:
         lexer = get_lexer_by_name(language)
     except ClassNotFound:
         return None
-    return highlight(code, lexer, CODE_FORMATTER)
+    return format_tokens(_without_errors(lexer.get_tokens(code)), CODE_FORMATTER)
+
+
+def _without_errors(tokens):
+    """The lexer's tokens, with what it could not read (Error) as plain text."""
+    for kind, value in tokens:
+        yield (Text if kind in Error else kind), value

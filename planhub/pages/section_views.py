@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from planhub.document.merging import parse_markers
-from planhub.document.rendering import render_markdown
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans import restructuring
@@ -220,7 +219,7 @@ def section_preview(request: HttpRequest, slug: str, plan_id: int, section_id: i
         request.user, slug, plan_id, section_id, need="can_edit", include_deleted=True
     )
     body = request.POST.get("body", "")
-    html = render_markdown(body) if body.strip() else ""
+    html = section.render_body(body, section.plan.references) if body.strip() else ""
     # A section deleted meanwhile still previews: the text is the user's, and so is the choice.
     gone = restructuring.deleted_notice(section) if section.deleted_at else ""
     return render(request, "plans/_preview.html", {"html": html, "deleted_notice": gone})

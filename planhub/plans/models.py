@@ -17,6 +17,7 @@ from planhub.document.merging import (
     propose_merge,
 )
 from planhub.document.placeholders import find_placeholders, section_placeholder_count
+from planhub.document.references import plan_references, text_references
 from planhub.document.rendering import render_heading, render_markdown
 from planhub.document.sections import (
     atx_heading,
@@ -231,6 +232,10 @@ class Plan(Archivable):
     )
     # Archived plans (Archivable) leave the project's default list and the dashboard, and stay
     # readable and editable at their address.
+    # The reference-link definitions of all its sections, merged in document order (the first
+    # of a label wins, as on GitHub): every section's body_html is rendered with them, and
+    # they change (refresh_references) only when a section's own definitions or order do.
+    references = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArchivableQuerySet.as_manager()
 
@@ -273,6 +278,7 @@ class Plan(Archivable):
         writer = None if origin else author
         parsed = split_sections(text)
         h1 = next((s.heading for s in parsed if s.level == 1), "")
+        references = plan_references(part.body for part in parsed)
         plan = cls.objects.create(
             project=project,
             title=h1 or title or "Untitled plan",
@@ -280,6 +286,7 @@ class Plan(Archivable):
             line_ending=detect_line_ending(text),
             created_by=author,
             started_blank=started_blank,
+            references=references,
         )
         sections = Section.objects.bulk_create(
             Section(
@@ -291,7 +298,7 @@ class Plan(Archivable):
                 body=part.body,
                 guidance=part.body,
                 heading_html=render_heading(part.heading),
-                body_html=render_markdown(part.body),
+                body_html=render_markdown(part.body, references),
                 placeholder_count=section_placeholder_count(
                     part.heading, part.heading_source + part.body
                 ),
@@ -301,6 +308,12 @@ class Plan(Archivable):
         )
         if not all(section.pk for section in sections):  # backends without RETURNING ids
             sections = list(plan.sections.all())
+        # Footnote ids carry the section's id (Section.render_body), known only now.
+        with_footnotes = [s for s in sections if FOOTNOTE_ID_MARK in s.body_html]
+        for section in with_footnotes:
+            section.body_html = section.render_body(section.body, references)
+        if with_footnotes:
+            Section.objects.bulk_update(with_footnotes, ["body_html"])
         revisions = SectionRevision.objects.bulk_create(
             section.revision(writer, note=origin) for section in sections
         )
@@ -359,6 +372,37 @@ class Plan(Archivable):
 
     def touch(self) -> None:
         Plan.objects.filter(pk=self.pk).update(updated_at=timezone.now())
+
+    def references_with(self, section_pk: int, body: str) -> dict:
+        """The plan's merged definitions, section `section_pk` having `body` (one query)."""
+        bodies = self.sections.order_by("position", "pk").values_list("pk", "body")
+        return plan_references(body if pk == section_pk else other for pk, other in bodies)
+
+    @transaction.atomic
+    def refresh_references(self) -> int:
+        """Merge the sections' definitions again (the plan's row locked); when the result
+        differs from `references`, store it and re-render every section whose body_html it
+        changes, in one bulk update. How many sections were re-rendered."""
+        stored = Plan.objects.select_for_update().values_list("references", flat=True)
+        stored = stored.get(pk=self.pk)
+        sections = list(
+            self.sections.order_by("position", "pk").values_list("pk", "body", "body_html")
+        )
+        references = plan_references(body for _, body, _ in sections)
+        self.references = references
+        if references == stored:
+            return 0
+        Plan.objects.filter(pk=self.pk).update(references=references)
+        changed = []
+        for pk, body, html in sections:
+            if "[" not in body:  # no link of any kind
+                continue
+            fresh = Section.render_body_of(pk, body, references)
+            if fresh != html:
+                changed.append(Section(pk=pk, body_html=fresh))
+        if changed:
+            Section.objects.bulk_update(changed, ["body_html"])
+        return len(changed)
 
     @transaction.atomic(savepoint=False)
     def set_archived(self, archived: bool, user=None) -> None:
@@ -449,6 +493,10 @@ class SectionDeleted(Exception):
         self.section = section
 
 
+# In body_html only where the text has footnotes (their ids).
+FOOTNOTE_ID_MARK = 'id="user-content-fn'
+
+
 @dataclass
 class SaveResult:
     """What a save did: whether it changed anything, and whose edits it was merged with."""
@@ -456,6 +504,9 @@ class SaveResult:
     changed: bool
     merged_with: list = field(default_factory=list)  # (user, version) of merged-in edits
     coauthors: list = field(default_factory=list)  # who wrote the merged-in versions
+    # The save changed the section's own reference-link definitions (the plan's are merged
+    # again after it: Plan.refresh_references).
+    references_changed: bool = False
 
     def __bool__(self) -> bool:
         return self.changed
@@ -522,6 +573,16 @@ class Section(models.Model):
     @property
     def anchor(self) -> str:
         return f"section-{self.pk}"
+
+    @staticmethod
+    def render_body_of(pk, body: str, references: dict) -> str:
+        """body_html for section `pk`'s `body`: with the plan's reference-link `references`,
+        its footnotes' ids unique on the plan's page by the section's id
+        (`user-content-fn-<pk>-1`)."""
+        return render_markdown(body, references, id_prefix=str(pk) if pk else "")
+
+    def render_body(self, body: str, references: dict) -> str:
+        return self.render_body_of(self.pk, body, references)
 
     @property
     def is_title(self) -> bool:
@@ -682,6 +743,8 @@ class Section(models.Model):
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.
             self.plan.touch()
+            if result.references_changed:
+                self.plan.refresh_references()
             section_published.send(
                 sender=Section, section=self, from_version=self.version - 1, author=author
             )
@@ -710,12 +773,18 @@ class Section(models.Model):
                 for user, version in result.merged_with
             )
             note = f"Merged with {names}"
+        references = self.plan.references
+        if text_references(new_body) != text_references(current.body):
+            # The plan's definitions may change: this text is rendered with them as they will
+            # be, the others after this transaction (save_edit).
+            result.references_changed = True
+            references = self.plan.references_with(self.pk, new_body)
         changed = {
             "heading": heading,
             "heading_source": heading_source,
             "body": new_body,
             "heading_html": render_heading(heading),
-            "body_html": render_markdown(new_body),
+            "body_html": self.render_body(new_body, references),
             "placeholder_count": section_placeholder_count(heading, heading_source + new_body),
             "updated_by": author,
             "updated_at": timezone.now(),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from planhub.document.references import text_references
 from planhub.document.rendering import render_heading
 from planhub.document.sections import atx_heading
 from planhub.lib.templatetags.display import ago
@@ -51,6 +52,13 @@ def _locked(section: Section, *, live: bool = True) -> Section:
             "first if you need it."
         )
     return fresh
+
+
+def _refresh_references(*sections: Section) -> None:
+    """After sections moved, left or came back: the plan's merged reference-link definitions
+    (and the sections using them) again, when one of them has definitions of its own."""
+    if any(text_references(section.body) for section in sections):
+        sections[0].plan.refresh_references()
 
 
 def _record(section, action, author, detail="") -> None:
@@ -102,6 +110,7 @@ def move(section: Section, author, *, up: bool) -> None:
     section.position, neighbour.position = neighbour.position, section.position
     Section.all_objects.filter(pk=section.pk).update(position=section.position)
     Section.all_objects.filter(pk=neighbour.pk).update(position=neighbour.position)
+    _refresh_references(section, neighbour)
     action = StructureAction.MOVED_UP if up else StructureAction.MOVED_DOWN
     _record(section, action, author, f"{'above' if up else 'below'} “{neighbour}”")
 
@@ -142,6 +151,7 @@ def delete_section(section: Section, author) -> None:
         Section.all_objects.filter(pk=section.pk).update(
             deleted_at=timezone.now(), deleted_by=author
         )
+        _refresh_references(section)
         _record(section, StructureAction.DELETED, author)
 
 
@@ -150,6 +160,7 @@ def restore_section(section: Section, author) -> None:
     section = _locked(section, live=False)
     if section.deleted_at is not None:
         Section.all_objects.filter(pk=section.pk).update(deleted_at=None, deleted_by=None)
+        _refresh_references(section)
         _record(section, StructureAction.RESTORED, author)
 
 

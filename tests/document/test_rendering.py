@@ -8,7 +8,7 @@ def test_tables_task_lists_and_highlighted_code():
         "| Metric | Target |\n|---|---|\n| p95 | 80 ms |\n\n- [ ] todo\n- [x] done\n\n"
         "```python\nprint('hi')\n```\n"
     )
-    assert "<td>80 ms</td>" in html
+    assert '<td dir="auto">80 ms</td>' in html
     assert html.count('type="checkbox"') == 2 and "checked" in html
     assert '<span class="nb">print</span>' in html
 
@@ -18,9 +18,10 @@ def test_mermaid_block_becomes_a_diagram_container():
     assert '<div class="mermaid">' in html and "A--&gt;B" in html
 
 
-def test_front_matter_is_shown_as_code_not_parsed():
+def test_front_matter_is_shown_as_a_table_not_parsed_as_markdown():
     html = render_markdown("---\ntitle: x\n---\n\nText\n")
-    assert '<pre class="front-matter">' in html and "<h2>" not in html
+    assert '<table class="front-matter">' in html and "<h2" not in html and "---" not in html
+    assert '<th dir="auto">title</th><td dir="auto">x</td>' in html
 
 
 def unsafe_parts(html: str) -> list[str]:

@@ -26,3 +26,14 @@ def test_preview_queries(client, editor, overview, django_assert_max_num_queries
     with django_assert_max_num_queries(5):
         response = client.post(url(overview, "section_preview"), {"body": "*hi*"}, **HX)
     assert "<em>hi</em>" in response.content.decode()
+
+
+def test_preview_uses_the_plans_reference_definitions(client, editor, overview):
+    from planhub.plans.models import Plan
+
+    Plan.objects.filter(pk=overview.plan_id).update(
+        references={"SPEC": {"href": "https://spec.example/", "title": ""}}
+    )
+    client.force_login(editor)
+    response = client.post(url(overview, "section_preview"), {"body": "See [spec]."}, **HX)
+    assert '<a href="https://spec.example/"' in response.content.decode()

@@ -91,7 +91,7 @@ def test_save_edit_records_a_revision_and_renders(plan, editor):
     )
     section.refresh_from_db()
     assert section.version == 2
-    assert "<td>1</td>" in section.body_html
+    assert '<td dir="auto">1</td>' in section.body_html
     revision = section.revisions.get(version=2)
     assert (revision.author, revision.body) == (editor, section.body)
 
@@ -205,7 +205,7 @@ def test_saving_a_template_renders_its_markdown_and_reads_its_outline(project, e
     template.source = "# Other\n\n## Only\n"
     template.save()
     template.refresh_from_db()
-    assert "<h2>Only</h2>" in template.rendered_html and template.title_line() == "Other"
+    assert '<h2 dir="auto">Only</h2>' in template.rendered_html and template.title_line() == "Other"
     assert template.title_placeholders() == []
 
 
@@ -235,7 +235,7 @@ def test_migration_0007_renders_existing_templates(project, uploaded):
     migration = importlib.import_module("planhub.plans.migrations.0007_template_html")
     migration.render_templates(SimpleNamespace(get_model=lambda app, name: PlanTemplate), None)
     uploaded.refresh_from_db()
-    assert "<h3>Paging</h3>" in uploaded.rendered_html
+    assert '<h3 dir="auto">Paging</h3>' in uploaded.rendered_html
     assert uploaded.outline()[1:3] == [(2, "Alerts"), (3, "Paging")]
     assert builtin_template("phase-plan").rendered_html  # every row, built-in ones too
 

@@ -14,7 +14,7 @@ def test_preview_page_shows_outline_and_rendered_markdown(client, viewer, upload
     html = response.content.decode()
     assert "<h1>Runbook</h1>" in html and "For on-call services." in html
     assert "Outline (4 headings)" in html and '<li class="outline-level-3">Paging</li>' in html
-    assert "<h2>Alerts</h2>" in html and "<p>Who.</p>" in html  # rendered
+    assert '<h2 dir="auto">Alerts</h2>' in html and '<p dir="auto">Who.</p>' in html  # rendered
     assert "Use this template" not in html  # viewers do not create plans
 
 
@@ -56,7 +56,8 @@ def test_preview_never_parses_markdown(client, editor, uploaded, monkeypatch):
     monkeypatch.setattr("markdown_it.MarkdownIt.parse", no_parsing)
     client.force_login(editor)
     html = client.get(detail_url(uploaded)).content.decode()
-    assert "<h2>Alerts</h2>" in html and '<li class="outline-level-3">Paging</li>' in html
+    assert '<h2 dir="auto">Alerts</h2>' in html
+    assert '<li class="outline-level-3">Paging</li>' in html
 
 
 def test_preview_queries(client, viewer, uploaded, django_assert_max_num_queries):

@@ -62,14 +62,14 @@ def test_the_renderers_own_classes_and_styles_stay():
         "```python\ndef f():\n    return 'x'\n```\n\n"
         "```mermaid\ngraph TD\n  A-->B\n```\n"
     )
-    assert '<pre class="front-matter"><code>---\ntitle: x\n---\n</code></pre>' in html
-    assert '<th style="text-align:left">left</th>' in html
-    assert '<td style="text-align:center">2</td>' in html
-    assert '<td style="text-align:right">3</td>' in html
+    assert '<table class="front-matter">' in html and '<td dir="auto">x</td>' in html
+    assert '<th style="text-align:left" dir="auto">left</th>' in html
+    assert '<td style="text-align:center" dir="auto">2</td>' in html
+    assert '<td style="text-align:right" dir="auto">3</td>' in html
     assert '<ul class="contains-task-list">' in html
     assert (
-        '<li class="task-list-item"><input class="task-list-item-checkbox" disabled="disabled" '
-        'type="checkbox"> todo</li>'
+        '<li class="task-list-item" dir="auto"><input class="task-list-item-checkbox" '
+        'disabled="disabled" type="checkbox"> todo</li>'
     ) in html
     assert 'checked="checked" disabled="disabled" type="checkbox"> done' in html
     assert '<div class="highlight"><pre><span></span><code><span class="k">def</span>' in html
