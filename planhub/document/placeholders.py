@@ -131,9 +131,9 @@ def _unknown_tag(html: str) -> str | None:
     return html.strip()[1:-1].strip()
 
 
-def _visible_runs(text: str, syntaxes: frozenset, references) -> Iterable[tuple[str, list[Spot]]]:
-    """Runs of the text a reader sees (BREAK where something else was), with the `angle`
-    spots the parser made HTML of, in order."""
+def _visible_runs(text: str, references) -> Iterable[tuple[str, list[Spot]]]:
+    """Runs of the text a reader sees (BREAK where something else was), with the spots the
+    parser took for something else (`angle` ones it made HTML of, placeholder definitions)."""
     env: dict = {}
     if references:
         env["references"] = {
@@ -142,7 +142,7 @@ def _visible_runs(text: str, syntaxes: frozenset, references) -> Iterable[tuple[
         }
     for token in _parser().parse(text, env):
         if token.type == "html_block":
-            if ANGLE in syntaxes and (name := _unknown_tag(token.content)) is not None:
+            if (name := _unknown_tag(token.content)) is not None:
                 yield BREAK, [Spot(ANGLE, name, f"<{name}>")]
             continue
         if token.type != "inline":
@@ -165,7 +165,7 @@ def _visible_runs(text: str, syntaxes: frozenset, references) -> Iterable[tuple[
             elif kind in ("softbreak", "hardbreak"):
                 parts.append("\n")
             elif kind == "html_inline":
-                if ANGLE in syntaxes and (name := _unknown_tag(child.content)) is not None:
+                if (name := _unknown_tag(child.content)) is not None:
                     yield "".join(parts), spots
                     parts, spots = [], []
                     yield BREAK, [Spot(ANGLE, name, f"<{name}>")]
@@ -177,11 +177,10 @@ def _visible_runs(text: str, syntaxes: frozenset, references) -> Iterable[tuple[
             else:  # code_inline, image, task_checkbox, text_special (escapes): never
                 parts.append(BREAK)
         yield "".join(parts), spots
-    if SQUARE in syntaxes:
-        for definition in env.get(DEFINITIONS_KEY, []):
-            if match := PLACEHOLDER_DEFINITION.match(definition):
-                label, value = match.groups()
-                yield BREAK, [Spot(SQUARE, label, f"[{label}]"), Spot(SQUARE, value, f"[{value}]")]
+    for definition in env.get(DEFINITIONS_KEY, []):
+        if match := PLACEHOLDER_DEFINITION.match(definition):
+            label, value = match.groups()
+            yield BREAK, [Spot(SQUARE, label, f"[{label}]"), Spot(SQUARE, value, f"[{value}]")]
 
 
 def _spots_in_run(run: str, syntaxes: frozenset) -> list[Spot]:
@@ -226,11 +225,15 @@ class Found:
 
 
 def _find(text: str, syntaxes, references) -> Found:
+    return _find_in(list(_visible_runs(text, references)), syntaxes)
+
+
+def _find_in(runs: list[tuple[str, list[Spot]]], syntaxes) -> Found:
     syntaxes = normalize_syntaxes(syntaxes) if not isinstance(syntaxes, frozenset) else syntaxes
     spots: list[Spot] = []
     marks = 0
-    for run, html_spots in _visible_runs(text, syntaxes, references):
-        spots.extend(html_spots)
+    for run, parsed_spots in runs:
+        spots.extend(spot for spot in parsed_spots if spot.syntax in syntaxes)
         run_spots = _spots_in_run(run, syntaxes)
         spots.extend(run_spots)
         if NEEDS_CLARIFICATION_SYNTAX in syntaxes:
@@ -265,6 +268,35 @@ def placeholder_names(text: str, syntaxes=DEFAULT_SYNTAXES, references=None) -> 
     if found.marks:
         names.append("NEEDS CLARIFICATION")
     return list(dict.fromkeys(names))
+
+
+def template_counts(sections: Iterable[tuple[str, str]], chosen) -> dict[str, int]:
+    """A template's placeholder counts, each section (heading, source) parsed once: one per
+    syntax alone, and "chosen" for the `chosen` syntaxes (what its plans count)."""
+    counts = dict.fromkeys([*SYNTAXES, "chosen"], 0)
+    chosen = normalize_syntaxes(chosen)
+    for heading, source in sections:
+        runs = list(_visible_runs(without_signoff_lines(heading, source), None))
+        for syntax in SYNTAXES:
+            found = _find_in(runs, frozenset({syntax}))
+            counts[syntax] += len(found.spots) + found.marks
+        found = _find_in(runs, chosen)
+        counts["chosen"] += len(found.spots) + found.marks
+    return counts
+
+
+WRAPPERS = {SQUARE: "[]", CURLY: "{}", ANGLE: "<>"}
+
+
+def fill_placeholders(text: str, values: Mapping[str, str], syntaxes=DEFAULT_SYNTAXES) -> str:
+    """`text` with each placeholder named in `values` (“Owner” for “[Owner]”, “{Owner}”…, in
+    the enabled syntaxes) replaced by its value, wherever it occurs."""
+    syntaxes = normalize_syntaxes(syntaxes)
+    for name, value in values.items():
+        for syntax, (opening, closing) in WRAPPERS.items():
+            if syntax in syntaxes:
+                text = text.replace(f"{opening}{name}{closing}", value)
+    return text
 
 
 # Proposing syntaxes for an uploaded template: see docs/placeholders.md.

@@ -191,3 +191,25 @@ class SaveAsTemplateForm(forms.Form):
                 "choose another name."
             )
         return name
+
+
+# The placeholder syntaxes a template may declare: (value, label, example) in form order.
+SYNTAX_CHOICES = [
+    ("square", "Square brackets", "[Owner]"),
+    ("needs_clarification", "NEEDS CLARIFICATION marks", "NEEDS CLARIFICATION"),
+    ("curly", "Curly braces (MADR and many design-doc templates)", "{short title}"),
+    ("angle", "Angle brackets, when not an HTML tag", "<service name>"),
+]
+
+
+class PlaceholderSyntaxesForm(forms.Form):
+    """Which placeholders a project template's plans count (docs/placeholders.md)."""
+
+    syntaxes = forms.MultipleChoiceField(
+        choices=[(value, label) for value, label, _ in SYNTAX_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one kind of placeholder.",
+            "invalid_choice": "“%(value)s” is not a kind of placeholder: choose from the list.",
+        },
+    )

@@ -109,7 +109,9 @@ class SectionReview:
     @cached_property
     def placeholder_names(self) -> list[str]:
         """The spots left to fill, each once, as written (“[Feature Name]”)."""
-        return section_placeholder_names(self.section.heading, self.section.source)
+        section = self.section
+        syntaxes = section.plan.placeholder_syntaxes
+        return section_placeholder_names(section.heading, section.source, syntaxes)
 
     @property
     def approval_blocked(self) -> bool:
