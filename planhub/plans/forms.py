@@ -33,6 +33,13 @@ def one_line_field(what: str, limit: int, *, kept: str = "", **kwargs) -> forms.
     )
 
 
+def written(name: str, text: str) -> str:
+    """The placeholder `name` as `text` writes it: “[Owner]”, “{Owner}” or “<Owner>”."""
+    return next(
+        (f"{o}{name}{c}" for o, c in ("[]", "{}", "<>") if f"{o}{name}{c}" in text), f"[{name}]"
+    )
+
+
 class PlanCreateForm(forms.Form):
     """Title fields for the chosen template: one per placeholder in its H1."""
 
@@ -45,7 +52,7 @@ class PlanCreateForm(forms.Form):
                 label=name,
                 max_length=200,
                 validators=[single_line],
-                help_text=f"Replaces [{name}] in the plan.",
+                help_text=f"Replaces {written(name, template.title_line())} in the plan.",
             )
         if not self.placeholders:
             title = template.title_line()

@@ -199,3 +199,10 @@ def test_save_as_template_keeps_the_plans_syntaxes(client, editor, decision, pro
     assert response.status_code == 302
     copy = PlanTemplate.objects.get(name="ADR copy")
     assert copy.placeholder_syntaxes == ["needs_clarification", "curly"]
+
+
+def test_the_new_plan_form_asks_for_curly_title_placeholders(client, editor, decision):
+    client.force_login(editor)
+    url = reverse("plan_new", args=["apollo"]) + f"?template={decision.pk}"
+    html = client.get(url).content.decode()
+    assert "Replaces {short title of the decision} in the plan." in html
