@@ -33,6 +33,13 @@ def one_line_field(what: str, limit: int, *, kept: str = "", **kwargs) -> forms.
     )
 
 
+def written(name: str, text: str) -> str:
+    """The placeholder `name` as `text` writes it: “[Owner]”, “{Owner}” or “<Owner>”."""
+    return next(
+        (f"{o}{name}{c}" for o, c in ("[]", "{}", "<>") if f"{o}{name}{c}" in text), f"[{name}]"
+    )
+
+
 class PlanCreateForm(forms.Form):
     """Title fields for the chosen template: one per placeholder in its H1."""
 
@@ -45,7 +52,7 @@ class PlanCreateForm(forms.Form):
                 label=name,
                 max_length=200,
                 validators=[single_line],
-                help_text=f"Replaces [{name}] in the plan.",
+                help_text=f"Replaces {written(name, template.title_line())} in the plan.",
             )
         if not self.placeholders:
             title = template.title_line()
@@ -191,3 +198,25 @@ class SaveAsTemplateForm(forms.Form):
                 "choose another name."
             )
         return name
+
+
+# The placeholder syntaxes a template may declare: (value, label, example) in form order.
+SYNTAX_CHOICES = [
+    ("square", "Square brackets", "[Owner]"),
+    ("needs_clarification", "NEEDS CLARIFICATION marks", "NEEDS CLARIFICATION"),
+    ("curly", "Curly braces (MADR and many design-doc templates)", "{short title}"),
+    ("angle", "Angle brackets, when not an HTML tag", "<service name>"),
+]
+
+
+class PlaceholderSyntaxesForm(forms.Form):
+    """Which placeholders a project template's plans count (docs/placeholders.md)."""
+
+    syntaxes = forms.MultipleChoiceField(
+        choices=[(value, label) for value, label, _ in SYNTAX_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one kind of placeholder.",
+            "invalid_choice": "“%(value)s” is not a kind of placeholder: choose from the list.",
+        },
+    )

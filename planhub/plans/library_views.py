@@ -9,16 +9,17 @@ templates are shared by every project: they cannot be archived.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from planhub.document.placeholders import ordered
 from planhub.lib.next_url import local_next
 from planhub.projects.access import get_membership
 
 from .access import get_plan
-from .forms import SaveAsTemplateForm
+from .forms import SYNTAX_CHOICES, PlaceholderSyntaxesForm, SaveAsTemplateForm
 from .models import PlanTemplate
 
 
@@ -57,13 +58,54 @@ def template_detail(request: HttpRequest, slug: str, template_id: int) -> HttpRe
     """A template's preview: its outline and its Markdown rendered."""
     membership = get_membership(request.user, slug)
     template = get_library_template(membership, template_id)
+    return _detail_page(request, membership, template)
+
+
+def _detail_page(request, membership, template, *, form=None, notice="", status=200):
+    """The preview page, or (for HTMX) its placeholder syntaxes panel alone."""
+    if form is None:
+        form = PlaceholderSyntaxesForm(initial={"syntaxes": template.placeholder_syntaxes})
+    counts = template.placeholder_counts
     context = {
         "project": membership.project,
         "membership": membership,
         "template": template,
         "rendered": template.rendered_html,  # rendered when the template was saved
+        "syntax_form": form,
+        # (checkbox, label, example, count in the template's text, declared now)
+        "syntax_rows": [
+            (box, label, example, counts.get(value, 0), value in template.placeholder_syntaxes)
+            for box, (value, label, example) in zip(form["syntaxes"], SYNTAX_CHOICES, strict=True)
+        ],
+        "syntax_notice": notice,
+        "can_edit_syntaxes": membership.can_edit and not template.is_builtin,
     }
-    return render(request, "plans/template_detail.html", context)
+    name = "plans/template_detail.html" + ("#syntaxes" if request.htmx else "")
+    return render(request, name, context, status=status)
+
+
+@login_required
+@require_POST
+def template_placeholders(request: HttpRequest, slug: str, template_id: int) -> HttpResponse:
+    """syntaxes=square&syntaxes=curly…: which placeholders a project template's future plans
+    count. Plans already made from it keep theirs. Built-in templates are fixed (404 here)."""
+    membership = get_membership(request.user, slug, need="can_edit")
+    template = get_object_or_404(library_templates(membership.project), pk=template_id)
+    if template.is_builtin:
+        raise Http404("Built-in templates are fixed.")
+    form = PlaceholderSyntaxesForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, membership, template, form=form, status=422)
+    template.placeholder_syntaxes = ordered(form.cleaned_data["syntaxes"])
+    template.save(update_fields=["placeholder_syntaxes"])
+    notice = (
+        f"Saved: new plans from “{template.name}” count {template.placeholder_counts['chosen']} "
+        "placeholders. Plans made from it before keep theirs."
+    )
+    if request.htmx:
+        return _detail_page(request, membership, template, notice=notice)
+    messages.success(request, notice)
+    return redirect("template_detail", slug, template.pk)
 
 
 @login_required
@@ -107,6 +149,7 @@ def plan_save_as_template(request: HttpRequest, slug: str, plan_id: int) -> Http
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             author=request.user,
+            placeholder_syntaxes=plan.placeholder_syntaxes,
         )
         messages.success(
             request, f"Saved “{plan.title}” as the template “{template.name}” of this project."

@@ -16,7 +16,14 @@ from planhub.document.merging import (
     merge_heading,
     propose_merge,
 )
-from planhub.document.placeholders import find_placeholders, section_placeholder_count
+from planhub.document.placeholders import (
+    default_syntaxes,
+    fill_placeholders,
+    find_placeholders,
+    propose_syntaxes,
+    section_placeholder_count,
+    template_counts,
+)
 from planhub.document.references import plan_references, text_references
 from planhub.document.rendering import render_heading, render_markdown
 from planhub.document.sections import (
@@ -108,6 +115,10 @@ class PlanTemplate(Archivable):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Which placeholders its plans count (planhub/document/placeholders.py, docs/placeholders.md).
+    placeholder_syntaxes = models.JSONField(default=default_syntaxes, blank=True)
+    # Counted when the source or the syntaxes are saved: {syntax: n, …, "chosen": n}.
+    placeholder_counts = models.JSONField(default=dict, blank=True, editable=False)
     # Archived (Archivable): hidden from the chooser and the library's main list; plans made
     # from it keep it.
 
@@ -130,7 +141,18 @@ class PlanTemplate(Archivable):
             self.render_source()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "rendered_html", "headings"}
+        if update_fields is None or {"source", "placeholder_syntaxes"} & set(update_fields):
+            self.count_placeholders()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "placeholder_counts"}
         super().save(*args, **kwargs)
+
+    def count_placeholders(self) -> None:
+        """Fill `placeholder_counts` from `source` and `placeholder_syntaxes`."""
+        sections = split_sections(self.source)
+        self.placeholder_counts = template_counts(
+            ((s.heading, s.heading_source + s.body) for s in sections), self.placeholder_syntaxes
+        )
 
     def render_source(self) -> None:
         """Fill `rendered_html` and `headings` from `source`."""
@@ -154,7 +176,7 @@ class PlanTemplate(Archivable):
 
     def title_placeholders(self) -> list[str]:
         """Placeholders in the title, in order, each once: ['X', 'Phase Name']."""
-        return list(dict.fromkeys(find_placeholders(self.title_line())))
+        return list(dict.fromkeys(find_placeholders(self.title_line(), self.placeholder_syntaxes)))
 
     def outline(self) -> list[tuple[int, str]]:
         """(level, text) of every heading, as read when the source was saved."""
@@ -170,10 +192,12 @@ class PlanTemplate(Archivable):
         author=None,
         description: str = "",
         file_stem: str = "",
+        placeholder_syntaxes: list[str] | None = None,
     ) -> "PlanTemplate":
         """A template of `project` (built-in when None) from uploaded Markdown, named after its
         first heading by default. `file_stem`, the name of the file it came from (the command
-        line's import_template), gives the slug and the name when the heading has none."""
+        line's import_template), gives the slug and the name when the heading has none.
+        Its placeholder syntaxes are `placeholder_syntaxes`, or proposed from `text`."""
         first = next((s.heading for s in split_sections(text) if s.level), "")
         name = (name or first or file_stem or "Uploaded template")[:200]
         return cls.objects.create(
@@ -183,6 +207,9 @@ class PlanTemplate(Archivable):
             description=description,
             source=text,
             created_by=author,
+            placeholder_syntaxes=(
+                propose_syntaxes(text) if placeholder_syntaxes is None else placeholder_syntaxes
+            ),
         )
 
     @classmethod
@@ -201,12 +228,6 @@ NOTE_MAX = 300
 def imported_from(name: str) -> str:
     """Version 1's note for a plan imported from the file `name`."""
     return f"Imported from “{name}”"[:NOTE_MAX]
-
-
-def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        text = text.replace(f"[{name}]", value)
-    return text
 
 
 def blank_plan_text(title: str, line_ending: str = "\n") -> str:
@@ -230,6 +251,9 @@ class Plan(Archivable):
     started_blank = models.BooleanField(
         default=False, help_text="Started as a blank plan, without a template."
     )
+    # Its template's when made from one (kept when the template's change), else proposed
+    # from the imported text (docs/placeholders.md).
+    placeholder_syntaxes = models.JSONField(default=default_syntaxes, blank=True)
     # Archived plans (Archivable) leave the project's default list and the dashboard, and stay
     # readable and editable at their address.
     # The reference-link definitions of all its sections, merged in document order (the first
@@ -276,6 +300,10 @@ class Plan(Archivable):
         “Imported from …”): version 1 is then attributed to it, not to `author`, who only
         created the plan (and may approve its sections)."""
         writer = None if origin else author
+        if template is not None:
+            syntaxes = template.placeholder_syntaxes
+        else:
+            syntaxes = default_syntaxes() if started_blank else propose_syntaxes(text)
         parsed = split_sections(text)
         h1 = next((s.heading for s in parsed if s.level == 1), "")
         references = plan_references(part.body for part in parsed)
@@ -287,6 +315,7 @@ class Plan(Archivable):
             created_by=author,
             started_blank=started_blank,
             references=references,
+            placeholder_syntaxes=syntaxes,
         )
         sections = Section.objects.bulk_create(
             Section(
@@ -300,7 +329,7 @@ class Plan(Archivable):
                 heading_html=render_heading(part.heading),
                 body_html=render_markdown(part.body, references),
                 placeholder_count=section_placeholder_count(
-                    part.heading, part.heading_source + part.body
+                    part.heading, part.heading_source + part.body, syntaxes, references
                 ),
                 updated_by=writer,
             )
@@ -337,7 +366,7 @@ class Plan(Archivable):
     ) -> "Plan":
         """A plan from `template`: title placeholders filled wherever they occur, or (for a
         template without any) the H1 replaced by `title` when it differs."""
-        text = fill_placeholders(template.source, values)
+        text = fill_placeholders(template.source, values, template.placeholder_syntaxes)
         if title:
             text = retitle(text, title)
         return cls.create_from_markdown(
@@ -386,22 +415,28 @@ class Plan(Archivable):
         stored = Plan.objects.select_for_update().values_list("references", flat=True)
         stored = stored.get(pk=self.pk)
         sections = list(
-            self.sections.order_by("position", "pk").values_list("pk", "body", "body_html")
+            self.sections.order_by("position", "pk").values_list(
+                "pk", "body", "body_html", "heading", "heading_source", "placeholder_count"
+            )
         )
-        references = plan_references(body for _, body, _ in sections)
+        references = plan_references(row[1] for row in sections)
         self.references = references
         if references == stored:
             return 0
         Plan.objects.filter(pk=self.pk).update(references=references)
         changed = []
-        for pk, body, html in sections:
+        for pk, body, html, heading, heading_source, count in sections:
             if "[" not in body:  # no link of any kind
                 continue
             fresh = Section.render_body_of(pk, body, references)
-            if fresh != html:
-                changed.append(Section(pk=pk, body_html=fresh))
+            # A `[label]` that a definition now makes a link is no longer a placeholder.
+            fresh_count = section_placeholder_count(
+                heading, heading_source + body, self.placeholder_syntaxes, references
+            )
+            if fresh != html or fresh_count != count:
+                changed.append(Section(pk=pk, body_html=fresh, placeholder_count=fresh_count))
         if changed:
-            Section.objects.bulk_update(changed, ["body_html"])
+            Section.objects.bulk_update(changed, ["body_html", "placeholder_count"])
         return len(changed)
 
     @transaction.atomic(savepoint=False)
@@ -785,7 +820,9 @@ class Section(models.Model):
             "body": new_body,
             "heading_html": render_heading(heading),
             "body_html": self.render_body(new_body, references),
-            "placeholder_count": section_placeholder_count(heading, heading_source + new_body),
+            "placeholder_count": section_placeholder_count(
+                heading, heading_source + new_body, self.plan.placeholder_syntaxes, references
+            ),
             "updated_by": author,
             "updated_at": timezone.now(),
         }

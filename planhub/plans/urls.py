@@ -12,6 +12,11 @@ urlpatterns = [
         library_views.template_archive,
         name="template_archive",
     ),
+    path(
+        "templates/<int:template_id>/placeholders/",
+        library_views.template_placeholders,
+        name="template_placeholders",
+    ),
     path("plans/<int:plan_id>/archive/", views.plan_archive, name="plan_archive"),
     path(
         "plans/<int:plan_id>/save-as-template/",

@@ -109,7 +109,11 @@ class SectionReview:
     @cached_property
     def placeholder_names(self) -> list[str]:
         """The spots left to fill, each once, as written (“[Feature Name]”)."""
-        return section_placeholder_names(self.section.heading, self.section.source)
+        section = self.section
+        plan = section.plan
+        return section_placeholder_names(
+            section.heading, section.source, plan.placeholder_syntaxes, plan.references
+        )
 
     @property
     def approval_blocked(self) -> bool:

@@ -120,7 +120,7 @@ def test_the_migration_fills_references_and_renders_sections_again(project, owne
 
     from django.apps import apps
 
-    migration = import_module("planhub.plans.migrations.0010_plan_references")
+    migration = import_module("planhub.plans.migrations.0011_plan_references")
     plan = _plan(project, owner)
     Plan.objects.filter(pk=plan.pk).update(references={})
     Section.objects.filter(plan=plan).update(body_html="<p>old</p>")

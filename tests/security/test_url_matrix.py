@@ -205,6 +205,7 @@ ARGS: dict[str, Callable[[World], list]] = {
     "template_library": lambda w: [w.slug],
     "template_detail": lambda w: [w.slug, w.template.pk],
     "template_archive": lambda w: [w.slug, w.template.pk],
+    "template_placeholders": lambda w: [w.slug, w.template.pk],
     "pdf_export_status": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
     "pdf_export_file": lambda w: [w.slug, w.plan.pk, w.pdf_export.pk],
     "versions": lambda w: [w.slug, w.plan.pk],
@@ -477,6 +478,18 @@ def foreign_template_archived(w: World) -> bool:
     return PlanTemplate.objects.get(pk=w.foreign_template.pk).archived_at is not None
 
 
+def syntaxes_changed(w: World) -> bool:
+    return PlanTemplate.objects.get(pk=w.template.pk).placeholder_syntaxes == ["curly"]
+
+
+def foreign_syntaxes_changed(w: World) -> bool:
+    return PlanTemplate.objects.get(pk=w.foreign_template.pk).placeholder_syntaxes == ["curly"]
+
+
+def builtin_syntaxes(w: World) -> list:
+    return [w.slug, builtin_template().pk]
+
+
 def deleted_section_written(w: World) -> bool:
     return Section.all_objects.get(pk=w.deleted.pk).version != w.deleted.version
 
@@ -730,6 +743,14 @@ TABLE: list[Row] = [
         variant="foreign-template", args=foreign_template, effect=foreign_template_archived),
     Row("template_archive", "post", project_rule(302, WRITERS), lambda w: {"action": "restore"},
         variant="restore"),
+    Row("template_placeholders", "get", NOT_ALLOWED, effect=syntaxes_changed),
+    Row("template_placeholders", "post", project_rule(302, WRITERS),
+        lambda w: {"syntaxes": ["curly"]}, effect=syntaxes_changed),
+    Row("template_placeholders", "post", project_rule(404, WRITERS),
+        lambda w: {"syntaxes": ["curly"]}, variant="foreign-template", args=foreign_template,
+        effect=foreign_syntaxes_changed),
+    Row("template_placeholders", "post", project_rule(404, WRITERS),
+        lambda w: {"syntaxes": ["curly"]}, variant="builtin", args=builtin_syntaxes),
     # Plan pages.
     Row("plan_detail", "get", project_rule(200)),
     Row("plan_detail", "get", GONE, variant="foreign-plan", args=foreign_plan),
