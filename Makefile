@@ -31,7 +31,7 @@ system-deps:
 	@command -v chromium >/dev/null && command -v docker-compose >/dev/null \
 	  && command -v pdftotext >/dev/null && fc-list | grep -qi "Noto Color Emoji" || { \
 	  $(SUDO) apt-get update -q && \
-	  $(SUDO) apt-get install -y -q chromium poppler-utils fonts-noto-color-emoji && \
+	  $(SUDO) apt-get install -y -q chromium poppler-utils fonts-noto-color-emoji fonts-liberation fonts-dejavu-core && \
 	  $(SUDO) apt-get install -y -q --no-install-recommends docker-compose; }
 
 test: install system-deps  ## every test (DATABASE_URL picks the database; SQLite by default)
