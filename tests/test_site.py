@@ -48,7 +48,7 @@ def one_of_each(plan, owner, reviewer, viewer):
     """A row of every PlanHub model, for the admin to list and open."""
     from planhub.accounts.models import LoginFailure, Profile
     from planhub.api.models import ApiToken
-    from planhub.exports.models import PdfExport
+    from planhub.exports.models import DiagramDrawing, PdfExport
     from planhub.live.models import Presence
     from planhub.plans.restructuring import add_section_after
     from planhub.reviews.models import Comment, SectionDecision, SignOff
@@ -63,6 +63,7 @@ def one_of_each(plan, owner, reviewer, viewer):
     slot = plan.signoff_slots.first()
     SignOff.objects.create(slot=slot, user=reviewer, decision="signed", content_hash="0" * 64)
     PdfExport.objects.create(plan=plan, content_key="k" * 64, requested_by=owner)
+    DiagramDrawing.objects.create(key="d" * 64, svg='<svg xmlns="http://www.w3.org/2000/svg"/>')
     Presence.objects.create(plan=plan, user=owner, last_seen=timezone.now())
     ApiToken.objects.create(user=owner, name="ci", prefix="abcd1234", token_hash="h" * 64)
     LoginFailure.objects.create(username="olivia", ip="127.0.0.1")

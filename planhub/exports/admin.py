@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PdfExport
+from .models import DiagramDrawing, PdfExport
 
 
 @admin.register(PdfExport)
@@ -16,6 +16,24 @@ class PdfExportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("pdf", "document")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DiagramDrawing)
+class DiagramDrawingAdmin(admin.ModelAdmin):
+    """Kept diagram drawings: the admin may look and delete (the next PDF draws it again)."""
+
+    list_display = ["key", "mermaid_version", "created_at"]
+    fields = ["key", "mermaid_version", "error", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("svg")
 
     def has_add_permission(self, request) -> bool:
         return False

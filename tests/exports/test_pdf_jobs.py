@@ -304,7 +304,10 @@ def test_a_job_over_its_time_budget_fails_clearly_and_is_not_retried(
 
 def test_a_job_over_its_memory_budget_fails_clearly(client, project, owner, settings):
     settings.PDF_JOB_MEMORY_MB = 20  # less than the renderer needs to start
-    plan = make_plan(project, owner, text=TEXT)
+    # Long enough to typeset (half a second or more) for the budget to be read while it runs.
+    tables = "\n".join(f"| {n} | cell {n} with some words |" for n in range(30))
+    big = TEXT + "".join(f"\n## Part {n}\n\n| a | b |\n|---|---|\n{tables}\n" for n in range(150))
+    plan = make_plan(project, owner, text=big)
     client.force_login(owner)
     client.get(pdf_url(plan))
     run_queued_tasks()
