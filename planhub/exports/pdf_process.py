@@ -144,7 +144,7 @@ def render_in_child(
         cwd=ROOT,
         preexec_fn=lambda: _limit_child(memory_bytes),
     )
-    progress = Progress()
+    progress = Progress(phase="typesetting")  # what the child does from its start
     reader = threading.Thread(target=progress.read, args=(process.stderr,), daemon=True)
     reader.start()
     started, peak, reported = time.monotonic(), 0, (None, None)
@@ -165,7 +165,9 @@ def render_in_child(
             if on_progress and (progress.phase, progress.pages) != reported:
                 reported = (progress.phase, progress.pages)
                 on_progress(progress)
-            time.sleep(POLL_SECONDS)
+            # Wake up at the end of the budget too: a child that ends between two polls after
+            # its budget ran out still exceeded it.
+            time.sleep(min(POLL_SECONDS, max(0.005, seconds - elapsed + 0.001)))
     except BaseException:
         process.kill()
         process.wait()
