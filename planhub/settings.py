@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "channels",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "planhub.invitations",
     "planhub.baselines",
     "planhub.live",
+    "planhub.coediting",
     "planhub.api",
     "planhub.search",
     "planhub.pages",
@@ -95,6 +97,25 @@ ROOT_URLCONF = "planhub.urls"
 # servers it starts, and the test settings (pyproject.toml) too; never routed otherwise.
 BENCH_ROUTES = envbool("BENCH_ROUTES")
 WSGI_APPLICATION = "planhub.wsgi.application"
+ASGI_APPLICATION = "planhub.asgi.application"
+
+# The channel layer carries co-editing updates and the plan page's pushes between app servers:
+# Redis (channels_redis) where REDIS_URL is set (production, compose), else one process's memory
+# (`make run`: a single server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "planhub"),
+            },
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 TEMPLATES = [
     {
