@@ -208,6 +208,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves collectstatic's copy (STATIC_ROOT); with this, static/ as it is (DEBUG, and
+# tests that run the app under uvicorn without collecting).
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
 
 # A section body may hold up to this many characters; the form refuses more, keeping the text.
 SECTION_BODY_MAX_CHARS = int(os.environ.get("SECTION_BODY_MAX_CHARS", "100000"))

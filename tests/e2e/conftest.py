@@ -24,6 +24,7 @@ from planhub.lib.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from planhub.plans.models import Plan
 from planhub.reviews.models import Comment, Decision, SectionDecision
 
+from .asgi_server import asgi_servers, pytest_runtest_makereport  # noqa: F401 - fixture, hook
 from .helpers import section_named
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
