@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEV_ENV := DEBUG=1 EMAIL_URL=console:
 
-.PHONY: install run test test-fast lint format system-deps clean
+.PHONY: install run test test-fast lint format system-deps clean assets
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: install  ## ruff, and the layers declared in pyproject.toml (import-linter
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The browser bundles (static/vendor/coedit/) are committed: only changing assets/ needs Node.
+assets:  ## rebuild static/vendor/coedit/coedit.js from assets/coedit/ (npm ci, then esbuild)
+	npm ci --no-audit --no-fund
+	node scripts/build_assets.mjs
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -96,7 +96,15 @@
     return normal(draft.body) === normal(f.body ? f.body.value : "");
   }
 
+  // A form in co-editing mode (coedit.js) keeps its text in IndexedDB instead; the textarea
+  // fallback (no WebSocket, or it never connected) is kept here as before.
+  function coediting(form) {
+    return !!form.coediting || (form.hasAttribute("data-draft-id") && !!window.PlanHubCoedit &&
+      !form.hasAttribute("data-coedit-fallback"));
+  }
+
   function save(form) {
+    if (coediting(form)) return;
     var st = state(form);
     if (st.timer) { clearTimeout(st.timer); st.timer = null; }
     if (!form.isConnected) return; // saved or cancelled meanwhile
@@ -248,7 +256,7 @@
   function editorOpened(form) {
     var st = state(form);
     var ids = idsOf(form);
-    if (!fields(form).body || st.checked) return;
+    if (!fields(form).body || st.checked || coediting(form)) return;
     st.checked = true;
     var draft = readDraft(ids.section, ids.plan);
     if (form.hasAttribute("data-unsaved")) {

@@ -9,6 +9,9 @@
     var body = form.querySelector("textarea[name=body]");
     var heading = form.querySelector("input[name=heading]");
     if (form.hasAttribute("data-unsaved")) return true;
+    // Co-editing (coedit.js): the text is the shared draft's; unsaved is what the server has
+    // not confirmed yet.
+    if (form.coediting) return form.coediting.unsaved();
     return (body && body.value !== body.defaultValue) ||
       (heading && heading.value !== heading.defaultValue);
   }
