@@ -406,6 +406,8 @@ if not SITE_URL.startswith(("http://", "https://")):
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "planhub.notifications.context_processors.unread_notifications"
 )
+# Pages served by the ASGI app say so (<meta name="planhub-websockets">): co-editing and push.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("planhub.live.context_processors.websockets")
 
 
 # --- Webhooks -----------------------------------------------------------------------------

@@ -272,7 +272,8 @@ function mount(root) {
   });
 }
 
-if (window.WebSocket) {
+// Only pages served by the ASGI app can open /ws/ (planhub/live/context_processors.py).
+if (window.WebSocket && document.querySelector('meta[name="planhub-websockets"]')) {
   window.PlanHubCoedit = { mount };
   // Before htmx's own submit handler (on the form): a save waits for the server.
   document.addEventListener("submit", (event) => {

@@ -518,7 +518,8 @@
     timer = null;
     if (stopped || document.hidden) return;
     if (delay === undefined) {
-      delay = failures ? Math.min(interval * Math.pow(2, failures), 60000) : interval;
+      var every = push.open ? PUSHED_INTERVAL : interval;
+      delay = failures ? Math.min(every * Math.pow(2, failures), 60000) : every;
     }
     timer = setTimeout(poll, delay);
   }
@@ -622,6 +623,48 @@
 
   window.addEventListener("pageshow", function (event) { if (event.persisted) schedule(0); });
 
+  // --- The push channel (issue 18): ws(s)://<host>/ws/plans/<plan id>/live/ ---
+  // Each message ({"type": "changed", ...}) makes the page poll at once; while the socket is
+  // open the poll slows to PUSHED_INTERVAL (it stays, for anything a message could miss), and
+  // a closed socket brings the normal interval back while it reconnects (1 s, doubling, 30 s).
+  var PUSHED_INTERVAL = 30000;
+  var push = { open: false, socket: null, retries: 0, timer: null };
+
+  function connectPush() {
+    var planId = /\/plans\/(\d+)\//.exec(pollUrl);
+    if (!planId || !window.WebSocket || stopped || !document.querySelector('meta[name="planhub-websockets"]')) return;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket;
+    try { socket = new WebSocket(scheme + location.host + "/ws/plans/" + planId[1] + "/live/"); } catch (e) { return; }
+    push.socket = socket;
+    socket.onopen = function () { push.open = true; push.retries = 0; };
+    socket.onmessage = function (event) {
+      var message = null;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message && message.type === "changed") schedule(0);
+    };
+    socket.onclose = function (event) {
+      var wasOpen = push.open;
+      push.open = false;
+      push.socket = null;
+      if (wasOpen) schedule(0); // something may have happened while it closed
+      // Not logged in, no access, no such plan: trying again cannot help; the poll says why.
+      if (stopped || event.code === 4401 || event.code === 4403 || event.code === 4404) return;
+      push.retries += 1;
+      push.timer = setTimeout(connectPush, Math.min(1000 * Math.pow(2, push.retries - 1), 30000));
+    };
+  }
+
+  window.addEventListener("pagehide", function () {
+    clearTimeout(push.timer);
+    if (push.socket) { push.socket.onclose = null; push.socket.close(); }
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && !push.socket) connectPush(); // back from the back/forward cache
+  });
+
+  connectPush();
   statusElement(); // a live region is announced only if it is there before its text changes
   // The page was just rendered with everything up to its cursor: the first look is due after
   // one interval, like every other.
