@@ -14,10 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
-from planhub.document.merging import merge_heading, propose_merge, unresolved_hunks
+from planhub.document.merging import unresolved_hunks
 from planhub.lib.broadcast import draft_group, send_after_commit
 from planhub.plans.models import SaveResult, Section, editable_text
 
+from .merging import merge_into_doc
 from .models import DiscardedDraft, Draft, DraftUpdate
 from .text_sync import apply_text
 
@@ -148,13 +149,9 @@ def _locked(draft_id: int) -> Draft:
     return draft
 
 
-def _change(draft: Draft, doc: Doc, heading: str, body: str) -> bytes | None:
-    """Edit the draft's document to read (heading, body) as minimal inserts and deletes, store
-    that change (nobody's typing) and send it to the editors; the update, or None if none."""
-    before = doc.get_state()
-    with doc.transaction():
-        apply_text(doc.get("heading", type=Text), heading)
-        apply_text(doc.get("body", type=Text), body)
+def _store_change(draft: Draft, doc: Doc, before: bytes) -> bytes | None:
+    """Store what changed in `doc` since state `before` (nobody's typing) and send it to the
+    editors; the update, or None when nothing changed."""
     if doc.get_state() == before:
         return None
     update = doc.get_update(before)
@@ -185,19 +182,15 @@ def merge_section_change(draft_id: int) -> Merge | None:
             return None
         base = section.revisions.filter(version=draft.base_version).first()
         doc = load_doc(draft)
-        mine_heading, mine_body = doc_text(doc)
+        before = doc.get_state()
         who = username(section.updated_by)
-        proposal = propose_merge(
-            editable_text(base.body) if base else None,
-            mine_body,
-            section.editable_body,
+        conflicts = merge_into_doc(
+            doc,
+            (base.heading, editable_text(base.body)) if base else None,
+            (section.heading, section.editable_body),
             f"{who}'s version {section.version}",
         )
-        heading = merge_heading(base.heading if base else None, mine_heading, section.heading)
-        conflicts = len(proposal.hunks)
-        if heading is None:  # both renamed it: the draft's name stays, theirs is in history
-            heading, conflicts = mine_heading, conflicts + 1
-        _change(draft, doc, heading, proposal.text())
+        _store_change(draft, doc, before)
         Draft.objects.filter(pk=draft.pk).update(base_version=section.version)
         event = {"type": "merged", "version": section.version, "by": who, "conflicts": conflicts}
         send_after_commit(draft_group(draft.pk), {"type": "draft.event", "event": event})
@@ -229,7 +222,11 @@ def publish(draft: Draft, by) -> SaveResult:
         if result.merged_with:
             # Merged with a save that came in between (its merge into the draft waits for this
             # lock, then finds the draft on the new version): the draft takes the merge.
-            _change(draft, doc, section.heading, section.editable_body)
+            before = doc.get_state()
+            with doc.transaction():
+                apply_text(doc.get("heading", type=Text), section.heading)
+                apply_text(doc.get("body", type=Text), section.editable_body)
+            _store_change(draft, doc, before)
         Draft.objects.filter(pk=draft.pk).update(base_version=section.version)
         draft.authors.clear()
         if result.changed:
