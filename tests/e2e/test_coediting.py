@@ -1,0 +1,228 @@
+"""Issue 18, "Done means": three people type into one section at once, in the same line and in
+different lines, while one of them is offline for 5 s and another reloads; after publishing,
+the section holds every character each of them typed, in the order they typed it. The same
+with the app server restarted mid-typing, and with two app servers sharing Redis and the
+database. The app runs as in production: uvicorn, the Redis channel layer
+(tests/e2e/asgi_server.py). What each test proves: docs/coediting-testing.md.
+"""
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from planhub.plans.models import Plan, Section
+from planhub.projects.models import Role
+from tests.factories import add_member, make_project
+
+from .typists import ALPHABETS, INITIAL_BODY, SAVED, WAITING, Typist, only, wait_until
+
+pytestmark = pytest.mark.e2e
+
+PEOPLE = [("ada", "Ada", "Lovelace"), ("ben", "Ben", "Okafor"), ("cyd", "Cyd", "Moreau")]
+OFFLINE_SECONDS = 5.0
+KEYSTROKE_INTERVAL = 0.1  # s between one round of keystrokes (one each) and the next
+SETTLE_SECONDS = 30  # for everything typed to be stored and reach every browser
+
+
+@pytest.fixture
+def shared_section(transactional_db):
+    """A section three editors can edit, whose text has no letter and no digit."""
+    User = get_user_model()
+    people = [
+        User.objects.create_user(username=u, first_name=f, last_name=la, password="x-pass-1234")
+        for u, f, la in PEOPLE
+    ]
+    project = make_project(owner=people[0], slug="coedit", name="Co-editing")
+    for person in people[1:]:
+        add_member(project, person, Role.EDITOR)
+    plan = Plan.create_from_markdown(
+        project=project,
+        text=f"# Launch plan\n\n## Notes\n\n{INITIAL_BODY}\n",
+        author=people[0],
+    )
+    section = Section.objects.get(plan=plan, heading="Notes")
+    assert section.editable_body == INITIAL_BODY
+    return section, people
+
+
+def open_typists(section, people, servers, new_context, viewport=None) -> list[Typist]:
+    """Ada, Ben and Cyd open the section's editor (Ada and Ben type at the end of its first
+    line, Cyd at the end of its last), on servers[i % len(servers)]."""
+    path = section.get_absolute_url() + "edit/"
+    places = ["first line", "first line", "text"]
+    typists = []
+    for i, (person, alphabet, place) in enumerate(zip(people, ALPHABETS, places, strict=True)):
+        context = new_context(**({"viewport": viewport} if viewport else {}))
+        server = servers[i % len(servers)]
+        typists.append(
+            Typist(person.first_name, person, context, server.url, path, alphabet, place).open()
+        )
+    for typist in typists:
+        typist.wait_ready()
+        others = [t.name for t in typists if t is not typist]
+        expect(typist.presence()).to_have_text(f"In this draft: {', '.join(sorted(others))}")
+        typist.place_cursor()
+    return typists
+
+
+@dataclass
+class Timeline:
+    """When, in seconds after the typing starts, each disruption happens."""
+
+    offline_at: float = 1.0
+    reload_at: float = 3.0
+    restart_at: float | None = None
+    typing_for: float = 9.0
+
+
+def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, timeline=None):
+    """Everyone types one character in turn, every KEYSTROKE_INTERVAL, for `timeline.typing_for`
+    seconds; meanwhile `offline` loses its network for 5 s and keeps typing, `reloads` reloads
+    its page and types on once its editor is back, and `restart` (an app server), if given, is
+    stopped hard (SIGKILL, as in a crash) and started again on its port while the others type."""
+    timeline = timeline or Timeline()
+    start = time.monotonic()
+    went_offline = back_online = reloaded = False
+    reloading = False
+    restarter: threading.Thread | None = None
+    restart_failed: list[BaseException] = []
+    typed_before_offline = 0
+    rounds = 0
+
+    def elapsed() -> float:
+        return time.monotonic() - start
+
+    while True:
+        now = elapsed()
+        if not went_offline and now >= timeline.offline_at:
+            offline.context.set_offline(True)
+            went_offline, offline_since = True, now
+            typed_before_offline = len(offline.typed)
+        if went_offline and not back_online and now >= offline_since + OFFLINE_SECONDS:
+            assert_offline_changes_stayed_home(typists, offline, typed_before_offline)
+            offline.context.set_offline(False)
+            back_online = True
+        if not reloaded and now >= timeline.reload_at:
+            reloads.reload_without_waiting()
+            reloaded = reloading = True
+        if reloading and reloads.ready():
+            reloads.place_cursor()
+            reloading = False
+        if restart is not None and restarter is None and now >= timeline.restart_at:
+            restarter = threading.Thread(
+                target=_restart, args=(restart, restart_failed), name="restart", daemon=True
+            )
+            restarter.start()
+        restart_done = restart is None or (restarter is not None and not restarter.is_alive())
+        if now >= timeline.typing_for and back_online and not reloading and restart_done:
+            break
+        assert now < timeline.typing_for + 30, (
+            f"still disrupted after {now:.0f} s: offline={not back_online}, "
+            f"reloading={reloading}, restarting={not restart_done}"
+        )
+        for typist in typists:
+            if not (typist is reloads and reloading):
+                typist.type_one()
+        rounds += 1
+        pause = start + rounds * KEYSTROKE_INTERVAL - time.monotonic()
+        if pause > 0:  # the typing rhythm, not a wait for something
+            time.sleep(pause)
+    if restart_failed:
+        raise restart_failed[0]
+    # Everyone typed after every disruption: the last characters prove the editors still work.
+    for _ in range(5):
+        for typist in typists:
+            typist.type_one()
+
+
+def _restart(server, failures: list) -> None:
+    try:
+        server.restart(kill=True)
+    except BaseException as error:  # noqa: BLE001 - raised again in the test's thread
+        failures.append(error)
+
+
+def assert_offline_changes_stayed_home(typists, offline: Typist, typed_before: int) -> None:
+    """While offline, what the typist types is in their editor, and nobody else's."""
+    assert len(offline.typed) > typed_before + 20, "typed too little while offline"
+    expect(offline.page.locator("[data-coedit-status]")).to_have_text(
+        re.compile(WAITING)
+    )
+    assert only(offline.alphabet, offline.text()) == offline.typed_text()
+    for other in typists:
+        if other is not offline and other.page.locator("textarea[name=body]").count():
+            seen = only(offline.alphabet, other.text())
+            assert len(seen) <= typed_before, f"{other.name} saw what an offline browser typed"
+
+
+def assert_nothing_lost(typists, text: str, where: str) -> None:
+    for typist in typists:
+        got = only(typist.alphabet, text)
+        assert got == typist.typed_text(), (
+            f"{where}: {typist.name} typed {len(typist.typed)} characters, "
+            f"{len(got)} arrived:\n typed   {typist.typed_text()}\n arrived {got}"
+        )
+
+
+def settle_and_publish(typists, section):
+    """Wait until every browser has stored everything and holds the same text, then publish
+    (Ctrl+Enter in Ada's editor); returns (shared text, section as published, revision)."""
+    for typist in typists:
+        expect(typist.page.locator("[data-coedit-status]")).to_have_text(
+            SAVED, timeout=SETTLE_SECONDS * 1000
+        )
+
+    def converged():
+        texts = [typist.text() for typist in typists]
+        if len(set(texts)) != 1:
+            return None
+        complete = all(only(t.alphabet, texts[0]) == t.typed_text() for t in typists)
+        return texts[0] if complete else None
+
+    try:
+        shared = wait_until(converged, SETTLE_SECONDS, "the three editors to show the same text")
+    except AssertionError:
+        for typist in typists:
+            assert_nothing_lost(typists, typist.text(), f"{typist.name}'s editor")
+        raise
+    version = section.version
+    publisher = typists[0]
+    publisher.page.locator("[data-coedit-body]").click()
+    publisher.page.keyboard.press("Control+Enter")
+    published = wait_until(
+        lambda: Section.objects.filter(pk=section.pk, version__gt=version).first(),
+        SETTLE_SECONDS,
+        "the section's next version in the database",
+    )
+    revision = published.revisions.get(version=published.version)
+    return shared, published, revision
+
+
+def assert_published_everything(typists, shared, published, revision, people) -> None:
+    assert_nothing_lost(typists, published.editable_body, "the published section")
+    assert published.editable_body == shared
+    # The text they started from is all there.
+    assert only("—", published.editable_body) == only("—", INITIAL_BODY)
+    assert set(revision.authors.all()) == set(people), "everyone who typed is an author"
+    # The others stay in the editor, told who published which version.
+    for typist in typists[1:]:
+        expect(typist.page.locator("[data-coedit-notice]").last).to_have_text(
+            f"{typists[0].user.username} published version {published.version}."
+        )
+
+
+def test_three_editors_type_at_once_offline_and_reload(
+    asgi_servers, new_context, shared_section, screenshot
+):
+    section, people = shared_section
+    server = asgi_servers()
+    typists = open_typists(section, people, [server], new_context)
+    ada, ben, cyd = typists
+    type_together(typists, offline=ben, reloads=cyd)
+    shared, published, revision = settle_and_publish(typists, section)
+    assert_published_everything(typists, shared, published, revision, people)
