@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,8 +23,8 @@ from .merging import merge_into_doc
 from .models import DiscardedDraft, Draft, DraftUpdate
 from .text_sync import apply_text
 
-# More stored updates than this and the draft is compacted (after a publish, on opening,
-# or when the caller of store_update asks compact_if_due).
+# More stored updates than this and the draft is compacted (after a publish, or when the caller
+# of store_update asks compact_if_due).
 COMPACT_AFTER = 200
 
 
@@ -31,7 +32,11 @@ class DraftGone(Exception):
     """The draft no longer exists (discarded, or its section deleted)."""
 
 
-class UnresolvedConflicts(Exception):
+class PublishRefused(Exception):
+    """The draft's text cannot become the section's (the message says why); nothing saved."""
+
+
+class UnresolvedConflicts(PublishRefused):
     """The draft still holds conflict markers from a merge: publishing them would make them
     the section's text."""
 
@@ -110,13 +115,10 @@ def open_draft(section: Section) -> Draft:
                 )
         except IntegrityError:
             draft = Draft.objects.get(section=section)
-    if draft.base_version < Section.all_objects.values_list("version", flat=True).get(
-        pk=section.pk
-    ):
+    if draft.base_version < section.version:
         # A save whose merge did not happen (a crash between commit and merge): catch up.
         merge_section_change(draft.pk)
         draft.refresh_from_db()
-    compact_if_due(draft.pk)
     return draft
 
 
@@ -200,8 +202,8 @@ def merge_section_change(draft_id: int) -> Merge | None:
 def publish(draft: Draft, by) -> SaveResult:
     """The draft's text becomes the section's next version, written by `by` and everyone who
     typed in the draft since the last one. The draft stays open on the new version. Nothing is
-    saved when its text is the section's. Raises DraftGone, UnresolvedConflicts, and what
-    Section.save_edit raises (EditConflict, SectionDeleted)."""
+    saved when its text is the section's. Raises DraftGone, PublishRefused (UnresolvedConflicts
+    among them), and what Section.save_edit raises (EditConflict, SectionDeleted)."""
     merge_section_change(draft.pk)  # first: a save made without the draft meanwhile
     with transaction.atomic():
         draft = _locked(draft.pk)
@@ -209,6 +211,12 @@ def publish(draft: Draft, by) -> SaveResult:
         heading, body = doc_text(doc)
         if hunks := unresolved_hunks(body):
             raise UnresolvedConflicts(hunks)
+        if len(body) > settings.SECTION_BODY_MAX_CHARS:
+            raise PublishRefused(
+                f"The draft is {len(body):,} characters long; the limit is "
+                f"{settings.SECTION_BODY_MAX_CHARS:,}. Shorten it, or move part of it to another "
+                "section, then save."
+            )
         section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
         coauthors = list(draft.authors.all())
         with _while_publishing(section.pk):
