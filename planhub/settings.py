@@ -108,7 +108,10 @@ CHANNEL_LAYERS = {
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, as long as the
+                # layer's blocking pop (BZPOPMIN, 5 s): every idle consumer then died with
+                # "Timeout reading from" Redis. Longer than the pop, short of hanging forever.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "planhub"),
             },
         }
