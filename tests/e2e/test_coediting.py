@@ -82,11 +82,14 @@ class Timeline:
     typing_for: float = 9.0
 
 
-def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, timeline=None):
+def type_together(
+    typists, *, offline: Typist, reloads: Typist, restart=None, timeline=None
+) -> set[str]:
     """Everyone types one character in turn, every KEYSTROKE_INTERVAL, for `timeline.typing_for`
     seconds; meanwhile `offline` loses its network for 5 s and keeps typing, `reloads` reloads
     its page and types on once its editor is back, and `restart` (an app server), if given, is
-    stopped hard (SIGKILL, as in a crash) and started again on its port while the others type."""
+    stopped hard (SIGKILL, as in a crash) and started again on its port while the others type.
+    Returns what the first typist's status line said while the server was restarting."""
     timeline = timeline or Timeline()
     start = time.monotonic()
     went_offline = back_online = reloaded = False
@@ -94,7 +97,7 @@ def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, ti
     restarter: threading.Thread | None = None
     restart_failed: list[BaseException] = []
     typed_before_offline = 0
-    rounds = 0
+    statuses_while_restarting: set[str] = set()
 
     def elapsed() -> float:
         return time.monotonic() - start
@@ -109,7 +112,9 @@ def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, ti
             assert_offline_changes_stayed_home(typists, offline, typed_before_offline)
             offline.context.set_offline(False)
             back_online = True
-        if not reloaded and now >= timeline.reload_at:
+        # A reload while the server is down would only show the browser's error page.
+        server_up = restarter is None or not restarter.is_alive()
+        if not reloaded and now >= timeline.reload_at and server_up:
             reloads.reload_without_waiting()
             reloaded = reloading = True
         if reloading and reloads.ready():
@@ -121,7 +126,15 @@ def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, ti
             )
             restarter.start()
         restart_done = restart is None or (restarter is not None and not restarter.is_alive())
-        if now >= timeline.typing_for and back_online and not reloading and restart_done:
+        if restarter is not None and not restart_done:
+            statuses_while_restarting.add(typists[0].status())
+        if (
+            now >= timeline.typing_for
+            and back_online
+            and reloaded
+            and not reloading
+            and restart_done
+        ):
             break
         assert now < timeline.typing_for + 30, (
             f"still disrupted after {now:.0f} s: offline={not back_online}, "
@@ -130,8 +143,7 @@ def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, ti
         for typist in typists:
             if not (typist is reloads and reloading):
                 typist.type_one()
-        rounds += 1
-        pause = start + rounds * KEYSTROKE_INTERVAL - time.monotonic()
+        pause = start + now + KEYSTROKE_INTERVAL - time.monotonic()
         if pause > 0:  # the typing rhythm, not a wait for something
             time.sleep(pause)
     if restart_failed:
@@ -140,6 +152,7 @@ def type_together(typists, *, offline: Typist, reloads: Typist, restart=None, ti
     for _ in range(5):
         for typist in typists:
             typist.type_one()
+    return statuses_while_restarting
 
 
 def _restart(server, failures: list) -> None:
@@ -205,12 +218,23 @@ def what_each_has(typists, section) -> str:
 
 
 def publish(publisher: Typist, section, *, last_words: int = 0) -> Section:
-    """Ctrl+Enter in the publisher's editor, after typing `last_words` more characters (the
-    save then has to wait for them to be stored); returns the section as published."""
+    """Ctrl+Enter in the publisher's editor; returns the section as published.
+
+    With `last_words`, the publisher first loses the network, types that many characters and
+    presses Ctrl+Enter: the save has to wait for them ("Waiting for N changes…") and publishes
+    once the network is back and the server has stored them."""
     version = Section.objects.get(pk=section.pk).version
-    for _ in range(last_words):
-        publisher.type_one()
-    publisher.page.keyboard.press("Control+Enter")
+    status = publisher.page.locator("[data-coedit-status]")
+    if last_words:
+        publisher.context.set_offline(True)
+        for _ in range(last_words):
+            publisher.type_one()
+        publisher.page.keyboard.press("Control+Enter")
+        expect(status).to_have_text(f"Waiting for {last_words} changes to reach the server…")
+        assert Section.objects.get(pk=section.pk).version == version, "published too early"
+        publisher.context.set_offline(False)
+    else:
+        publisher.page.keyboard.press("Control+Enter")
     return wait_until(
         lambda: Section.objects.filter(pk=section.pk, version__gt=version).first(),
         SETTLE_SECONDS,
@@ -251,3 +275,50 @@ def test_three_editors_type_at_once_offline_and_reload(
     settle(typists, section)
     published = publish(ada, section, last_words=3)
     assert_published_everything(typists, published, people)
+
+
+def test_nothing_lost_when_the_app_server_restarts_mid_typing(
+    asgi_servers, new_context, shared_section, console_errors
+):
+    """The server process is killed (SIGKILL: no goodbye to anyone) and started again on its
+    port while all three type: what it received and had not stored is sent again."""
+    allow_server_gone(console_errors)
+    section, people = shared_section
+    server = asgi_servers()
+    typists = open_typists(section, people, [server], new_context)
+    ada, ben, cyd = typists
+    timeline = Timeline(offline_at=1.0, reload_at=7.0, restart_at=2.5, typing_for=10.0)
+    said = type_together(typists, offline=ben, reloads=cyd, restart=server, timeline=timeline)
+    assert server.log().count("===== start") == 2
+    # Ada's browser noticed the server was gone and kept her typing meanwhile.
+    assert any(re.fullmatch(r"Offline — \d+ changes? waiting.*|Reconnecting…", s) for s in said), (
+        said
+    )
+    settle(typists, section)
+    published = publish(ada, section, last_words=3)
+    assert_published_everything(typists, published, people)
+
+
+def test_nothing_lost_across_two_app_servers(
+    asgi_servers, new_context, shared_section, console_errors
+):
+    """Ada and Cyd on one app server, Ben on another: their updates meet through Redis, and
+    both store into the one database."""
+    section, people = shared_section
+    servers = [asgi_servers(), asgi_servers()]
+    typists = open_typists(section, people, servers, new_context)
+    ada, ben, cyd = typists
+    assert ben.server_url != ada.server_url == cyd.server_url
+    for server in servers:
+        assert "WebSocket /ws/sections/" in server.log()
+    type_together(typists, offline=ben, reloads=cyd)
+    settle(typists, section)
+    published = publish(ada, section, last_words=3)
+    assert_published_everything(typists, published, people)
+
+
+def allow_server_gone(console_errors) -> None:
+    """While the app server is down, the browser says so in its console: the WebSocket's
+    reconnection attempts and the page's polls fail."""
+    console_errors.allow(r"WebSocket connection to 'ws://127\.0\.0\.1:\d+/ws/.*' failed")
+    console_errors.allow(r"Failed to load resource: net::ERR_CONNECTION_REFUSED")
