@@ -28,6 +28,10 @@ from .text_sync import apply_text
 COMPACT_AFTER = 200
 
 
+# A Yjs update with no insertion and no deletion.
+NO_CHANGE = b"\x00\x00"
+
+
 class DraftGone(Exception):
     """The draft no longer exists (discarded, or its section deleted)."""
 
@@ -154,9 +158,10 @@ def _locked(draft_id: int) -> Draft:
 def _store_change(draft: Draft, doc: Doc, before: bytes) -> bytes | None:
     """Store what changed in `doc` since state `before` (nobody's typing) and send it to the
     editors; the update, or None when nothing changed."""
-    if doc.get_state() == before:
-        return None
     update = doc.get_update(before)
+    # Not the state vector: a change that only deletes leaves it as it was.
+    if update == NO_CHANGE:
+        return None
     store_update(draft.pk, update, None)
     send_after_commit(
         draft_group(draft.pk), {"type": "draft.update", "update": update, "sender": ""}
