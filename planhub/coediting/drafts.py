@@ -16,7 +16,7 @@ from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
 from planhub.document.merging import unresolved_hunks
-from planhub.lib.broadcast import draft_group, send_after_commit
+from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
 from planhub.plans.models import SaveResult, Section, editable_text
 
 from .merging import merge_into_doc
@@ -271,6 +271,9 @@ def discard(draft: Draft, by) -> DiscardedDraft | None:
         draft.delete()
         event = {"type": "discarded", "by": username(by)}
         send_after_commit(group, {"type": "draft.event", "event": event})
+        # Plan pages drop the section's draft banner.
+        changed = {"type": "plan.changed", "section": section.pk, "kind": "draft"}
+        send_after_commit(plan_group(section.plan_id), changed)
     return kept
 
 

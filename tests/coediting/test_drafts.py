@@ -3,6 +3,7 @@ from pycrdt import Text
 
 from planhub.coediting import drafts
 from planhub.coediting.models import DiscardedDraft, Draft, DraftUpdate
+from planhub.lib.broadcast import plan_group
 from planhub.reviews.models import ReviewRefused, SectionDecision
 from tests.factories import add_member, make_user
 
@@ -129,12 +130,14 @@ def test_discard_keeps_the_text_and_the_next_draft_is_new(
 ):
     draft = drafts.open_draft(overview)
     received = listen(draft.pk)
+    plan_events = listen(overview.plan_id, group=plan_group)
     type_into(draft, editor, append(" unpublished thoughts"))
     with django_capture_on_commit_callbacks(execute=True):
         kept = drafts.discard(draft, owner)
     assert kept.body.endswith("unpublished thoughts")
     assert kept.discarded_by == owner and list(kept.authors.all()) == [editor]
     assert [m["event"]["type"] for m in received()] == ["discarded"]
+    assert plan_events() == [{"type": "plan.changed", "section": overview.pk, "kind": "draft"}]
     assert not Draft.objects.filter(pk=draft.pk).exists()
     assert drafts.open_draft(overview).pk != draft.pk
 
