@@ -17,6 +17,7 @@ from pycrdt import Doc, Text, merge_updates
 
 from planhub.document.merging import unresolved_hunks
 from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
+from planhub.plans.forms import HEADING_MAX_CHARS
 from planhub.plans.models import SaveResult, Section, editable_text
 
 from .merging import merge_into_doc
@@ -216,13 +217,15 @@ def publish(draft: Draft, by) -> SaveResult:
         heading, body = doc_text(doc)
         if hunks := unresolved_hunks(body):
             raise UnresolvedConflicts(hunks)
+        section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
+        if section.level:
+            check_heading(heading)
         if len(body) > settings.SECTION_BODY_MAX_CHARS:
             raise PublishRefused(
                 f"The draft is {len(body):,} characters long; the limit is "
                 f"{settings.SECTION_BODY_MAX_CHARS:,}. Shorten it, or move part of it to another "
                 "section, then save."
             )
-        section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
         coauthors = list(draft.authors.all())
         with _while_publishing(section.pk):
             result = section.save_edit(
@@ -247,6 +250,18 @@ def publish(draft: Draft, by) -> SaveResult:
             send_after_commit(draft_group(draft.pk), {"type": "draft.event", "event": event})
     compact_if_due(draft.pk)
     return result
+
+
+def check_heading(heading: str) -> None:
+    """PublishRefused unless `heading` is what the editor's heading field accepts."""
+    if not heading.strip():
+        raise PublishRefused("A heading cannot be empty: give the section a heading, then save.")
+    if "\n" in heading or "\r" in heading:
+        raise PublishRefused("The heading is more than one line: join it into one, then save.")
+    if len(heading) > HEADING_MAX_CHARS:
+        raise PublishRefused(
+            f"The heading is {len(heading):,} characters long; the limit is {HEADING_MAX_CHARS}."
+        )
 
 
 def discard(draft: Draft, by) -> DiscardedDraft | None:

@@ -167,3 +167,28 @@ def test_compact_if_due(overview, editor, monkeypatch):
     type_into(draft, editor, append("c"))
     assert drafts.compact_if_due(draft.pk)
     assert drafts.draft_text(draft)[1].endswith("abc")
+
+
+@pytest.mark.parametrize(
+    ("heading", "problem"),
+    [("", "cannot be empty"), ("two\nlines", "more than one line"), ("x" * 501, "limit")],
+)
+def test_publish_refuses_a_heading_the_form_would(overview, editor, heading, problem):
+    draft = drafts.open_draft(overview)
+    doc = drafts.load_doc(draft)
+    before = doc.get_state()
+    title = doc.get("heading", type=Text)
+    del title[0 : len(str(title).encode())]
+    title.insert(0, heading)
+    drafts.store_update(draft.pk, doc.get_update(before), editor.pk)
+    with pytest.raises(drafts.PublishRefused, match=problem):
+        drafts.publish(draft, editor)
+    overview.refresh_from_db()
+    assert overview.version == 1
+
+
+def test_too_long_a_draft_is_refused(overview, editor, settings):
+    settings.SECTION_BODY_MAX_CHARS = 10
+    draft = drafts.open_draft(overview)
+    with pytest.raises(drafts.PublishRefused, match="limit is 10"):
+        drafts.publish(draft, editor)
