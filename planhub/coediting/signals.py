@@ -4,9 +4,12 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from planhub.lib.broadcast import member_group, send_after_commit
+from planhub.lib.broadcast import member_group, plan_group, send_after_commit
+from planhub.plans.models import Section
 from planhub.projects.models import Membership
 from planhub.projects.signals import role_changed
+
+from .models import Draft
 
 
 def _member_changed(membership: Membership) -> None:
@@ -28,6 +31,19 @@ def member_deleted(sender, instance, **kwargs) -> None:
 @receiver(role_changed, dispatch_uid="coediting-role-changed")
 def member_role_changed(sender, membership, **kwargs) -> None:
     _member_changed(membership)
+
+
+@receiver(post_save, sender=Draft, dispatch_uid="coediting-draft-opened")
+@receiver(post_delete, sender=Draft, dispatch_uid="coediting-draft-closed")
+def draft_opened_or_closed(sender, instance, created=True, **kwargs) -> None:
+    """The plan page shows who left a draft: it hears when one opens or goes."""
+    if not created:  # an edit of the draft: its own group hears of it
+        return
+    sections = Section.all_objects.filter(pk=instance.section_id)
+    plan_id = sections.values_list("plan_id", flat=True).first()
+    if plan_id is not None:  # None: the section went with it
+        message = {"type": "plan.changed", "section": instance.section_id, "kind": "draft"}
+        send_after_commit(plan_group(plan_id), message)
 
 
 # --- end consumer ---------------------------------------------------------------------------
