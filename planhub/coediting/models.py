@@ -43,3 +43,30 @@ class DraftUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update {self.pk} of draft {self.draft_id}"
+
+
+class DiscardedDraft(models.Model):
+    """The text of a discarded draft, kept so that discarding never loses work: the section's
+    history lists it ("Discarded draft by X at T") with its text."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="discarded_drafts")
+    heading = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    base_version = models.PositiveIntegerField()
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    edited_at = models.DateTimeField(null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["section", "-discarded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Draft of “{self.section}” discarded at {self.discarded_at}"
+
+    @property
+    def typists(self) -> str:
+        """Who typed in it, “alice, bob”."""
+        return ", ".join(sorted(user.username for user in self.authors.all()))

@@ -724,9 +724,10 @@ class Section(models.Model):
         return revision
 
     def save_edit(
-        self, *, author, heading: str, body: str, base_version: int, note: str = ""
+        self, *, author, heading: str, body: str, base_version: int, note: str = "", coauthors=()
     ) -> SaveResult:
-        """Save an edit (heading and editor text) made on `base_version`.
+        """Save an edit (heading and editor text) made on `base_version`; `coauthors` wrote it
+        with `author` (a co-edited draft's typists): the revision's authors.
 
         If others saved since, their edits and this one are merged line by line; when they
         touch the same lines, EditConflict is raised and nothing is saved. The section row is
@@ -735,7 +736,7 @@ class Section(models.Model):
         SectionDeleted (nothing is saved).
         """
         heading = heading.strip() if self.level else ""
-        result = SaveResult(changed=False)
+        result = SaveResult(changed=False, coauthors=list(coauthors))
         lock_plan = self.level == 1
         for _attempt in range(50):
             with transaction.atomic():

@@ -1,20 +1,12 @@
-import importlib
-import sys
+import os
 
-try:
-    importlib.import_module("planhub.coediting.drafts")
-except ImportError:  # the domain module is not merged yet: the contract's stand-in
-    from . import standin_drafts
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers, get_channel_layer
+from pycrdt import Doc, Text
 
-    sys.modules["planhub.coediting.drafts"] = standin_drafts
-    import planhub.coediting
-
-    planhub.coediting.drafts = standin_drafts
-
-import os  # noqa: E402
-
-import pytest  # noqa: E402
-from channels.layers import channel_layers  # noqa: E402
+from planhub.coediting import drafts
+from planhub.lib.broadcast import draft_group
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -48,3 +40,52 @@ def redis_layer(settings, memory_layer):
     }
     _reset_layers()
     return prefix
+
+
+@pytest.fixture
+def overview(plan):
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    return section
+
+
+@pytest.fixture
+def listen():
+    """listen(draft_id) -> a function returning the messages sent to the draft's group since."""
+    layer = get_channel_layer()
+
+    def start(draft_id):
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(draft_group(draft_id), channel)
+
+        def received():
+            messages = []
+            while True:
+                try:
+                    messages.append(async_to_sync(_receive)(layer, channel))
+                except TimeoutError:
+                    return messages
+
+        return received
+
+    return start
+
+
+async def _receive(layer, channel):
+    import asyncio
+
+    return await asyncio.wait_for(layer.receive(channel), 0.05)
+
+
+def type_into(draft, author, edit) -> bytes:
+    """A browser's doc synced with the draft, `edit(body_text)` applied, the update stored."""
+    doc = drafts.load_doc(draft)
+    before = doc.get_state()
+    edit(doc.get("body", type=Text))
+    update = doc.get_update(before)
+    drafts.store_update(draft.pk, update, author.pk if author else None)
+    return update
+
+
+def replica(draft) -> Doc:
+    return drafts.load_doc(draft)

@@ -69,7 +69,7 @@ def test_a_new_connection_gets_hello_then_the_draft_text(section, editor):
     assert hello["draft"] == draft.pk and hello["base_version"] == section.version
     assert hello["read_only"] is False
     assert hello["user"]["id"] == editor.pk and hello["user"]["name"] == "eddie"
-    assert alice.text() == section.body and alice.text("heading") == "Scope"
+    assert alice.text() == section.editable_body and alice.text("heading") == "Scope"
 
 
 def test_updates_go_both_ways_between_two_editors(section, editor, owner):
@@ -88,7 +88,7 @@ def test_updates_go_both_ways_between_two_editors(section, editor, owner):
         await olivia.leave()
 
     run(scenario)
-    expected = section.body + " Eddie was here. Olivia too."
+    expected = section.editable_body + " Eddie was here. Olivia too."
     assert eddie.text() == olivia.text() == expected
     assert text_of_draft(section) == expected
 
@@ -226,8 +226,8 @@ def test_viewers_and_reviewers_watch_read_only(section, members, role):
     assert hello["read_only"] is True
     assert error == {"type": "error", "message": "You can watch this draft but not edit it."}
     assert watcher.acked == 1  # the empty step 2 only
-    assert text_of_draft(section) == section.body + " real"
-    assert eddie.text() == section.body + " real"
+    assert text_of_draft(section) == section.editable_body + " real"
+    assert eddie.text() == section.editable_body + " real"
 
 
 def test_a_demoted_editor_becomes_read_only_and_a_removed_one_is_closed(section, editor, owner):
@@ -400,7 +400,7 @@ def test_two_servers_sharing_redis_see_each_others_updates(section, editor, owne
         return room_texts
 
     room_texts = run(scenario)
-    expected = section.body + " from server one and server two"
+    expected = section.editable_body + " from server one and server two"
     assert eddie.text() == olivia.text() == expected
     assert room_texts == [expected, expected]
     assert DraftUpdate.objects.count() == 2  # each stored once, by the server that received it
