@@ -203,8 +203,11 @@ class DraftConsumer(AsyncWebsocketConsumer):
     async def draft_event(self, event: dict) -> None:
         if self.room is None or self.closing:
             return
+        kind = event["event"].get("type")
+        if kind in ("published", "merged"):  # the draft is on that version now
+            self.draft.base_version = event["event"]["version"]
         await self.control(event["event"])
-        if event["event"].get("type") == "discarded":
+        if kind == "discarded":
             await self.refuse(GONE)  # the browser reconnects, to the section's next draft
 
     async def member_changed(self, event: dict) -> None:
