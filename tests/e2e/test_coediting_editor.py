@@ -165,7 +165,9 @@ def test_two_editors_see_each_others_text_cursor_and_presence(room, browse, scre
     assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
 
 
-def test_text_typed_while_the_socket_is_blocked_is_replayed_after_a_reload(room, browse):
+def test_text_typed_while_the_socket_is_blocked_is_replayed_after_a_reload(
+    room, browse, screenshot
+):
     scope = room["scope"]
     page = browse(room["bob"])
     blocked = {"on": False, "servers": []}
@@ -189,6 +191,8 @@ def test_text_typed_while_the_socket_is_blocked_is_replayed_after_a_reload(room,
         re.compile(r"Offline — \d+ changes? waiting, kept in this browser")
     )
     assert "Typed offline." not in draft_text(scope)[1]
+    form.scroll_into_view_if_needed()
+    screenshot(page, "coedit-offline-1280")
 
     page.reload()
     page.locator(f"#section-{scope.pk} .edit-button").click()
@@ -268,3 +272,65 @@ def test_a_socket_that_never_connects_falls_back_to_the_textarea(room, browse, c
     textarea.fill("Saved the old way.")
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"section#section-{scope.pk}")).to_contain_text("Saved the old way.")
+
+
+def test_a_publication_by_someone_else_keeps_the_editor_open_on_the_new_version(room, browse):
+    scope = room["scope"]
+    bob, alice = browse(room["bob"]), browse(room["alice"])
+    bob_form, alice_form = open_editor(bob, scope), open_editor(alice, scope)
+    alice_form.locator(".cm-content").click()
+    alice.keyboard.press("Control+End")
+    alice.keyboard.type(" Alice publishes.")
+    alice.keyboard.press("Control+Enter")
+    expect(alice.locator(f"section#section-{scope.pk}")).to_contain_text("Alice publishes.")
+    expect(bob_form.locator("[data-coedit-notice]")).to_have_text("alice published version 2.")
+    expect(bob_form.locator("input[name=version]")).to_have_value("2")
+    # Bob goes on typing in the same editor, and publishes the next version.
+    bob_form.locator(".cm-content").click()
+    bob.keyboard.press("Control+End")
+    bob.keyboard.type(" Bob follows.")
+    bob.keyboard.press("Control+Enter")
+    expect(bob.locator(f"section#section-{scope.pk}")).to_contain_text("Bob follows.")
+    saved = Section.objects.get(pk=scope.pk)
+    assert saved.version == 3
+    assert saved.body.rstrip().endswith("The second line. Alice publishes. Bob follows.")
+
+
+def test_unsent_text_stays_visible_when_the_draft_is_discarded_meanwhile(room, browse):
+    scope = room["scope"]
+    page = browse(room["bob"])
+    blocked = {"on": False, "servers": []}
+
+    def route(ws):
+        if blocked["on"]:
+            ws.close()
+            return
+        blocked["servers"].append(ws.connect_to_server())
+
+    page.context.route_web_socket(SECTIONS, route)
+    form = open_editor(page, scope)
+    old_draft = form.get_attribute("data-draft-id")
+    form.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Stored.")
+    expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
+    blocked["on"] = True
+    for server in blocked["servers"]:
+        server.close()
+    form.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Never sent.")
+    expect(form.locator("[data-coedit-status]")).to_contain_text("kept in this browser")
+
+    # Meanwhile alice discards the draft (its stored text stays in the section's history).
+    alice = browse(room["alice"])
+    alice.locator(f"#section-{scope.pk} .draft-discard summary").click()
+    alice.get_by_role("button", name="Discard the draft").click()
+    expect(alice.locator(f"#section-{scope.pk} [data-draft-banner]")).to_have_count(0)
+
+    blocked["on"] = False
+    unsent = form.locator("[data-coedit-unsent] textarea")
+    expect(unsent).to_have_value(re.compile(r"The second line\. Stored\. Never sent\."))
+    expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
+    assert form.get_attribute("data-draft-id") != old_draft
+    expect(form.locator("textarea[name=body]")).not_to_have_value(re.compile("Never sent"))
