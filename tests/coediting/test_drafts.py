@@ -192,3 +192,36 @@ def test_too_long_a_draft_is_refused(overview, editor, settings):
     draft = drafts.open_draft(overview)
     with pytest.raises(drafts.PublishRefused, match="limit is 10"):
         drafts.publish(draft, editor)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_opening_at_once_share_one_draft():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_plan, make_project
+
+    owner = make_user("olivia")
+    plan = make_plan(make_project(owner=owner, slug="apollo"), owner)
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    start = threading.Barrier(4)
+    opened = []
+
+    def open_it():
+        start.wait()
+        try:
+            opened.append(drafts.open_draft(section).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(opened)) == 1 and len(opened) == 4
+    draft = Draft.objects.get()
+    assert drafts.draft_text(draft) == (section.heading, section.editable_body)  # once
