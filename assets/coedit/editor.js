@@ -23,6 +23,16 @@ const markdownLanguage = new Language(
   markdownParser.configure(GFM), [], "markdown",
 );
 
+// Sizes and the focus ring of the page's own fields (planhub.css), over CodeMirror's defaults.
+const theme = EditorView.theme({
+  "&": { minHeight: "10rem", maxHeight: "70vh" },
+  "&.cm-focused": { outline: "3px solid #7aa2f7", outlineOffset: "2px" },
+  ".cm-scroller": { overflow: "auto", minHeight: "10rem" },
+  ".cm-content": { minHeight: "10rem" },
+  // Others' names stay shown above their cursors (y-codemirror.next shows them on hover only).
+  ".cm-ySelectionCaret > .cm-ySelectionInfo": { opacity: 1, top: "-1.15em" },
+});
+
 export function mountEditor({ textarea, ytext, awareness, label }) {
   const readOnly = new Compartment();
   const undoManager = new Y.UndoManager(ytext);
@@ -34,6 +44,7 @@ export function mountEditor({ textarea, ytext, awareness, label }) {
         drawSelection(),
         highlightActiveLine(),
         EditorView.lineWrapping,
+        theme,
         markdownLanguage,
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         keymap.of([indentWithTab, ...keys]),

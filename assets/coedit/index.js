@@ -249,8 +249,8 @@ class CoeditSession {
       this.status.text("Waiting for " + changes(p.pending) + " to reach the server…", "pending");
       this.saving = setTimeout(wait, 100);
     };
-    this.saving = true;
-    wait();
+    // Never synchronously: a form ignores requestSubmit() while its submit event is firing.
+    this.saving = setTimeout(wait, 0);
   }
 
   destroy() {

@@ -8,59 +8,6 @@ from pycrdt import Doc, Text
 from planhub.coediting import drafts
 from planhub.lib.broadcast import draft_group
 
-
-@pytest.fixture
-def overview(plan):
-    section = plan.sections.get(heading="Overview")
-    section.plan = plan
-    return section
-
-
-@pytest.fixture
-def listen():
-    """listen(draft_id) -> a function returning the messages sent to the draft's group since."""
-    layer = get_channel_layer()
-
-    def start(draft_id):
-        channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(draft_group(draft_id), channel)
-
-        def received():
-            messages = []
-            while True:
-                try:
-                    messages.append(async_to_sync(_receive)(layer, channel))
-                except TimeoutError:
-                    return messages
-
-        return received
-
-    return start
-
-
-async def _receive(layer, channel):
-    import asyncio
-
-    return await asyncio.wait_for(layer.receive(channel), 0.05)
-
-
-def type_into(draft, author, edit) -> bytes:
-    """A browser's doc synced with the draft, `edit(body_text)` applied, the update stored."""
-    doc = drafts.load_doc(draft)
-    before = doc.get_state()
-    edit(doc.get("body", type=Text))
-    update = doc.get_update(before)
-    drafts.store_update(draft.pk, update, author.pk if author else None)
-    return update
-
-
-def replica(draft) -> Doc:
-    return drafts.load_doc(draft)
-
-
-# --- consumer ---
-
-
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -93,3 +40,53 @@ def redis_layer(settings, memory_layer):
     }
     _reset_layers()
     return prefix
+
+
+@pytest.fixture
+def overview(plan):
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    return section
+
+
+@pytest.fixture
+def listen():
+    """listen(draft_id) -> a function returning the messages sent to the draft's group since
+    (`group=plan_group`: a plan's)."""
+    layer = get_channel_layer()
+
+    def start(draft_id, group=draft_group):
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(group(draft_id), channel)
+
+        def received():
+            messages = []
+            while True:
+                try:
+                    messages.append(async_to_sync(_receive)(layer, channel))
+                except TimeoutError:
+                    return messages
+
+        return received
+
+    return start
+
+
+async def _receive(layer, channel):
+    import asyncio
+
+    return await asyncio.wait_for(layer.receive(channel), 0.05)
+
+
+def type_into(draft, author, edit) -> bytes:
+    """A browser's doc synced with the draft, `edit(body_text)` applied, the update stored."""
+    doc = drafts.load_doc(draft)
+    before = doc.get_state()
+    edit(doc.get("body", type=Text))
+    update = doc.get_update(before)
+    drafts.store_update(draft.pk, update, author.pk if author else None)
+    return update
+
+
+def replica(draft) -> Doc:
+    return drafts.load_doc(draft)
