@@ -273,7 +273,7 @@ def test_three_editors_type_at_once_offline_and_reload(
     ada, ben, cyd = typists
     type_together(typists, offline=ben, reloads=cyd)
     settle(typists, section)
-    published = publish(ada, section, last_words=3)
+    published = publish(ada, section)
     assert_published_everything(typists, published, people)
 
 
@@ -313,8 +313,17 @@ def test_nothing_lost_across_two_app_servers(
         assert "WebSocket /ws/sections/" in server.log()
     type_together(typists, offline=ben, reloads=cyd)
     settle(typists, section)
-    published = publish(ada, section, last_words=3)
-    assert_published_everything(typists, published, people)
+    published = publish(ben, section)
+    assert_published_everything([ben, ada, cyd], published, people)
+
+
+# Whether a user sees the element: the point at its middle shows it, not whatever clips or
+# covers it (Playwright's "visible" only asks for a non-empty box).
+SEEN = """element => {
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && (hit === element || element.contains(hit));
+}"""
 
 
 def allow_server_gone(console_errors) -> None:
@@ -322,3 +331,39 @@ def allow_server_gone(console_errors) -> None:
     reconnection attempts and the page's polls fail."""
     console_errors.allow(r"WebSocket connection to 'ws://127\.0\.0\.1:\d+/ws/.*' failed")
     console_errors.allow(r"Failed to load resource: net::ERR_CONNECTION_REFUSED")
+
+
+def test_cursors_names_and_presence_screenshots(
+    asgi_servers, new_context, shared_section, screenshot
+):
+    """Ada and Ben at 1280 px, Cyd on a 375 px phone: each sees the others' carets in their
+    colour with their name, Ben's selection, who is in the draft, and the status line."""
+    section, people = shared_section
+    server = asgi_servers()
+    ada, ben, cyd = typists = open_typists(section, people, [server], new_context)
+    cyd.page.set_viewport_size({"width": 375, "height": 740})
+    for word in ("Launch", "window", "opens"):
+        for typist in typists:
+            for letter in word:
+                typist.page.keyboard.type(letter)
+            typist.page.keyboard.type(" ")
+    ben.page.keyboard.press("Shift+Control+ArrowLeft")  # Ben selects his last word
+    for typist in typists:
+        expect(typist.page.locator("[data-coedit-status]")).to_have_text(SAVED)
+        for other in typists:
+            if other is typist:
+                continue
+            label = typist.page.locator(".cm-ySelectionInfo", has_text=other.user.get_full_name())
+            expect(label).to_be_visible()
+    expect(ada.page.locator(".cm-ySelection")).not_to_have_count(0)  # Ben's selection
+    for typist, width in ((ada, 1280), (cyd, 375)):
+        page = typist.page
+        expect(page.locator("[data-coedit-presence]")).to_contain_text("In this draft:")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("[data-coedit-body]").scroll_into_view_if_needed()
+        shot = screenshot(page, f"coediting-cursors-{width}")
+        assert shot.stat().st_size > 10_000
+    # At 1280 px nothing hides a name: neither the editor's edge nor another label.
+    for other in (ben, cyd):
+        label = ada.page.locator(".cm-ySelectionInfo", has_text=other.user.get_full_name())
+        assert label.evaluate(SEEN), f"{other.name}'s name is hidden in Ada's editor"
