@@ -61,9 +61,9 @@ def open_typists(section, people, servers, new_context, viewport=None) -> list[T
     for i, (person, alphabet, place) in enumerate(zip(people, ALPHABETS, places, strict=True)):
         context = new_context(**({"viewport": viewport} if viewport else {}))
         server = servers[i % len(servers)]
-        typists.append(
-            Typist(person.first_name, person, context, server.url, path, alphabet, place).open()
-        )
+        typist = Typist(person.first_name, person, context, server.url, path, alphabet, place)
+        # Cyd's sent messages can be lost in transit (type_together: before Cyd reloads).
+        typists.append(typist.open(route_websockets=i == 2))
     for typist in typists:
         typist.wait_ready()
         others = [t.user.get_full_name() for t in typists if t is not typist]
@@ -114,7 +114,12 @@ def type_together(
             back_online = True
         # A reload while the server is down would only show the browser's error page.
         server_up = restarter is None or not restarter.is_alive()
+        if not reloads.losing_sent and not reloaded and now >= timeline.reload_at - 1:
+            reloads.losing_sent = True
         if not reloaded and now >= timeline.reload_at and server_up:
+            # The page goes with changes the server never got: IndexedDB must bring them back.
+            expect(reloads.page.locator("[data-coedit-status]")).to_have_text(re.compile(WAITING))
+            reloads.losing_sent = False
             reloads.reload_without_waiting()
             reloaded = reloading = True
         if reloading and reloads.ready():
@@ -144,10 +149,11 @@ def type_together(
             if not (typist is reloads and reloading):
                 typist.type_one()
         pause = start + now + KEYSTROKE_INTERVAL - time.monotonic()
-        if pause > 0:  # the typing rhythm, not a wait for something
-            time.sleep(pause)
+        if pause > 0:  # the typing rhythm, not a wait for something; Playwright works meanwhile
+            typists[0].page.wait_for_timeout(pause * 1000)
     if restart_failed:
         raise restart_failed[0]
+    assert reloads.unload_prompts == 1, "the page let unconfirmed changes go without asking"
     # Everyone typed after every disruption: the last characters prove the editors still work.
     for _ in range(5):
         for typist in typists:
@@ -197,7 +203,12 @@ def settle(typists, section) -> str:
         return texts[0] if complete else None
 
     try:
-        return wait_until(converged, SETTLE_SECONDS, "the editors to show the same text")
+        return wait_until(
+            converged,
+            SETTLE_SECONDS,
+            "the editors to show the same text",
+            idle=lambda seconds: typists[0].page.wait_for_timeout(seconds * 1000),
+        )
     except AssertionError as timeout:
         raise AssertionError(f"{timeout}\n{what_each_has(typists, section)}") from None
 

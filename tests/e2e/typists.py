@@ -8,6 +8,7 @@ characters was lost or doubled and all kept the order they were typed in.
 """
 
 import itertools
+import re
 import string
 import time
 from collections.abc import Callable
@@ -34,8 +35,16 @@ def only(alphabet: str, text: str) -> str:
     return "".join(ch for ch in text if ch in alphabet)
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, what: str, poll: float = 0.1):
-    """Poll `predicate` until it is truthy; fail naming `what` after `timeout` seconds."""
+def wait_until(
+    predicate: Callable[[], object],
+    timeout: float,
+    what: str,
+    poll: float = 0.1,
+    idle: Callable[[float], object] = time.sleep,
+):
+    """Poll `predicate` until it is truthy; fail naming `what` after `timeout` seconds.
+    `idle(seconds)` passes the time between polls (a page's wait_for_timeout lets Playwright
+    handle events meanwhile)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -43,7 +52,7 @@ def wait_until(predicate: Callable[[], object], timeout: float, what: str, poll:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(poll)
+        idle(poll)
 
 
 @dataclass
@@ -60,6 +69,10 @@ class Typist:
     at_end_of: str
     typed: list[str] = field(default_factory=list)
     unload_prompts: int = 0
+    # While set, what this browser sends on its draft's WebSocket never reaches the server
+    # (see route_websockets): its typing stays unacknowledged, as when a connection dies with
+    # messages in flight.
+    losing_sent: bool = False
     page: Page | None = None
     _letters: itertools.cycle = field(init=False, repr=False)
 
@@ -68,13 +81,25 @@ class Typist:
 
     # --- the page ---
 
-    def open(self) -> "Typist":
+    def open(self, *, route_websockets: bool = False) -> "Typist":
+        if route_websockets:
+            self.route_websockets()
         self.context.add_cookies([session_cookie(self.user, self.server_url)])
         self.page = self.context.new_page()
         self.page.on("dialog", self._leave_anyway)
         response = self.page.goto(self.server_url + self.path)
         assert response is not None and response.ok, f"GET {self.path}: {response.status}"
         return self
+
+    def route_websockets(self) -> None:
+        """Pass this context's draft WebSockets through the test (before the page opens), so
+        that `losing_sent` can drop what the browser sends."""
+
+        def route(socket) -> None:
+            server = socket.connect_to_server()
+            socket.on_message(lambda message: None if self.losing_sent else server.send(message))
+
+        self.context.route_web_socket(re.compile(r"/ws/sections/\d+/draft/"), route)
 
     def _leave_anyway(self, dialog) -> None:
         # The page asks before a reload loses unconfirmed changes; the test reloads anyway,
