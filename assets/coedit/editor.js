@@ -5,10 +5,10 @@ import { EditorState, Compartment } from "@codemirror/state";
 import {
   EditorView, keymap, drawSelection, highlightActiveLine, highlightSpecialChars,
 } from "@codemirror/view";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { defaultKeymap } from "@codemirror/commands";
 import { Language, defineLanguageFacet, syntaxHighlighting, defaultHighlightStyle } from "@codemirror/language";
 import { parser as markdownParser, GFM } from "@lezer/markdown";
-import { yCollab } from "y-codemirror.next";
+import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import * as Y from "yjs";
 
 // Ctrl/Cmd+Enter (save) and Escape (cancel) belong to planhub.js, which listens on the
@@ -47,7 +47,9 @@ export function mountEditor({ textarea, ytext, awareness, label }) {
         theme,
         markdownLanguage,
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        keymap.of([indentWithTab, ...keys]),
+        // Undo and redo of one's own typing (Yjs' UndoManager); Tab leaves the editor, as in
+        // the textarea, so the keyboard is never trapped.
+        keymap.of([...yUndoManagerKeymap, ...keys]),
         yCollab(ytext, awareness, { undoManager }),
         readOnly.of([EditorState.readOnly.of(false), EditorView.editable.of(true)]),
         EditorView.contentAttributes.of({

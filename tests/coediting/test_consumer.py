@@ -251,8 +251,7 @@ def test_a_demoted_editor_becomes_read_only_and_a_removed_one_is_closed(section,
 
 # Limits
 def test_a_text_frame_or_garbage_is_4400(section, editor):
-    async def scenario(send):
-        eddie = peer(editor, section)
+    async def scenario(eddie, send):
         await eddie.join()
         await send(eddie)
         return await eddie.closed_with()
@@ -267,7 +266,7 @@ def test_a_text_frame_or_garbage_is_4400(section, editor):
         await p.ws.send_to(bytes_data=protocol.update(b"\xff\xff\xff\x01garbage"))
 
     for send in (text, garbage, bad_update):
-        assert async_to_sync(scenario)(send) == 4400
+        assert async_to_sync(scenario)(peer(editor, section), send) == 4400
     assert not DraftUpdate.objects.exists()
 
 

@@ -112,6 +112,11 @@ def test_the_editor_mounts_on_the_draft_and_typing_reaches_the_server(room, brow
     assert draft_text(scope)[1].rstrip().endswith("The second line. Typed by Bob.")
     # The hidden textarea follows, for the form's POST.
     assert form.locator("textarea[name=body]").input_value().rstrip().endswith("Typed by Bob.")
+    # Undo takes back one's own typing, in the draft too.
+    page.keyboard.press("Control+z")
+    expect(form.locator("textarea[name=body]")).not_to_have_value(re.compile("Typed by Bob"))
+    expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
+    assert "Typed by Bob" not in draft_text(scope)[1]
 
 
 def test_ctrl_enter_publishes_the_draft_as_the_next_version(room, browse):
@@ -285,6 +290,8 @@ def test_a_publication_by_someone_else_keeps_the_editor_open_on_the_new_version(
     expect(alice.locator(f"section#section-{scope.pk}")).to_contain_text("Alice publishes.")
     expect(bob_form.locator("[data-coedit-notice]")).to_have_text("alice published version 2.")
     expect(bob_form.locator("input[name=version]")).to_have_value("2")
+    # Alice's editor closed: she left the draft.
+    expect(bob_form.locator("[data-coedit-presence]")).to_have_text("Only you are in this draft.")
     # Bob goes on typing in the same editor, and publishes the next version.
     bob_form.locator(".cm-content").click()
     bob.keyboard.press("Control+End")
