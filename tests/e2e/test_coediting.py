@@ -87,8 +87,9 @@ def type_together(
 ) -> set[str]:
     """Everyone types one character in turn, every KEYSTROKE_INTERVAL, for `timeline.typing_for`
     seconds; meanwhile `offline` loses its network for 5 s and keeps typing, `reloads` reloads
-    its page and types on once its editor is back, and `restart` (an app server), if given, is
-    stopped hard (SIGKILL, as in a crash) and started again on its port while the others type.
+    its page and types on once its editor is back, and `restart` ((app server, kill)), if
+    given, is stopped (SIGKILL as in a crash, or SIGTERM) and started again on its port while
+    the others type.
     Returns what the first typist's status line said while the server was restarting."""
     timeline = timeline or Timeline()
     start = time.monotonic()
@@ -127,7 +128,7 @@ def type_together(
             reloading = False
         if restart is not None and restarter is None and now >= timeline.restart_at:
             restarter = threading.Thread(
-                target=_restart, args=(restart, restart_failed), name="restart", daemon=True
+                target=_restart, args=(*restart, restart_failed), name="restart", daemon=True
             )
             restarter.start()
         restart_done = restart is None or (restarter is not None and not restarter.is_alive())
@@ -161,9 +162,9 @@ def type_together(
     return statuses_while_restarting
 
 
-def _restart(server, failures: list) -> None:
+def _restart(server, kill: bool, failures: list) -> None:
     try:
-        server.restart(kill=True)
+        server.restart(kill=kill)
     except BaseException as error:  # noqa: BLE001 - raised again in the test's thread
         failures.append(error)
 
@@ -288,18 +289,22 @@ def test_three_editors_type_at_once_offline_and_reload(
     assert_published_everything(typists, published, people)
 
 
+@pytest.mark.parametrize("stop", ["killed", "terminated"])
 def test_nothing_lost_when_the_app_server_restarts_mid_typing(
-    asgi_servers, new_context, shared_section, console_errors
+    asgi_servers, new_context, shared_section, console_errors, stop
 ):
-    """The server process is killed (SIGKILL: no goodbye to anyone) and started again on its
-    port while all three type: what it received and had not stored is sent again."""
+    """The server process is killed (SIGKILL: no goodbye to anyone) or terminated (SIGTERM:
+    uvicorn closes the connections) and started again on its port while all three type: what
+    it received and had not stored is sent again."""
     allow_server_gone(console_errors)
     section, people = shared_section
     server = asgi_servers()
     typists = open_typists(section, people, [server], new_context)
     ada, ben, cyd = typists
     timeline = Timeline(offline_at=1.0, reload_at=7.0, restart_at=2.5, typing_for=10.0)
-    said = type_together(typists, offline=ben, reloads=cyd, restart=server, timeline=timeline)
+    said = type_together(
+        typists, offline=ben, reloads=cyd, restart=(server, stop == "killed"), timeline=timeline
+    )
     assert server.log().count("===== start") == 2
     # Ada's browser noticed the server was gone and kept her typing meanwhile.
     assert any(re.fullmatch(r"Offline — \d+ changes? waiting.*|Reconnecting…", s) for s in said), (
