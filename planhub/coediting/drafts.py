@@ -16,7 +16,8 @@ from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
 from planhub.document.merging import unresolved_hunks
-from planhub.lib.broadcast import draft_group, send_after_commit
+from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
+from planhub.plans.forms import HEADING_MAX_CHARS
 from planhub.plans.models import SaveResult, Section, editable_text
 
 from .merging import merge_into_doc
@@ -26,6 +27,10 @@ from .text_sync import apply_text
 # More stored updates than this and the draft is compacted (after a publish, or when the caller
 # of store_update asks compact_if_due).
 COMPACT_AFTER = 200
+
+
+# A Yjs update with no insertion and no deletion.
+NO_CHANGE = b"\x00\x00"
 
 
 class DraftGone(Exception):
@@ -154,9 +159,10 @@ def _locked(draft_id: int) -> Draft:
 def _store_change(draft: Draft, doc: Doc, before: bytes) -> bytes | None:
     """Store what changed in `doc` since state `before` (nobody's typing) and send it to the
     editors; the update, or None when nothing changed."""
-    if doc.get_state() == before:
-        return None
     update = doc.get_update(before)
+    # Not the state vector: a change that only deletes leaves it as it was.
+    if update == NO_CHANGE:
+        return None
     store_update(draft.pk, update, None)
     send_after_commit(
         draft_group(draft.pk), {"type": "draft.update", "update": update, "sender": ""}
@@ -211,13 +217,15 @@ def publish(draft: Draft, by) -> SaveResult:
         heading, body = doc_text(doc)
         if hunks := unresolved_hunks(body):
             raise UnresolvedConflicts(hunks)
+        section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
+        if section.level:
+            check_heading(heading)
         if len(body) > settings.SECTION_BODY_MAX_CHARS:
             raise PublishRefused(
                 f"The draft is {len(body):,} characters long; the limit is "
                 f"{settings.SECTION_BODY_MAX_CHARS:,}. Shorten it, or move part of it to another "
                 "section, then save."
             )
-        section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
         coauthors = list(draft.authors.all())
         with _while_publishing(section.pk):
             result = section.save_edit(
@@ -244,6 +252,18 @@ def publish(draft: Draft, by) -> SaveResult:
     return result
 
 
+def check_heading(heading: str) -> None:
+    """PublishRefused unless `heading` is what the editor's heading field accepts."""
+    if not heading.strip():
+        raise PublishRefused("A heading cannot be empty: give the section a heading, then save.")
+    if "\n" in heading or "\r" in heading:
+        raise PublishRefused("The heading is more than one line: join it into one, then save.")
+    if len(heading) > HEADING_MAX_CHARS:
+        raise PublishRefused(
+            f"The heading is {len(heading):,} characters long; the limit is {HEADING_MAX_CHARS}."
+        )
+
+
 def discard(draft: Draft, by) -> DiscardedDraft | None:
     """Close the draft; its text, when it differs from the section's, is kept as a
     DiscardedDraft (the section's history shows it). The next draft gets a new id."""
@@ -266,6 +286,9 @@ def discard(draft: Draft, by) -> DiscardedDraft | None:
         draft.delete()
         event = {"type": "discarded", "by": username(by)}
         send_after_commit(group, {"type": "draft.event", "event": event})
+        # Plan pages drop the section's draft banner.
+        changed = {"type": "plan.changed", "section": section.pk, "kind": "draft"}
+        send_after_commit(plan_group(section.plan_id), changed)
     return kept
 
 

@@ -156,3 +156,14 @@ def test_concurrent_merges_apply_the_change_once():
         thread.join()
     assert sorted(r is None for r in results) == [False, True]
     assert drafts.draft_text(draft)[1].count("ONCE") == 1
+
+
+def test_a_save_that_only_deletes_reaches_the_draft(
+    scope, owner, editor, django_capture_on_commit_callbacks
+):
+    """A deletion leaves the Yjs state vector as it was: the change is still stored."""
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "mine: "))
+    with django_capture_on_commit_callbacks(execute=True):
+        scope.save_edit(author=owner, heading="Scope", body="line one\nline two", base_version=1)
+    assert drafts.draft_text(draft)[1] == "mine: line one\nline two"
