@@ -5,8 +5,10 @@ from collections.abc import Callable
 
 MAX_MESSAGE_BYTES = 512 * 1024  # a paste of a long section fits; more closes with 4413
 MAX_AWARENESS_STATE = 16 * 1024  # a cursor and a name; more is refused
-RATE_PER_SECOND = 60  # a fast typist sends ~10 updates a second, awareness as many again
-BURST = 200  # a reconnecting client replays what it kept offline at once
+# Each keystroke sends an update and an awareness message (the cursor moved): a held key
+# repeating 30 times a second is 60 messages a second, which must pass.
+RATE_PER_SECOND = 100
+BURST = 300  # a reconnecting client replays what it kept offline at once
 
 
 class TokenBucket:

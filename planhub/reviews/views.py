@@ -178,7 +178,9 @@ def comment_resolve(request: HttpRequest, slug: str, plan_id: int, comment_id: i
     """POST resolved=1 resolves the thread, resolved=0 re-opens it."""
     membership = get_membership(request.user, slug, need="can_comment")
     plan = get_plan(membership, plan_id)
-    thread = get_object_or_404(Comment, pk=comment_id, section__plan=plan, parent=None)
+    # With its section: the live channel names the section's plan (planhub/live/signals.py).
+    comments = Comment.objects.select_related("section")
+    thread = get_object_or_404(comments, pk=comment_id, section__plan=plan, parent=None)
     if not params.bool_param(request.POST, "resolved", default=True):
         thread.reopen()
     else:
