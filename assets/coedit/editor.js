@@ -29,8 +29,14 @@ const theme = EditorView.theme({
   "&.cm-focused": { outline: "3px solid #7aa2f7", outlineOffset: "2px" },
   ".cm-scroller": { overflow: "auto", minHeight: "10rem" },
   ".cm-content": { minHeight: "10rem" },
-  // Others' names stay shown above their cursors (y-codemirror.next shows them on hover only).
-  ".cm-ySelectionCaret > .cm-ySelectionInfo": { opacity: 1, top: "-1.15em" },
+  // Others' names stay shown above their cursors (y-codemirror.next shows them on hover only),
+  // in the page's font, dark on the person's (bright) colour; on the first line, where the
+  // editor's edge would cut them off, below the cursor.
+  ".cm-ySelectionCaret > .cm-ySelectionInfo": {
+    opacity: 1, top: "-1.2em", fontFamily: "var(--font, sans-serif)", color: "#111",
+    whiteSpace: "nowrap", borderRadius: "3px",
+  },
+  ".cm-line:first-child .cm-ySelectionCaret > .cm-ySelectionInfo": { top: "1.3em" },
 });
 
 export function mountEditor({ textarea, ytext, awareness, label }) {

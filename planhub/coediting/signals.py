@@ -27,7 +27,7 @@ def merge_into_draft(sender, section, **kwargs) -> None:
 
 
 # --- consumer: open WebSockets re-check access on a membership change; the plan page hears
-# of drafts opening and going ----------------------------------------------------------------
+# of drafts opening -------------------------------------------------------------------------
 def _member_changed(membership: Membership) -> None:
     group = member_group(membership.project_id, membership.user_id)
     send_after_commit(group, {"type": "member.changed"})
@@ -50,14 +50,16 @@ def member_role_changed(sender, membership, **kwargs) -> None:
 
 
 @receiver(post_save, sender=Draft, dispatch_uid="coediting-draft-opened")
-@receiver(post_delete, sender=Draft, dispatch_uid="coediting-draft-closed")
-def draft_opened_or_closed(sender, instance, created=True, **kwargs) -> None:
-    """The plan page shows who left a draft: it hears when one opens or goes."""
+def draft_opened(sender, instance, created, **kwargs) -> None:
+    """Plan pages show the section's draft banner (drafts.discard announces its end)."""
     if not created:  # an edit of the draft: its own group hears of it
         return
-    sections = Section.all_objects.filter(pk=instance.section_id)
-    plan_id = sections.values_list("plan_id", flat=True).first()
-    if plan_id is not None:  # None: the section went with it
+    if Draft._meta.get_field("section").is_cached(instance):  # open_draft made it: no query
+        plan_id = instance.section.plan_id
+    else:
+        sections = Section.all_objects.filter(pk=instance.section_id)
+        plan_id = sections.values_list("plan_id", flat=True).first()
+    if plan_id is not None:
         message = {"type": "plan.changed", "section": instance.section_id, "kind": "draft"}
         send_after_commit(plan_group(plan_id), message)
 

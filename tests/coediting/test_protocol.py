@@ -75,3 +75,27 @@ def test_awareness_states_must_be_json_objects():
             protocol.parse_awareness(payload)
     gone = protocol.awareness_payload([AwarenessEntry(1, 2, "null")])
     assert protocol.parse_awareness(gone)[0].gone
+
+
+@pytest.mark.parametrize("sub", [protocol.STEP1, protocol.STEP2, protocol.UPDATE])
+def test_a_tiny_message_claiming_millions_of_clients_is_refused_before_pycrdt(sub):
+    # yrs reserves room for the claimed count first: 2^28 costs it ~0.5 s and hundreds of MB.
+    payload = protocol.uint(2**28) + b"\x00"
+    data = protocol.uint(protocol.SYNC) + protocol.uint(sub) + protocol.buffer(payload)
+    with pytest.raises(Malformed, match="too short for its count"):
+        protocol.parse(data)
+
+
+def test_real_state_vectors_and_updates_pass_the_checks():
+    doc = pycrdt.Doc()
+    doc["body"] = text = pycrdt.Text("a")
+    for more in ["b", "c"]:
+        other = pycrdt.Doc()
+        other.apply_update(doc.get_update())
+        other.get("body", type=pycrdt.Text).insert(0, more)
+        doc.apply_update(other.get_update())
+    text.insert(0, "z")
+    assert protocol.parse(protocol.step1(doc.get_state())).kind == "step1"
+    assert protocol.parse(protocol.update(doc.get_update())).kind == "update"
+    assert protocol.parse(protocol.step2(protocol.EMPTY_UPDATE)).kind == "step2"
+    assert protocol.parse(protocol.step1(b"\x00")).kind == "step1"

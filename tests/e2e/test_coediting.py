@@ -381,11 +381,6 @@ def test_cursors_names_and_presence_screenshots(
         assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="frontend: a caret's name sits above its line, and on the first line the editor "
-    "clips it (.cm-content has .45rem of top padding); strict: passes once that is fixed",
-)
 def test_the_name_of_a_caret_on_the_first_line_is_seen(asgi_servers, new_context, shared_section):
     """Ben types at the end of the first line, Cyd on the last: Ada sees both names (nothing
     clips or covers them), not only a box Playwright counts as visible."""

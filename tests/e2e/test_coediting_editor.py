@@ -341,3 +341,67 @@ def test_unsent_text_stays_visible_when_the_draft_is_discarded_meanwhile(room, b
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
     assert form.get_attribute("data-draft-id") != old_draft
     expect(form.locator("textarea[name=body]")).not_to_have_value(re.compile("Never sent"))
+
+
+def test_a_save_made_without_the_draft_is_merged_into_the_open_editor(
+    room, browse, same_channel_layer
+):
+    scope = room["scope"]
+    page = browse(room["bob"])
+    form = open_editor(page, scope)
+    form.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n\nBob's paragraph.")
+    expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
+
+    # Alice saves the first line through a plain form (no JavaScript): merged into the draft.
+    def save():
+        section = Section.objects.get(pk=scope.pk)
+        section.save_edit(
+            author=room["alice"],
+            heading="Scope",
+            body="The first line, by Alice.\nThe second line.\n",
+            base_version=section.version,
+        )
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join()
+    expect(form.locator("[data-coedit-notice]")).to_have_text(
+        re.compile(r"^alice's save was merged into the draft\.$")
+    )
+    expect(form.locator("textarea[name=body]")).to_have_value(
+        re.compile(r"^The first line, by Alice\.\nThe second line\.\n\nBob's paragraph\.")
+    )
+    expect(form.locator("input[name=version]")).to_have_value("2")
+
+
+def test_a_conflicting_save_shows_its_markers_in_the_draft(room, browse, same_channel_layer):
+    scope = room["scope"]
+    page = browse(room["bob"])
+    form = open_editor(page, scope)
+    form.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Bob types.")
+    expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
+
+    def save():  # the line next to Bob's: merge3 cannot place both
+        section = Section.objects.get(pk=scope.pk)
+        section.save_edit(
+            author=room["alice"],
+            heading="Scope",
+            body="The first line, by Alice.\nThe second line.\n",
+            base_version=section.version,
+        )
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join()
+    expect(form.locator("[data-coedit-notice]")).to_have_text(
+        "alice's save was merged into the draft. "
+        "1 conflict to resolve: look for the <<<<<<< markers."
+    )
+    body = form.locator("textarea[name=body]")
+    expect(body).to_have_value(re.compile(r"<<<<<<<"))
+    expect(body).to_have_value(re.compile(r"The first line, by Alice\."))
+    expect(body).to_have_value(re.compile(r"The second line\. Bob types\."))
