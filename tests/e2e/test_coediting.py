@@ -52,14 +52,14 @@ def shared_section(transactional_db):
     return section, people
 
 
-def open_typists(section, people, servers, new_context, viewport=None) -> list[Typist]:
+def open_typists(section, people, servers, new_context) -> list[Typist]:
     """Ada, Ben and Cyd open the section's editor (Ada and Ben type at the end of its first
     line, Cyd at the end of its last), on servers[i % len(servers)]."""
     path = section.get_absolute_url() + "edit/"
     places = ["first line", "first line", "text"]
     typists = []
     for i, (person, alphabet, place) in enumerate(zip(people, ALPHABETS, places, strict=True)):
-        context = new_context(**({"viewport": viewport} if viewport else {}))
+        context = new_context()
         server = servers[i % len(servers)]
         typist = Typist(person.first_name, person, context, server.url, path, alphabet, place)
         # Cyd's sent messages can be lost in transit (type_together: before Cyd reloads).
@@ -276,9 +276,9 @@ def assert_published_everything(typists, published: Section, people) -> None:
         )
 
 
-def test_three_editors_type_at_once_offline_and_reload(
-    asgi_servers, new_context, shared_section, screenshot
-):
+def test_three_editors_type_at_once_offline_and_reload(asgi_servers, new_context, shared_section):
+    """One app server; Ben offline for 5 s, Cyd's last second lost in transit and reloaded;
+    Ada publishes once every browser says "Saved to the server"."""
     section, people = shared_section
     server = asgi_servers()
     typists = open_typists(section, people, [server], new_context)
