@@ -6,6 +6,7 @@ from django.urls import reverse
 from planhub.ledger.chain import Action
 
 from .audit import record_member
+from .signals import role_changed
 
 
 class Role(models.TextChoices):
@@ -133,6 +134,7 @@ class Membership(models.Model):
             if locked.role != role:
                 self.role = role
                 record_member(Action.MEMBER_ROLE, self, by, from_role=locked.role)
+                role_changed.send(sender=Membership, membership=self)
         self.role = role
 
     def remove(self, by=None) -> None:

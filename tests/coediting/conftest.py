@@ -1,6 +1,8 @@
+import os
+
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from pycrdt import Doc, Text
 
 from planhub.coediting import drafts
@@ -54,3 +56,37 @@ def type_into(draft, author, edit) -> bytes:
 
 def replica(draft) -> Doc:
     return drafts.load_doc(draft)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _reset_layers():
+    channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+def memory_layer(settings):
+    """Each test starts with a fresh in-memory channel layer and no open room."""
+    from planhub.coediting import rooms
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    _reset_layers()
+    rooms.open_rooms().clear()
+    yield
+    rooms.open_rooms().clear()
+    _reset_layers()
+
+
+@pytest.fixture
+def redis_layer(settings, memory_layer):
+    """The Redis channel layer, under a prefix of this test run's own."""
+    prefix = f"test-consumer-{os.getpid()}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix},
+        }
+    }
+    _reset_layers()
+    return prefix
