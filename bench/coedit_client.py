@@ -81,7 +81,6 @@ class Editor:
         self.synced = asyncio.Event()
         self.hello = asyncio.Event()
         self.websocket = None
-        self._line_started = False
 
     # --- the connection --------------------------------------------------------------------
 
@@ -162,22 +161,34 @@ class Editor:
 
     # --- typing ----------------------------------------------------------------------------
 
+    async def start_line(self) -> None:
+        """Our own line, at the end of the text. Every editor starts theirs before anyone types:
+        a keystroke at the end of the last line and a new line appended at the same moment
+        have the same left neighbour, and Yjs may then put the keystroke after the new line."""
+        await self.edit(lambda text: (len(text.encode()), f"\n{self.marker}"))
+
     async def type(self, character: str) -> None:
-        """One keystroke at the end of our own line (started with the first one)."""
+        """One keystroke at the end of our own line."""
+
+        def end_of_line(text: str) -> tuple[int, str]:
+            end = text.index(self.marker) + len(self.marker) + len(self.typed.text)
+            return len(text[:end].encode()), character  # pycrdt counts UTF-8 bytes
+
+        now = await self.edit(end_of_line)
+        self.typed.text += character
+        self.typed.sent_at[self.seen[self.doc.client_id]] = now
+        self.ack_waiting.append((self.sent, now))
+
+    async def edit(self, where) -> float:
+        """Insert `where(text)` = (position, string) into the body and send the update."""
         before = self.doc.get_state()
         with self.doc.transaction():
-            if not self._line_started:
-                self.body.insert(len(self.body), f"\n{self.marker}")
-                self._line_started = True
-            text = str(self.body)
-            end = text.index(self.marker) + len(self.marker) + len(self.typed.text)
-            self.body.insert(end, character)
+            position, string = where(str(self.body))
+            self.body.insert(position, string)
         now = time.perf_counter()
-        self.typed.text += character
         self.seen = state_vector(self.doc)
-        self.typed.sent_at[self.seen[self.doc.client_id]] = now
         await self.send_update_message(create_update_message(self.doc.get_update(before)))
-        self.ack_waiting.append((self.sent, now))
+        return now
 
     @property
     def pending(self) -> int:
@@ -219,7 +230,7 @@ def keystrokes(seconds: float, per_second: float, seed: int) -> str:
 async def settle(editors: list[Editor], timeout: float) -> bool:
     """Until every keystroke is acknowledged and every copy holds every keystroke."""
     deadline = time.perf_counter() + timeout
-    want = {e.typed.client_id: len(e.typed.sent_at) and max(e.typed.sent_at) for e in editors}
+    want = {e.typed.client_id: state_vector(e.doc).get(e.typed.client_id, 0) for e in editors}
     while time.perf_counter() < deadline:
         done = all(e.pending <= 0 for e in editors if not e.outcome.closed)
         if done:

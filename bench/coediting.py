@@ -143,6 +143,14 @@ async def drive(
         await asyncio.wait_for(asyncio.gather(*(e.synced.wait() for e in live)), 30)
     ready = [e for e in live if e.synced.is_set() and not e.outcome.closed]
     figures.connected = len(ready)
+    await close_all([e for e in live if e not in ready])
+    groups: dict[int, list[Editor]] = {}
+    for seat, editor in zip(seats, editors, strict=True):
+        if editor in ready:
+            groups.setdefault(seat.draft_id, []).append(editor)
+    for editor in ready:
+        await editor.start_line()
+    await asyncio.gather(*(settle(group, settle_timeout) for group in groups.values()))
 
     began = time.perf_counter()
     deadline = began + seconds
@@ -160,12 +168,7 @@ async def drive(
 
     await asyncio.gather(*(typist(e, i) for i, e in enumerate(ready)))
     figures.seconds = time.perf_counter() - began
-    groups: dict[int, list[Editor]] = {}
-    for seat, editor in zip(seats, editors, strict=True):
-        groups.setdefault(seat.draft_id, []).append(editor)
-    settled = await asyncio.gather(
-        *(settle([e for e in group if e in ready], settle_timeout) for group in groups.values())
-    )
+    settled = await asyncio.gather(*(settle(group, settle_timeout) for group in groups.values()))
     figures.settled = all(settled)
     figures.keystrokes = sum(len(e.typed.text) for e in editors)
     figures.latency_ms = percentiles([x for e in editors for x in e.outcome.latencies])
@@ -174,7 +177,6 @@ async def drive(
         lost_in(str(peer.body), [e for e in group if e.typed.text])
         for group in groups.values()
         for peer in group
-        if peer in ready
     )
     figures.closed = sorted({e.outcome.closed for e in editors if e.outcome.closed})
     figures.errors += sorted({x for e in editors for x in e.outcome.errors})[:5]

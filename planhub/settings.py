@@ -108,7 +108,9 @@ CHANNEL_LAYERS = {
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default: a consumer's blocking
+                # receive (BZPOPMIN, 5 s) then fails and closes its WebSocket (channels_redis#422).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "planhub"),
             },
         }
@@ -135,9 +137,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # 0: a connection per request. Under ASGI every request runs in a thread of its own, so
-        # persistent connections pile up until PostgreSQL refuses more (docs/asgi-server.md).
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Pages served through ASGI close theirs at the end of each request anyway
+        # (planhub/lib/asgi_db.py); the WebSocket consumers keep theirs (docs/asgi-server.md).
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
