@@ -24,7 +24,7 @@ run: install  ## serve planhub/asgi.py (uvicorn) on http://127.0.0.1:8000 with S
 	  echo "Background worker started (pid $$worker); it stops with the server."; \
 	  echo "Notifications: http://127.0.0.1:8000/notifications/ (preferences: /notifications/preferences/);"; \
 	  echo "mail (notifications, digests, password resets) is printed below by the worker (EMAIL_URL=console:)."; \
-	  $(DEV_ENV) $(VENV)/bin/uvicorn planhub.asgi:application --host 127.0.0.1 --port 8000 \
+	  $(DEV_ENV) $(VENV)/bin/uvicorn planhub.asgi:application --host 127.0.0.1 --port 8000 --lifespan off \
 	    --reload --reload-dir planhub --reload-dir templates --reload-include '*.html'
 
 # Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml;
