@@ -40,6 +40,7 @@ def test_every_planhub_app_with_models_is_covered():
         "webhooks",
         "baselines",
         "ledger",
+        "coediting",
     }
 
 
@@ -105,6 +106,11 @@ def one_of_each(plan, owner, reviewer, viewer):
     from planhub.reviews.models import ReviewRequest
 
     ReviewRequest.create(plan, by=owner, reviewers=[reviewer], message="Please review")
+    from planhub.coediting import drafts
+
+    draft = drafts.open_draft(section)
+    drafts.store_update(draft.pk, drafts.NO_CHANGE, owner.pk)  # a DraftUpdate
+    drafts.DiscardedDraft.objects.create(section=section, body="kept", base_version=1)
 
 
 @pytest.mark.parametrize("model", PLANHUB_MODELS, ids=lambda m: m.__name__)

@@ -9,28 +9,39 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
-from planhub.document.merging import merge_heading, propose_merge, unresolved_hunks
-from planhub.lib.broadcast import draft_group, send_after_commit
+from planhub.document.merging import unresolved_hunks
+from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
+from planhub.plans.forms import HEADING_MAX_CHARS
 from planhub.plans.models import SaveResult, Section, editable_text
 
+from .merging import merge_into_doc
 from .models import DiscardedDraft, Draft, DraftUpdate
 from .text_sync import apply_text
 
-# More stored updates than this and the draft is compacted (after a publish, on opening,
-# or when the caller of store_update asks compact_if_due).
+# More stored updates than this and the draft is compacted (after a publish, or when the caller
+# of store_update asks compact_if_due).
 COMPACT_AFTER = 200
+
+
+# A Yjs update with no insertion and no deletion.
+NO_CHANGE = b"\x00\x00"
 
 
 class DraftGone(Exception):
     """The draft no longer exists (discarded, or its section deleted)."""
 
 
-class UnresolvedConflicts(Exception):
+class PublishRefused(Exception):
+    """The draft's text cannot become the section's (the message says why); nothing saved."""
+
+
+class UnresolvedConflicts(PublishRefused):
     """The draft still holds conflict markers from a merge: publishing them would make them
     the section's text."""
 
@@ -109,13 +120,10 @@ def open_draft(section: Section) -> Draft:
                 )
         except IntegrityError:
             draft = Draft.objects.get(section=section)
-    if draft.base_version < Section.all_objects.values_list("version", flat=True).get(
-        pk=section.pk
-    ):
+    if draft.base_version < section.version:
         # A save whose merge did not happen (a crash between commit and merge): catch up.
         merge_section_change(draft.pk)
         draft.refresh_from_db()
-    compact_if_due(draft.pk)
     return draft
 
 
@@ -148,16 +156,13 @@ def _locked(draft_id: int) -> Draft:
     return draft
 
 
-def _change(draft: Draft, doc: Doc, heading: str, body: str) -> bytes | None:
-    """Edit the draft's document to read (heading, body) as minimal inserts and deletes, store
-    that change (nobody's typing) and send it to the editors; the update, or None if none."""
-    before = doc.get_state()
-    with doc.transaction():
-        apply_text(doc.get("heading", type=Text), heading)
-        apply_text(doc.get("body", type=Text), body)
-    if doc.get_state() == before:
-        return None
+def _store_change(draft: Draft, doc: Doc, before: bytes) -> bytes | None:
+    """Store what changed in `doc` since state `before` (nobody's typing) and send it to the
+    editors; the update, or None when nothing changed."""
     update = doc.get_update(before)
+    # Not the state vector: a change that only deletes leaves it as it was.
+    if update == NO_CHANGE:
+        return None
     store_update(draft.pk, update, None)
     send_after_commit(
         draft_group(draft.pk), {"type": "draft.update", "update": update, "sender": ""}
@@ -185,19 +190,15 @@ def merge_section_change(draft_id: int) -> Merge | None:
             return None
         base = section.revisions.filter(version=draft.base_version).first()
         doc = load_doc(draft)
-        mine_heading, mine_body = doc_text(doc)
+        before = doc.get_state()
         who = username(section.updated_by)
-        proposal = propose_merge(
-            editable_text(base.body) if base else None,
-            mine_body,
-            section.editable_body,
+        conflicts = merge_into_doc(
+            doc,
+            (base.heading, editable_text(base.body)) if base else None,
+            (section.heading, section.editable_body),
             f"{who}'s version {section.version}",
         )
-        heading = merge_heading(base.heading if base else None, mine_heading, section.heading)
-        conflicts = len(proposal.hunks)
-        if heading is None:  # both renamed it: the draft's name stays, theirs is in history
-            heading, conflicts = mine_heading, conflicts + 1
-        _change(draft, doc, heading, proposal.text())
+        _store_change(draft, doc, before)
         Draft.objects.filter(pk=draft.pk).update(base_version=section.version)
         event = {"type": "merged", "version": section.version, "by": who, "conflicts": conflicts}
         send_after_commit(draft_group(draft.pk), {"type": "draft.event", "event": event})
@@ -207,8 +208,8 @@ def merge_section_change(draft_id: int) -> Merge | None:
 def publish(draft: Draft, by) -> SaveResult:
     """The draft's text becomes the section's next version, written by `by` and everyone who
     typed in the draft since the last one. The draft stays open on the new version. Nothing is
-    saved when its text is the section's. Raises DraftGone, UnresolvedConflicts, and what
-    Section.save_edit raises (EditConflict, SectionDeleted)."""
+    saved when its text is the section's. Raises DraftGone, PublishRefused (UnresolvedConflicts
+    among them), and what Section.save_edit raises (EditConflict, SectionDeleted)."""
     merge_section_change(draft.pk)  # first: a save made without the draft meanwhile
     with transaction.atomic():
         draft = _locked(draft.pk)
@@ -217,6 +218,14 @@ def publish(draft: Draft, by) -> SaveResult:
         if hunks := unresolved_hunks(body):
             raise UnresolvedConflicts(hunks)
         section = Section.all_objects.select_related("plan__project").get(pk=draft.section_id)
+        if section.level:
+            check_heading(heading)
+        if len(body) > settings.SECTION_BODY_MAX_CHARS:
+            raise PublishRefused(
+                f"The draft is {len(body):,} characters long; the limit is "
+                f"{settings.SECTION_BODY_MAX_CHARS:,}. Shorten it, or move part of it to another "
+                "section, then save."
+            )
         coauthors = list(draft.authors.all())
         with _while_publishing(section.pk):
             result = section.save_edit(
@@ -229,7 +238,11 @@ def publish(draft: Draft, by) -> SaveResult:
         if result.merged_with:
             # Merged with a save that came in between (its merge into the draft waits for this
             # lock, then finds the draft on the new version): the draft takes the merge.
-            _change(draft, doc, section.heading, section.editable_body)
+            before = doc.get_state()
+            with doc.transaction():
+                apply_text(doc.get("heading", type=Text), section.heading)
+                apply_text(doc.get("body", type=Text), section.editable_body)
+            _store_change(draft, doc, before)
         Draft.objects.filter(pk=draft.pk).update(base_version=section.version)
         draft.authors.clear()
         if result.changed:
@@ -237,6 +250,18 @@ def publish(draft: Draft, by) -> SaveResult:
             send_after_commit(draft_group(draft.pk), {"type": "draft.event", "event": event})
     compact_if_due(draft.pk)
     return result
+
+
+def check_heading(heading: str) -> None:
+    """PublishRefused unless `heading` is what the editor's heading field accepts."""
+    if not heading.strip():
+        raise PublishRefused("A heading cannot be empty: give the section a heading, then save.")
+    if "\n" in heading or "\r" in heading:
+        raise PublishRefused("The heading is more than one line: join it into one, then save.")
+    if len(heading) > HEADING_MAX_CHARS:
+        raise PublishRefused(
+            f"The heading is {len(heading):,} characters long; the limit is {HEADING_MAX_CHARS}."
+        )
 
 
 def discard(draft: Draft, by) -> DiscardedDraft | None:
@@ -261,6 +286,9 @@ def discard(draft: Draft, by) -> DiscardedDraft | None:
         draft.delete()
         event = {"type": "discarded", "by": username(by)}
         send_after_commit(group, {"type": "draft.event", "event": event})
+        # Plan pages drop the section's draft banner.
+        changed = {"type": "plan.changed", "section": section.pk, "kind": "draft"}
+        send_after_commit(plan_group(section.plan_id), changed)
     return kept
 
 

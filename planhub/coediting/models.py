@@ -65,3 +65,8 @@ class DiscardedDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of “{self.section}” discarded at {self.discarded_at}"
+
+    @property
+    def typists(self) -> str:
+        """Who typed in it, “alice, bob”."""
+        return ", ".join(sorted(user.username for user in self.authors.all()))

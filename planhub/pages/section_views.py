@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from planhub.coediting import drafts
 from planhub.document.merging import parse_markers
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
@@ -68,9 +69,10 @@ def _resolving_context(form, conflict) -> dict:
 
 
 def _section_response(
-    request, section, membership, *, form=None, conflict=None, status=200, notice=""
+    request, section, membership, *, form=None, conflict=None, status=200, notice="", draft=None
 ):
-    """The section shown (no form) or its editor (form): a partial for HTMX, else a page."""
+    """The section shown (no form) or its editor (form, on the shared `draft` when given): a
+    partial for HTMX, else a page."""
     context = {
         "project": section.plan.project,
         "plan": section.plan,
@@ -79,6 +81,7 @@ def _section_response(
         "form": form,
         "conflict": conflict.current if conflict else None,
         "save_notice": notice,
+        "draft": draft,
     }
     if form is not None and (conflict is not None or form.data.get("resolving")):
         context.update(_resolving_context(form, conflict))
@@ -116,6 +119,8 @@ def _save(request: HttpRequest, membership, section) -> HttpResponse:
     form = SectionForm(request.POST, section=section)
     if section.deleted_at is not None:
         return _section_deleted(request, section, membership, form)
+    if request.POST.get("draft"):  # the shared editor: its draft is the text
+        return _publish(request, membership, section, form)
     if not form.is_valid() or (resolving and parse_markers(form.cleaned_data["body"]).hunks):
         return _edit_refused(request, section, membership, form)
     try:
@@ -131,6 +136,44 @@ def _save(request: HttpRequest, membership, section) -> HttpResponse:
     except EditConflict as conflict:
         return _conflict_response(request, conflict, membership)
     return _saved(request, section, membership, merge_notice(result), f"Saved “{section}”.")
+
+
+def _publish(request: HttpRequest, membership, section, form) -> HttpResponse:
+    """Save from the shared editor: the draft becomes the next version (the posted text is the
+    fallback kept in the form when the draft cannot be published)."""
+    draft_id = params.int_param(request.POST, "draft", required=True)
+    draft = drafts.Draft.objects.filter(pk=draft_id, section=section).first()
+    form.is_valid()  # for the form shown on a refusal: the posted text, as typed
+    try:
+        if draft is None:
+            raise drafts.DraftGone(draft_id)
+        result = drafts.publish(draft, request.user)
+    except drafts.DraftGone:
+        return _section_response(
+            request, section, membership, form=form, status=409, notice=DRAFT_GONE
+        )
+    except drafts.PublishRefused as refused:
+        return _section_response(
+            request, section, membership, form=form, status=422, notice=str(refused), draft=draft
+        )
+    except SectionDeleted as gone:
+        return _section_deleted(request, gone.section, membership, form)
+    except EditConflict:
+        notice = DRAFT_CHANGED
+        return _section_response(request, section, membership, form=form, status=409, notice=notice)
+    section = section.read_again()
+    done = f"Saved “{section}”." if result else "Nothing to save: the draft is the section's text."
+    return _saved(request, section, membership, merge_notice(result), done)
+
+
+DRAFT_GONE = (
+    "This shared draft was discarded or replaced meanwhile, so nothing was published. Your text "
+    "is still here: save again to save it as the next version."
+)
+DRAFT_CHANGED = (
+    "The section changed while the draft was being published; nothing was published. The "
+    "change is merged into the draft: look at it, then save again."
+)
 
 
 def _edit_refused(request, section, membership, form) -> HttpResponse:
@@ -203,13 +246,16 @@ def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, sec
 @require_GET
 def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership, section = get_section_for(request.user, slug, plan_id, section_id, need="can_edit")
+    # The shared draft's text: the section's, with whatever was typed since it was published.
+    draft = drafts.open_draft(section)
+    heading, body = drafts.draft_text(draft)
     initial = {
-        "heading": section.heading,
-        "body": section.editable_body,
-        "version": section.version,
+        "heading": heading if section.level else section.heading,
+        "body": body,
+        "version": draft.base_version,
     }
     form = SectionForm(initial=initial, section=section)
-    return _section_response(request, section, membership, form=form)
+    return _section_response(request, section, membership, form=form, draft=draft)
 
 
 @login_required
@@ -290,6 +336,9 @@ def section_history(request: HttpRequest, slug: str, plan_id: int, section_id: i
         "section": section,
         "membership": membership,
         "revisions": revisions,
+        "discarded_drafts": section.discarded_drafts.select_related(
+            "discarded_by"
+        ).prefetch_related("authors"),
     }
     return render(request, "plans/section_history.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, section_views, views
+from . import draft_views, review_views, section_views, views
 
 SECTION = "plans/<int:plan_id>/sections/<int:section_id>/"
 
@@ -26,6 +26,7 @@ urlpatterns = [
         name="section_restore_version",
     ),
     path(f"{SECTION}task/", section_views.section_task, name="section_task"),
+    path(f"{SECTION}draft/discard/", draft_views.draft_discard, name="draft_discard"),
     path("plans/<int:plan_id>/review/", review_views.review, name="plan_review"),
     path(
         "plans/<int:plan_id>/review/approve-read/",

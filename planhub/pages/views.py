@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from planhub.baselines.compare import mark_sections
+from planhub.coediting.banner import set_draft_banners
 from planhub.document.signoff_list import signoff_placement
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
@@ -35,6 +36,7 @@ from .section_display import set_heading_slugs
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership, plan = get_plan_for(request.user, slug, plan_id)
     context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
+    set_draft_banners(context["sections"])  # "Bob left an unpublished draft 2 h ago"
     # The header's link to review mode says how many sections wait for this reader.
     if membership.can_review:
         reviews = context["plan_review"].sections

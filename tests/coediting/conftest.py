@@ -18,12 +18,13 @@ def overview(plan):
 
 @pytest.fixture
 def listen():
-    """listen(draft_id) -> a function returning the messages sent to the draft's group since."""
+    """listen(draft_id) -> a function returning the messages sent to the draft's group since
+    (`group=plan_group`: a plan's)."""
     layer = get_channel_layer()
 
-    def start(draft_id):
+    def start(draft_id, group=draft_group):
         channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(draft_group(draft_id), channel)
+        async_to_sync(layer.group_add)(group(draft_id), channel)
 
         def received():
             messages = []

@@ -3,6 +3,7 @@ from pycrdt import Text
 
 from planhub.coediting import drafts
 from planhub.coediting.models import DiscardedDraft, Draft, DraftUpdate
+from planhub.lib.broadcast import plan_group
 from planhub.reviews.models import ReviewRefused, SectionDecision
 from tests.factories import add_member, make_user
 
@@ -129,12 +130,14 @@ def test_discard_keeps_the_text_and_the_next_draft_is_new(
 ):
     draft = drafts.open_draft(overview)
     received = listen(draft.pk)
+    plan_events = listen(overview.plan_id, group=plan_group)
     type_into(draft, editor, append(" unpublished thoughts"))
     with django_capture_on_commit_callbacks(execute=True):
         kept = drafts.discard(draft, owner)
     assert kept.body.endswith("unpublished thoughts")
     assert kept.discarded_by == owner and list(kept.authors.all()) == [editor]
     assert [m["event"]["type"] for m in received()] == ["discarded"]
+    assert plan_events() == [{"type": "plan.changed", "section": overview.pk, "kind": "draft"}]
     assert not Draft.objects.filter(pk=draft.pk).exists()
     assert drafts.open_draft(overview).pk != draft.pk
 
@@ -164,3 +167,61 @@ def test_compact_if_due(overview, editor, monkeypatch):
     type_into(draft, editor, append("c"))
     assert drafts.compact_if_due(draft.pk)
     assert drafts.draft_text(draft)[1].endswith("abc")
+
+
+@pytest.mark.parametrize(
+    ("heading", "problem"),
+    [("", "cannot be empty"), ("two\nlines", "more than one line"), ("x" * 501, "limit")],
+)
+def test_publish_refuses_a_heading_the_form_would(overview, editor, heading, problem):
+    draft = drafts.open_draft(overview)
+    doc = drafts.load_doc(draft)
+    before = doc.get_state()
+    title = doc.get("heading", type=Text)
+    del title[0 : len(str(title).encode())]
+    title.insert(0, heading)
+    drafts.store_update(draft.pk, doc.get_update(before), editor.pk)
+    with pytest.raises(drafts.PublishRefused, match=problem):
+        drafts.publish(draft, editor)
+    overview.refresh_from_db()
+    assert overview.version == 1
+
+
+def test_too_long_a_draft_is_refused(overview, editor, settings):
+    settings.SECTION_BODY_MAX_CHARS = 10
+    draft = drafts.open_draft(overview)
+    with pytest.raises(drafts.PublishRefused, match="limit is 10"):
+        drafts.publish(draft, editor)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_opening_at_once_share_one_draft():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_plan, make_project
+
+    owner = make_user("olivia")
+    plan = make_plan(make_project(owner=owner, slug="apollo"), owner)
+    section = plan.sections.get(heading="Overview")
+    section.plan = plan
+    start = threading.Barrier(4)
+    opened = []
+
+    def open_it():
+        start.wait()
+        try:
+            opened.append(drafts.open_draft(section).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(opened)) == 1 and len(opened) == 4
+    draft = Draft.objects.get()
+    assert drafts.draft_text(draft) == (section.heading, section.editable_body)  # once

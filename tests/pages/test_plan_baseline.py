@@ -77,8 +77,9 @@ def test_plan_page_queries_with_a_version(
     freeze(plan, owner)
     client.force_login(owner)
     client.get(plan.get_absolute_url())
-    # The plan page's bound (tests/pages/test_plan_detail.py: 14) plus the version's two.
-    with django_assert_max_num_queries(16):
+    # The plan page's bound (tests/pages/test_plan_detail.py: 14) plus the version's two, plus
+    # the drafts' banners.
+    with django_assert_max_num_queries(17):
         client.get(plan.get_absolute_url())
 
 

@@ -72,9 +72,8 @@ def test_review_on_a_malformed_version_is_422_and_records_nothing(
 
 def test_decide_queries(client, reviewer, section, django_assert_max_num_queries):
     client.force_login(reviewer)
-    with django_assert_max_num_queries(
-        20
-    ):  # +3: the ledger entry; +1: the "changed since" mark; +1: anchor
+    # +3: the ledger entry; +1: the "changed since" mark; +1: anchor; +1: the draft's banner
+    with django_assert_max_num_queries(21):
         response = client.post(
             section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
         )

@@ -75,8 +75,9 @@ def test_restore_version_queries(client, doc, owner, editor, django_assert_max_n
     scope = section(doc, "Scope")
     scope.save_edit(author=owner, heading="Scope", body="second", base_version=1)
     client.force_login(editor)
-    # 13, and the new version's ledger entry (3: the head's lock, the entry, the head).
-    with django_assert_max_num_queries(16):
+    # 13, and the new version's ledger entry (3: the head's lock, the entry, the head), and
+    # whether the section has an open draft to merge the version into (1).
+    with django_assert_max_num_queries(17):
         response = client.post(
             url(scope, "section_restore_version"), {"version": 1, "base_version": 2}
         )

@@ -1,0 +1,169 @@
+"""A save that did not come from the draft is merged into the open draft."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from planhub.coediting import drafts
+from planhub.coediting.models import Draft
+from planhub.document.merging import MINE_MARKER
+from tests.factories import make_plan, make_project, make_user
+
+from .conftest import type_into
+
+TEXT = (
+    "# Plan\n\n## Scope\n\nline one\nline two\nline three\n\n"
+    "## Risks\n\n- [ ] backups\n- [ ] alerts\n- [ ] on-call\n"
+)
+
+
+@pytest.fixture
+def scope(project, owner):
+    plan = make_plan(project, owner, text=TEXT)
+    section = plan.sections.get(heading="Scope")
+    section.plan = plan
+    return section
+
+
+def insert_at_line(index, text):
+    def edit(body):
+        lines = str(body).split("\n")
+        offset = len("\n".join(lines[:index]).encode()) + (1 if index else 0)
+        body.insert(offset, text)
+
+    return edit
+
+
+def test_a_save_without_the_draft_is_merged_into_it(
+    scope, editor, owner, listen, django_capture_on_commit_callbacks
+):
+    draft = drafts.open_draft(scope)
+    received = listen(draft.pk)
+    type_into(draft, editor, insert_at_line(0, "typed first "))
+    with django_capture_on_commit_callbacks(execute=True):
+        scope.save_edit(
+            author=owner,
+            heading="Scope",
+            body="line one\nline two\nline three, saved without the draft",
+            base_version=1,
+        )
+    draft.refresh_from_db()
+    assert drafts.draft_text(draft) == (
+        "Scope",
+        "typed first line one\nline two\nline three, saved without the draft",
+    )
+    assert draft.base_version == 2
+    messages = received()
+    assert [m["type"] for m in messages] == ["draft.update", "draft.event"]
+    assert messages[0]["sender"] == ""
+    assert messages[1]["event"] == {"type": "merged", "version": 2, "by": "olivia", "conflicts": 0}
+    # The merge is nobody's typing: the editor is still the only author of the next version.
+    assert list(draft.authors.all()) == [editor]
+
+
+def test_a_clash_stays_in_the_draft_between_markers(
+    scope, editor, owner, django_capture_on_commit_callbacks
+):
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(1, "draft's "))
+    with django_capture_on_commit_callbacks(execute=True):
+        scope.save_edit(
+            author=owner, heading="Scope", body="line one\nOWNER\nline three", base_version=1
+        )
+    body = drafts.draft_text(draft)[1]
+    assert MINE_MARKER in body and "draft's line two" in body and "OWNER" in body
+    with pytest.raises(drafts.UnresolvedConflicts):
+        drafts.publish(draft, editor)
+
+
+def test_a_ticked_task_reaches_the_draft(
+    project, owner, editor, django_capture_on_commit_callbacks
+):
+    plan = make_plan(project, owner, text=TEXT)
+    risks = plan.sections.get(heading="Risks")
+    risks.plan = plan
+    draft = drafts.open_draft(risks)
+    type_into(draft, editor, insert_at_line(2, "on-call rota: "))
+    with django_capture_on_commit_callbacks(execute=True):
+        risks.tick_task(0, True, seen_version=1, author=owner)
+    assert drafts.draft_text(draft)[1] == "- [x] backups\n- [ ] alerts\non-call rota: - [ ] on-call"
+
+
+def test_publishing_the_draft_is_not_merged_back(
+    scope, editor, listen, django_capture_on_commit_callbacks
+):
+    draft = drafts.open_draft(scope)
+    received = listen(draft.pk)
+    type_into(draft, editor, insert_at_line(0, "new "))
+    with django_capture_on_commit_callbacks(execute=True):
+        drafts.publish(draft, editor)
+    assert drafts.draft_text(draft)[1] == "new line one\nline two\nline three"
+    assert [m["event"]["type"] for m in received()] == ["published"]
+
+
+def test_opening_catches_up_with_a_missed_merge(scope, owner, editor):
+    """A merge lost with its process (saved, crashed before the on-commit merge): the next
+    open merges it."""
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "x "))
+    scope.save_edit(
+        author=owner, heading="Scope", body="line one\nline two\nline 3", base_version=1
+    )
+    assert drafts.draft_text(draft)[1] == "x line one\nline two\nline three"  # not merged yet
+    draft = drafts.open_draft(scope)
+    assert draft.base_version == 2
+    assert drafts.draft_text(draft)[1] == "x line one\nline two\nline 3"
+
+
+def test_a_merge_done_twice_applies_once(scope, owner, django_capture_on_commit_callbacks):
+    draft = drafts.open_draft(scope)
+    scope.save_edit(
+        author=owner, heading="Scope", body="line one\nADDED\nline two\nline three", base_version=1
+    )
+    assert drafts.merge_section_change(draft.pk).version == 2
+    assert drafts.merge_section_change(draft.pk) is None
+    assert drafts.draft_text(draft)[1].count("ADDED") == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_merges_apply_the_change_once():
+    owner = make_user("olivia")
+    project = make_project(owner=owner, slug="apollo")
+    plan = make_plan(project, owner, text=TEXT)
+    section = plan.sections.get(heading="Scope")
+    section.plan = plan
+    draft = drafts.open_draft(section)
+    # on_commit runs at once outside a transaction: merge explicitly from two threads instead.
+    Draft.objects.filter(pk=draft.pk).update(base_version=1)
+    section.save_edit(author=owner, heading="Scope", body="ONCE\nline one", base_version=1)
+    Draft.objects.filter(pk=draft.pk).update(base_version=1)
+    start = threading.Barrier(2)
+    results = []
+
+    def merge():
+        start.wait()
+        try:
+            results.append(drafts.merge_section_change(draft.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r is None for r in results) == [False, True]
+    assert drafts.draft_text(draft)[1].count("ONCE") == 1
+
+
+def test_a_save_that_only_deletes_reaches_the_draft(
+    scope, owner, editor, django_capture_on_commit_callbacks
+):
+    """A deletion leaves the Yjs state vector as it was: the change is still stored."""
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "mine: "))
+    with django_capture_on_commit_callbacks(execute=True):
+        scope.save_edit(author=owner, heading="Scope", body="line one\nline two", base_version=1)
+    assert drafts.draft_text(draft)[1] == "mine: line one\nline two"
