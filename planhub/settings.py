@@ -103,6 +103,7 @@ ASGI_APPLICATION = "planhub.asgi.application"
 # Redis (channels_redis) where REDIS_URL is set (production, compose), else one process's memory
 # (`make run`: a single server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_CAPACITY = 2000
 CHANNEL_LAYERS = {
     "default": (
         {
@@ -112,10 +113,16 @@ CHANNEL_LAYERS = {
                 # receive (BZPOPMIN, 5 s) then fails and closes its WebSocket (channels_redis#422).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "planhub"),
+                # A connection's queue: past it, group messages to it are dropped (the default
+                # 100 is under a second of 50 people typing in one draft).
+                "capacity": CHANNEL_CAPACITY,
             },
         }
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        else {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY},
+        }
     )
 }
 

@@ -7,6 +7,7 @@ acknowledged or seen arrive from others is in the database."""
 
 import json
 import logging
+import time
 from urllib.parse import parse_qs
 
 import pycrdt
@@ -25,6 +26,8 @@ NOT_LOGGED_IN, NO_ACCESS, NOT_FOUND = 4401, 4403, 4404
 MALFORMED, TOO_LARGE, TOO_MANY, GONE = 4400, 4413, 4429, 4409
 STORE_FAILED = 1011  # the client keeps the update and sends it again after reconnecting
 READ_ONLY_MESSAGE = "You can watch this draft but not edit it."
+# Group memberships expire in channels_redis (a day by default): an open editor renews its own.
+REJOIN_SECONDS = 3600
 
 
 class DraftConsumer(AsyncWebsocketConsumer):
@@ -55,8 +58,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
             draft_group(self.draft.pk),
             member_group(self.project_id, self.user.pk),
         ]
-        for group in self.groups_joined:  # before the room loads: nothing stored is missed
-            await self.channel_layer.group_add(group, self.channel_name)
+        await self.join_groups()  # before the room loads: nothing stored after it is missed
         self.room = await rooms.join(self.draft, self.channel_name)
         await self.hello()
         known = _known_draft(self.scope.get("query_string", b""))
@@ -81,6 +83,11 @@ class DraftConsumer(AsyncWebsocketConsumer):
                 )
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def join_groups(self) -> None:
+        self.joined_at = time.monotonic()
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def refuse(self, code: int) -> None:
         self.closing = True
@@ -110,6 +117,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
             return await self.refuse(TOO_LARGE)
         if not self.bucket.take():
             return await self.refuse(TOO_MANY)
+        if time.monotonic() - self.joined_at > REJOIN_SECONDS:  # clients renew awareness: 15 s
+            await self.join_groups()
         try:
             message = protocol.parse(bytes_data)
             if message.kind == "step1":
@@ -203,8 +212,11 @@ class DraftConsumer(AsyncWebsocketConsumer):
     async def draft_event(self, event: dict) -> None:
         if self.room is None or self.closing:
             return
+        kind = event["event"].get("type")
+        if kind in ("published", "merged"):  # the draft is on that version now
+            self.draft.base_version = event["event"]["version"]
         await self.control(event["event"])
-        if event["event"].get("type") == "discarded":
+        if kind == "discarded":
             await self.refuse(GONE)  # the browser reconnects, to the section's next draft
 
     async def member_changed(self, event: dict) -> None:

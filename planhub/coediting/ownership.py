@@ -59,8 +59,9 @@ def _client(url: str):
 class Lease:
     """This process's claim on draft `draft_id`; `held` says whether it is the owner now."""
 
-    def __init__(self, draft_id: int):
+    def __init__(self, draft_id: int, holder: str = ""):
         self.draft_id, self.held = draft_id, False
+        self.holder = holder or PROCESS
         self.redis = _redis_config()
         self.key = f"{self.redis[1]}:draft-owner:{draft_id}" if self.redis else ""
 
@@ -73,9 +74,9 @@ class Lease:
             return True
         client = _client(self.redis[0])
         if self.held:
-            self.held = bool(await client.eval(_RENEW, 1, self.key, PROCESS, LEASE_MS))
+            self.held = bool(await client.eval(_RENEW, 1, self.key, self.holder, LEASE_MS))
         if not self.held:
-            self.held = bool(await client.set(self.key, PROCESS, nx=True, px=LEASE_MS))
+            self.held = bool(await client.set(self.key, self.holder, nx=True, px=LEASE_MS))
         return self.held
 
     async def release(self) -> None:
@@ -83,7 +84,7 @@ class Lease:
             if self.redis is None:
                 _local.discard(self.draft_id)
             else:
-                await _client(self.redis[0]).eval(_RELEASE, 1, self.key, PROCESS)
+                await _client(self.redis[0]).eval(_RELEASE, 1, self.key, self.holder)
         self.held = False
 
 

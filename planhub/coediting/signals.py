@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from planhub.lib.broadcast import member_group, send_after_commit
+from planhub.lib.broadcast import member_group, plan_group, send_after_commit
+from planhub.plans.models import Section
 from planhub.plans.signals import section_published
 from planhub.projects.models import Membership
 from planhub.projects.signals import role_changed
@@ -25,9 +26,8 @@ def merge_into_draft(sender, section, **kwargs) -> None:
         transaction.on_commit(lambda: drafts.merge_section_change(draft_id), robust=True)
 
 
-# --- consumer: open WebSockets of a member re-check their access when it changes ---------
-
-
+# --- consumer: open WebSockets re-check access on a membership change; the plan page hears
+# of drafts opening and going ----------------------------------------------------------------
 def _member_changed(membership: Membership) -> None:
     group = member_group(membership.project_id, membership.user_id)
     send_after_commit(group, {"type": "member.changed"})
@@ -47,6 +47,19 @@ def member_deleted(sender, instance, **kwargs) -> None:
 @receiver(role_changed, dispatch_uid="coediting-role-changed")
 def member_role_changed(sender, membership, **kwargs) -> None:
     _member_changed(membership)
+
+
+@receiver(post_save, sender=Draft, dispatch_uid="coediting-draft-opened")
+@receiver(post_delete, sender=Draft, dispatch_uid="coediting-draft-closed")
+def draft_opened_or_closed(sender, instance, created=True, **kwargs) -> None:
+    """The plan page shows who left a draft: it hears when one opens or goes."""
+    if not created:  # an edit of the draft: its own group hears of it
+        return
+    sections = Section.all_objects.filter(pk=instance.section_id)
+    plan_id = sections.values_list("plan_id", flat=True).first()
+    if plan_id is not None:  # None: the section went with it
+        message = {"type": "plan.changed", "section": instance.section_id, "kind": "draft"}
+        send_after_commit(plan_group(plan_id), message)
 
 
 # --- end consumer ---------------------------------------------------------------------------

@@ -8,6 +8,39 @@ from pycrdt import Doc, Text
 from planhub.coediting import drafts
 from planhub.lib.broadcast import draft_group
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _reset_layers():
+    channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+def memory_layer(settings):
+    """Each test starts with a fresh in-memory channel layer and no open room."""
+    from planhub.coediting import rooms
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    _reset_layers()
+    rooms.open_rooms().clear()
+    yield
+    rooms.open_rooms().clear()
+    _reset_layers()
+
+
+@pytest.fixture
+def redis_layer(settings, memory_layer):
+    """The Redis channel layer, under a prefix of this test run's own."""
+    prefix = f"test-consumer-{os.getpid()}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix},
+        }
+    }
+    _reset_layers()
+    return prefix
+
 
 @pytest.fixture
 def overview(plan):
@@ -57,37 +90,3 @@ def type_into(draft, author, edit) -> bytes:
 
 def replica(draft) -> Doc:
     return drafts.load_doc(draft)
-
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _reset_layers():
-    channel_layers.backends = {}
-
-
-@pytest.fixture(autouse=True)
-def memory_layer(settings):
-    """Each test starts with a fresh in-memory channel layer and no open room."""
-    from planhub.coediting import rooms
-
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    _reset_layers()
-    rooms.open_rooms().clear()
-    yield
-    rooms.open_rooms().clear()
-    _reset_layers()
-
-
-@pytest.fixture
-def redis_layer(settings, memory_layer):
-    """The Redis channel layer, under a prefix of this test run's own."""
-    prefix = f"test-consumer-{os.getpid()}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix},
-        }
-    }
-    _reset_layers()
-    return prefix

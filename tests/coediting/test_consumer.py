@@ -69,7 +69,7 @@ def test_a_new_connection_gets_hello_then_the_draft_text(section, editor):
     assert hello["draft"] == draft.pk and hello["base_version"] == section.version
     assert hello["read_only"] is False
     assert hello["user"]["id"] == editor.pk and hello["user"]["name"] == "eddie"
-    assert alice.text() == section.body and alice.text("heading") == "Scope"
+    assert alice.text() == section.editable_body and alice.text("heading") == "Scope"
 
 
 def test_updates_go_both_ways_between_two_editors(section, editor, owner):
@@ -88,7 +88,7 @@ def test_updates_go_both_ways_between_two_editors(section, editor, owner):
         await olivia.leave()
 
     run(scenario)
-    expected = section.body + " Eddie was here. Olivia too."
+    expected = section.editable_body + " Eddie was here. Olivia too."
     assert eddie.text() == olivia.text() == expected
     assert text_of_draft(section) == expected
 
@@ -226,8 +226,8 @@ def test_viewers_and_reviewers_watch_read_only(section, members, role):
     assert hello["read_only"] is True
     assert error == {"type": "error", "message": "You can watch this draft but not edit it."}
     assert watcher.acked == 1  # the empty step 2 only
-    assert text_of_draft(section) == section.body + " real"
-    assert eddie.text() == section.body + " real"
+    assert text_of_draft(section) == section.editable_body + " real"
+    assert eddie.text() == section.editable_body + " real"
 
 
 def test_a_demoted_editor_becomes_read_only_and_a_removed_one_is_closed(section, editor, owner):
@@ -251,8 +251,7 @@ def test_a_demoted_editor_becomes_read_only_and_a_removed_one_is_closed(section,
 
 # Limits
 def test_a_text_frame_or_garbage_is_4400(section, editor):
-    async def scenario(send):
-        eddie = peer(editor, section)
+    async def scenario(eddie, send):
         await eddie.join()
         await send(eddie)
         return await eddie.closed_with()
@@ -267,7 +266,7 @@ def test_a_text_frame_or_garbage_is_4400(section, editor):
         await p.ws.send_to(bytes_data=protocol.update(b"\xff\xff\xff\x01garbage"))
 
     for send in (text, garbage, bad_update):
-        assert async_to_sync(scenario)(send) == 4400
+        assert async_to_sync(scenario)(peer(editor, section), send) == 4400
     assert not DraftUpdate.objects.exists()
 
 
@@ -400,7 +399,7 @@ def test_two_servers_sharing_redis_see_each_others_updates(section, editor, owne
         return room_texts
 
     room_texts = run(scenario)
-    expected = section.body + " from server one and server two"
+    expected = section.editable_body + " from server one and server two"
     assert eddie.text() == olivia.text() == expected
     assert room_texts == [expected, expected]
     assert DraftUpdate.objects.count() == 2  # each stored once, by the server that received it
@@ -418,3 +417,69 @@ def test_membership_changes_are_broadcast_after_commit(editor, owner):
         membership.remove(by=owner)
     group = f"member-{membership.project_id}-{editor.pk}"
     assert sent == [group, group]
+
+
+# With the draft domain: publishing, a save made without the draft, compaction
+def test_publishing_tells_everyone_in_the_draft(section, editor, owner):
+    eddie, olivia = peer(editor, section), peer(owner, section)
+
+    async def scenario():
+        await eddie.join()
+        await olivia.join()
+        await eddie.type(" Done.")
+        await eddie.acknowledged()
+        draft = await database_sync_to_async(Draft.objects.get)(section=section)
+        await database_sync_to_async(drafts.publish)(draft, owner)
+        events = [await eddie.until("control"), await olivia.until("control")]
+        await eddie.leave()
+        await olivia.leave()
+        return events
+
+    body_before = section.editable_body
+    events = run(scenario)
+    section.refresh_from_db()
+    assert section.editable_body == body_before + " Done."
+    published = {"type": "published", "version": section.version, "by": "olivia"}
+    assert events == [published, published]
+
+
+def test_a_save_without_the_draft_reaches_the_editors_in_it(section, editor, owner):
+    eddie = peer(editor, section)
+
+    async def scenario():
+        await eddie.join()
+        await database_sync_to_async(section.save_edit)(
+            author=owner,
+            heading="Scope",
+            body="Saved by a browser without JavaScript.\n",
+            base_version=section.version,
+        )
+        merged = await eddie.until("control")
+        await eddie.leave()
+        return merged
+
+    merged = run(scenario)
+    assert merged["type"] == "merged" and merged["by"] == "olivia"
+    assert "Saved by a browser without JavaScript." in eddie.text()
+
+
+def test_the_owner_compacts_a_long_draft(section, editor, monkeypatch):
+    from planhub.coediting import rooms
+
+    monkeypatch.setattr(rooms, "COMPACT_AFTER", 5)
+    eddie = peer(editor, section)
+
+    async def scenario():
+        await eddie.join()
+        room = next(iter(rooms.open_rooms().values()))
+        await room.lease.refresh()
+        for letter in "abcdefg":
+            await eddie.type(letter)
+            await eddie.acknowledged()
+        while room.compacting is not None:
+            await room.compacting
+        await eddie.leave()
+
+    run(scenario)
+    assert DraftUpdate.objects.count() < 7
+    assert text_of_draft(section).endswith("abcdefg")
