@@ -348,6 +348,20 @@ def measure(scenario: Scenario, server, cookies: list[str], taken: set[int]) -> 
     return figures
 
 
+def warm_up(server, cookies: list[str], taken: set[int]) -> None:
+    """A few editors in a draft of their own for a second, not reported: every worker process
+    imports what co-editing needs (tens of MB) before the memory per draft is measured."""
+    scenario = Scenario("warm-up", 1, [4 * pages.WORKERS], 2.0)
+    drafts = fresh_drafts(scenario_sections(taken, 1, big_plan=False))
+    seats = seats_for(scenario, drafts, cookies, "warm")
+
+    async def session() -> None:
+        groups, _, _ = await drive(seats, server.port, 1.0, scenario.per_second, 20)
+        await close_all([e for group in groups.values() for e in group])
+
+    asyncio.run(session())
+
+
 def print_table(results: list[Figures]) -> None:
     head = (
         f"{'scenario':<12} {'drafts':>6} {'conns':>5} {'keys':>6} {'p50':>6} {'p95':>6} "
@@ -413,6 +427,7 @@ def run(args) -> int:
         server.wait_ready()
         print(f"{server.label}: {' '.join(server.command[1:])} (pid {server.process.pid})")
         taken: set[int] = set()
+        warm_up(server, cookies, taken)
         for scenario in scenarios:
             began = time.perf_counter()
             figures = measure(scenario, server, cookies, taken)
