@@ -1,4 +1,4 @@
-"""PlanHub load benchmark: a realistic PostgreSQL data set, the app under gunicorn, concurrent
+"""PlanHub load benchmark: a realistic PostgreSQL data set, the app under uvicorn, concurrent
 logged-in clients on loopback, and per path: requests/s, latency percentiles, queries per
 request, compared with a bare Django view measured in the same run.
 
@@ -12,7 +12,9 @@ Steps:
    created again, unless --reuse finds a complete one), and prints how long that took; with the
    PDF job part on, also the 1,000-section plan (bench/big_plan.py, made once and reused);
    forgets every PDF kept and every job queued by an earlier run;
-2. starts `gunicorn planhub.wsgi -w 3` on a free loopback port (DEBUG=0) and the background
+2. starts the production server, `uvicorn planhub.asgi:application --workers 3` (BENCH_SERVER=
+   gunicorn-uvicorn or gunicorn-wsgi to compare; BENCH_WORKERS), on a free loopback port
+   (DEBUG=0) and the background
    worker beside it (`manage.py db_worker --no-reload --queue-name '*' --interval 0.25`, same
    environment, its own log), and waits for /healthz and for the worker;
 3. logs in 2 x BENCH_CLIENTS users through the login form (editors and reviewers);
@@ -30,7 +32,7 @@ Steps:
 5. "PDF job, 1,000 sections" (BENCH_BIG_PDF=0 skips it): the 1,000-section plan's PDF over HTTP
    while /healthz is probed every 0.1 s and the worker's processes' resident memory is read
    from /proc every 0.1 s (the worker draws the diagrams, then Typst typesets in its child);
-6. stops the worker and gunicorn (always, also on errors, Ctrl+C or SIGTERM; each in its own
+6. stops the worker and the server (always, also on errors, Ctrl+C or SIGTERM; each in its own
    process group, so whatever they started goes too), then counts the SQL queries of one
    request per path in-process (django.test.Client + CaptureQueriesContext, same database);
 7. measures pathological Markdown inputs in-process with bench/render_inputs.py's measure(),
