@@ -22,4 +22,7 @@ USER planhub
 
 ENV STATIC_MANIFEST=1
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput --verbosity 0 && exec gunicorn planhub.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# planhub/asgi.py (pages, static files, WebSockets) under uvicorn alone, WEB_CONCURRENCY worker
+# processes (docs/asgi-server.md: measured against gunicorn with uvicorn workers). The client
+# address is the peer's: the app reads X-Forwarded-For itself, from TRUSTED_PROXIES only.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput --verbosity 0 && exec uvicorn planhub.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-3} --no-proxy-headers --no-access-log --lifespan off --timeout-graceful-shutdown 20"]

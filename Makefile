@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEV_ENV := DEBUG=1 EMAIL_URL=console:
+# REDIS_URL empty: the in-memory channel layer (one server process).
+DEV_ENV := DEBUG=1 EMAIL_URL=console: REDIS_URL=
 
 .PHONY: install run test test-fast lint format system-deps clean assets
 
@@ -15,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the worker beside it
+run: install  ## serve planhub/asgi.py (uvicorn) on http://127.0.0.1:8000 with SQLite and demo data, the worker beside it
 	$(DEV_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEV_ENV) $(PY) manage.py seed_demo $(if $(PASSWORD),--password $(PASSWORD))
 	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' --interval 0.25 & worker=$$!; \
@@ -23,7 +24,8 @@ run: install  ## serve on http://127.0.0.1:8000 with SQLite and demo data, the w
 	  echo "Background worker started (pid $$worker); it stops with the server."; \
 	  echo "Notifications: http://127.0.0.1:8000/notifications/ (preferences: /notifications/preferences/);"; \
 	  echo "mail (notifications, digests, password resets) is printed below by the worker (EMAIL_URL=console:)."; \
-	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	  $(DEV_ENV) $(VENV)/bin/uvicorn planhub.asgi:application --host 127.0.0.1 --port 8000 --lifespan off \
+	    --reload --reload-dir planhub --reload-dir templates --reload-include '*.html'
 
 # Browser tests drive Debian's Chromium; the compose test validates docker-compose.yml;
 # PDF tests read PDFs back with pdftotext (poppler-utils); PDFs print emoji with Noto Color Emoji.
@@ -67,7 +69,13 @@ bench-ledger: install  ## verify_ledger on a project with 10,000 entries, SQLite
 	$(PY) bench/ledger_verify.py $(LEDGER_BENCH_ARGS)
 
 # Load benchmark: builds the planhub_bench database on PostgreSQL (BENCH_DATABASE_URL), runs the
-# app under gunicorn with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data.
-.PHONY: bench
-bench: install  ## load benchmark (PostgreSQL at 127.0.0.1:5432): req/s, p50/p95/p99, queries
+# app under the production server (uvicorn; BENCH_SERVER=gunicorn-uvicorn|gunicorn-wsgi to
+# compare) with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data. Then the
+# co-editing benchmark (Redis at 127.0.0.1:6379, BENCH_REDIS_URL; BENCH_COEDIT_SECONDS).
+.PHONY: bench bench-coediting
+bench: install  ## load benchmark (PostgreSQL at 127.0.0.1:5432): req/s, p50/p95/p99, queries; co-editing
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/coediting.py $(COEDIT_BENCH_ARGS)
+
+bench-coediting: install  ## editors typing into shared drafts: latency, lost characters, CPU and memory per draft
+	$(PY) bench/coediting.py $(COEDIT_BENCH_ARGS)

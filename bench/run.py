@@ -1,4 +1,4 @@
-"""PlanHub load benchmark: a realistic PostgreSQL data set, the app under gunicorn, concurrent
+"""PlanHub load benchmark: a realistic PostgreSQL data set, the app under uvicorn, concurrent
 logged-in clients on loopback, and per path: requests/s, latency percentiles, queries per
 request, compared with a bare Django view measured in the same run.
 
@@ -12,7 +12,9 @@ Steps:
    created again, unless --reuse finds a complete one), and prints how long that took; with the
    PDF job part on, also the 1,000-section plan (bench/big_plan.py, made once and reused);
    forgets every PDF kept and every job queued by an earlier run;
-2. starts `gunicorn planhub.wsgi -w 3` on a free loopback port (DEBUG=0) and the background
+2. starts the production server, `uvicorn planhub.asgi:application --workers 3` (BENCH_SERVER=
+   gunicorn-uvicorn or gunicorn-wsgi to compare; BENCH_WORKERS), on a free loopback port
+   (DEBUG=0) and the background
    worker beside it (`manage.py db_worker --no-reload --queue-name '*' --interval 0.25`, same
    environment, its own log), and waits for /healthz and for the worker;
 3. logs in 2 x BENCH_CLIENTS users through the login form (editors and reviewers);
@@ -30,7 +32,7 @@ Steps:
 5. "PDF job, 1,000 sections" (BENCH_BIG_PDF=0 skips it): the 1,000-section plan's PDF over HTTP
    while /healthz is probed every 0.1 s and the worker's processes' resident memory is read
    from /proc every 0.1 s (the worker draws the diagrams, then Typst typesets in its child);
-6. stops the worker and gunicorn (always, also on errors, Ctrl+C or SIGTERM; each in its own
+6. stops the worker and the server (always, also on errors, Ctrl+C or SIGTERM; each in its own
    process group, so whatever they started goes too), then counts the SQL queries of one
    request per path in-process (django.test.Client + CaptureQueriesContext, same database);
 7. measures pathological Markdown inputs in-process with bench/render_inputs.py's measure(),
@@ -370,24 +372,65 @@ class ProcessGroup:
         self.log.close()
 
 
-class Server(ProcessGroup):
-    """gunicorn on a free loopback port."""
+# The app servers the benchmark can run (BENCH_SERVER); production's is the default
+# (docs/asgi-server.md says why).
+SERVERS = {
+    # The ASGI application under uvicorn alone: its own worker processes, no gunicorn.
+    "uvicorn": lambda bin, port: [
+        str(bin / "uvicorn"),
+        "planhub.asgi:application",
+        "--workers",
+        str(WORKERS),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--lifespan",
+        "off",
+    ],
+    # gunicorn managing uvicorn workers (the uvicorn-worker package; uvicorn.workers until then).
+    "gunicorn-uvicorn": lambda bin, port: [
+        str(bin / "gunicorn"),
+        "planhub.asgi:application",
+        "-k",
+        UVICORN_WORKER,
+        "-w",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ],
+    # The WSGI application under gunicorn's sync workers (no WebSockets): the earlier setup.
+    "gunicorn-wsgi": lambda bin, port: [
+        str(bin / "gunicorn"),
+        "planhub.wsgi",
+        "-w",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ],
+}
+SERVER = os.environ.get("BENCH_SERVER", "").strip() or "uvicorn"
+try:
+    importlib.import_module("uvicorn_worker")
+    UVICORN_WORKER = "uvicorn_worker.UvicornWorker"
+except ImportError:
+    UVICORN_WORKER = "uvicorn.workers.UvicornWorker"
 
-    label = "gunicorn"
+
+class Server(ProcessGroup):
+    """The app server (BENCH_SERVER: uvicorn, gunicorn-uvicorn, gunicorn-wsgi) on a free
+    loopback port."""
+
     error_marks = (*ProcessGroup.error_marks, "WORKER TIMEOUT")
 
     def __init__(self, env: dict, logdir: Path):
+        if SERVER not in SERVERS:
+            raise BenchError(f"BENCH_SERVER={SERVER!r}: one of {', '.join(SERVERS)}")
+        self.label = SERVER
         self.port = free_port()
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        command = [
-            str(gunicorn),
-            "planhub.wsgi",
-            "-w",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-        ]
-        super().__init__(command, env, logdir / "gunicorn.log")
+        command = SERVERS[SERVER](Path(sys.executable).parent, self.port)
+        super().__init__(command, env, logdir / "server.log")
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -400,7 +443,9 @@ class Server(ProcessGroup):
             except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.2)
-        raise BenchError(f"gunicorn did not answer /healthz in {timeout:.0f} s:\n{self.log_tail()}")
+        raise BenchError(
+            f"{self.label} did not answer /healthz in {timeout:.0f} s:\n{self.log_tail()}"
+        )
 
 
 # The worker's log line for each PDF it rendered (planhub/exports/tasks.py).
@@ -1509,7 +1554,8 @@ def run(args) -> int:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     cores = os.cpu_count()
     print(
-        f"PlanHub load benchmark: {CLIENTS} clients, {SECONDS:g} s per path, gunicorn -w {WORKERS}"
+        f"PlanHub load benchmark: {CLIENTS} clients, {SECONDS:g} s per path, "
+        f"{SERVER} with {WORKERS} workers"
         + (f", {THINK:g} s think time between a client's requests" if THINK else "")
         + ", one background worker"
     )
@@ -1547,7 +1593,7 @@ def run(args) -> int:
         groups: list[ProcessGroup] = [server, worker]
         server.wait_ready()
         worker.wait_ready()
-        print(f"gunicorn: {' '.join(server.command[1:])} (pid {server.process.pid})")
+        print(f"{server.label}: {' '.join(server.command[1:])} (pid {server.process.pid})")
         print(f"worker: {' '.join(worker.command[1:])} (pid {worker.process.pid})")
         editors, reviewers, login_result = login_all(server.port)
         print(
@@ -1574,7 +1620,7 @@ def run(args) -> int:
             state = result.note if not result.available else f"{len(result.samples)} requests"
             state += f", then {waited:.0f} s until the workers were idle" if waited > 2 else ""
             print(
-                f"  {scenario.name:<18} {state} ({took:.0f} s; cores busy: gunicorn "
+                f"  {scenario.name:<18} {state} ({took:.0f} s; cores busy: server "
                 f"{gunicorn / took:.1f}, worker {background / took:.1f}, clients "
                 f"{result.client_cpu / took:.1f}, PostgreSQL and everything else "
                 f"{others / took:.1f})"
@@ -1607,10 +1653,10 @@ def run(args) -> int:
     print_table(list(results.values()))
     print(f"(load average {load:.1f} at the end; total run {time.perf_counter() - started:.0f} s)")
     print("  x bare: p95 divided by the bare view's p95 (a constant response through the same")
-    print("  middleware). CPU/req: gunicorn worker CPU per request. 1-client: no queue.")
+    print("  middleware). CPU/req: the server's CPU per request. 1-client: no queue.")
     print("  export.pdf (new): from the request to having the file (202, polls, download);")
     print("  1-client: one person, each time right after an edit. (kept): the PDF is kept (200).")
-    print(f"gunicorn log: {server.log_path}")
+    print(f"{server.label} log: {server.log_path}")
     print(f"worker log: {worker.log_path}")
     for label, errors in (("server", server_errors), ("worker", worker_errors)):
         if errors:

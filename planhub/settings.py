@@ -145,6 +145,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Pages served through ASGI close theirs at the end of each request anyway
+        # (planhub/lib/asgi_db.py); the WebSocket consumers keep theirs (docs/asgi-server.md).
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

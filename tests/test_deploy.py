@@ -31,8 +31,17 @@ def test_compose_file_is_valid():
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert "postgres:16" in result.stdout and "gunicorn" in (ROOT / "Dockerfile").read_text()
+    assert "postgres:16" in result.stdout
     assert "db_worker" in result.stdout  # the background worker runs beside the app
+    # the app and the worker share the channel layer (the worker's broadcasts reach browsers)
+    assert result.stdout.count("REDIS_URL: redis://redis:6379/0") == 2
+
+
+def test_the_image_serves_the_asgi_application_under_uvicorn():
+    command = (ROOT / "Dockerfile").read_text().rsplit("CMD ", 1)[1]
+    assert "exec uvicorn planhub.asgi:application" in command
+    assert "--workers ${WEB_CONCURRENCY:-3}" in command
+    assert "gunicorn" not in command and "planhub.wsgi" not in command
 
 
 def test_settings_refuse_to_start_without_secret_key_in_production():

@@ -6,3 +6,6 @@ class LibConfig(AppConfig):
 
     name = "planhub.lib"
     label = "lib"
+
+    def ready(self) -> None:
+        from . import asgi_db  # noqa: F401 - connects its receiver
