@@ -2,6 +2,9 @@
 production, one process's memory in `make run`). Sent after the current transaction commits,
 so that nobody is told about a write that then rolls back."""
 
+import asyncio
+import threading
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -24,8 +27,19 @@ def member_group(project_id: int, user_id: int) -> str:
 
 def send_now(group: str, message: dict) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(group, message)
+        return
+    # Sync code called on a thread that runs an event loop (a script or test driving
+    # Playwright's sync API, say): async_to_sync refuses to run there, so send from another.
+    sender = threading.Thread(target=send, args=(group, message))
+    sender.start()
+    sender.join()
 
 
 def send_after_commit(group: str, message: dict) -> None:
