@@ -170,24 +170,38 @@ def test_two_editors_see_each_others_text_cursor_and_presence(room, browse, scre
     assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
 
 
+class SocketBlocker:
+    """The page's draft WebSockets, routed through the test: `block()` drops the open ones and
+    refuses new ones (the browser keeps what it types), `unblock()` lets them through again."""
+
+    def __init__(self, page):
+        self.on = False
+        self.servers = []
+        page.context.route_web_socket(SECTIONS, self.route)
+
+    def route(self, ws) -> None:
+        if self.on:
+            ws.close()
+            return
+        self.servers.append(ws.connect_to_server())
+
+    def block(self) -> None:
+        self.on = True
+        for server in self.servers:
+            server.close()  # the connection drops; every new one is refused
+
+    def unblock(self) -> None:
+        self.on = False
+
+
 def test_text_typed_while_the_socket_is_blocked_is_replayed_after_a_reload(
     room, browse, screenshot
 ):
     scope = room["scope"]
     page = browse(room["bob"])
-    blocked = {"on": False, "servers": []}
-
-    def route(ws):
-        if blocked["on"]:
-            ws.close()
-            return
-        blocked["servers"].append(ws.connect_to_server())
-
-    page.context.route_web_socket(SECTIONS, route)
+    blocked = SocketBlocker(page)
     form = open_editor(page, scope)
-    blocked["on"] = True
-    for server in blocked["servers"]:
-        server.close()  # the connection drops; every new one is refused
+    blocked.block()
     expect(form.locator("[data-coedit-status]")).to_have_text(re.compile("Reconnecting…|Offline"))
     form.locator(".cm-content").click()
     page.keyboard.press("Control+End")
@@ -205,7 +219,7 @@ def test_text_typed_while_the_socket_is_blocked_is_replayed_after_a_reload(
     expect(form.locator("[data-coedit-status]")).to_have_text(
         re.compile(r"Offline — \d+ changes? waiting")
     )
-    blocked["on"] = False
+    blocked.unblock()
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
     expect(form.locator(".cm-content")).to_contain_text("The second line. Typed offline.")
     assert draft_text(scope)[1].rstrip().endswith("The second line. Typed offline.")
@@ -306,24 +320,14 @@ def test_a_publication_by_someone_else_keeps_the_editor_open_on_the_new_version(
 def test_unsent_text_stays_visible_when_the_draft_is_discarded_meanwhile(room, browse):
     scope = room["scope"]
     page = browse(room["bob"])
-    blocked = {"on": False, "servers": []}
-
-    def route(ws):
-        if blocked["on"]:
-            ws.close()
-            return
-        blocked["servers"].append(ws.connect_to_server())
-
-    page.context.route_web_socket(SECTIONS, route)
+    blocked = SocketBlocker(page)
     form = open_editor(page, scope)
     old_draft = form.get_attribute("data-draft-id")
     form.locator(".cm-content").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" Stored.")
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
-    blocked["on"] = True
-    for server in blocked["servers"]:
-        server.close()
+    blocked.block()
     form.locator(".cm-content").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" Never sent.")
@@ -335,7 +339,7 @@ def test_unsent_text_stays_visible_when_the_draft_is_discarded_meanwhile(room, b
     alice.get_by_role("button", name="Discard the draft").click()
     expect(alice.locator(f"#section-{scope.pk} [data-draft-banner]")).to_have_count(0)
 
-    blocked["on"] = False
+    blocked.unblock()
     unsent = form.locator("[data-coedit-unsent] textarea")
     expect(unsent).to_have_value(re.compile(r"The second line\. Stored\. Never sent\."))
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
