@@ -148,6 +148,10 @@ def test_nothing_waiting_means_no_digest_mail(plan, owner, rita, smtp):
 
 
 def test_changing_the_digest_time_moves_the_scheduled_digest(plan, owner, rita, smtp):
+    # A daily digest hours away from the next full hour, whatever the time of the run (the
+    # default daily 8:00 and "hourly" fall on the same moment between 7:00 and 8:00).
+    later = (timezone.now().hour + 6) % 24
+    DigestSchedule.objects.create(user=rita, frequency="daily", hour=later)
     Preference.choose(rita, {"mention": "digest"})
     mention(plan, rita, owner)
     old_due = DigestSchedule.objects.get(user=rita).due_at

@@ -325,6 +325,7 @@ SECTION_ROUTES = [
     "section_detail",
     "section_edit",
     "section_preview",
+    "draft_discard",
     "section_structure",
     "section_history",
     "section_restore_version",
@@ -871,6 +872,9 @@ TABLE: list[Row] = [
     Row("section_edit", "get", project_rule(200, WRITERS)),
     Row("section_edit", "get", project_rule(200, WRITERS), variant="htmx", headers=HX),
     Row("section_edit", "post", NOT_ALLOWED),
+    Row("draft_discard", "get", NOT_ALLOWED),
+    # No draft is open: writers are told so on the plan page (a redirect), nothing changes.
+    Row("draft_discard", "post", project_rule(302, WRITERS)),
     Row("section_preview", "get", NOT_ALLOWED),
     Row("section_preview", "post", project_rule(200, WRITERS), lambda w: {"body": "*hi*"}),
     Row("section_structure", "get", NOT_ALLOWED),
