@@ -12,8 +12,16 @@ from planhub.reviews.status import review_plan
 from .factories import PASSWORD, add_member, make_plan, make_project, make_user
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` are skipped, with the reason shown, on any other database."""
+    """Browser tests run last, and tests marked `postgres` are skipped, with the reason shown,
+    on any other database.
+
+    Playwright's sync API keeps an event loop running in the main thread from its first browser
+    test to the end of the session: a later test that runs a coroutine itself (asyncio.run,
+    async_to_sync: the WebSocket consumers' tests, the co-editing bench) could not. The sort is
+    stable: pytest-django's order (database tests, then transactional ones) stays in each part."""
+    items.sort(key=lambda item: "e2e" in item.keywords)
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]
