@@ -4,7 +4,6 @@ publishing with Ctrl+Enter, offline typing replayed after a reload, read-only af
 and the plain textarea when WebSockets do not work."""
 
 import re
-import threading
 
 import pytest
 from channels.layers import channel_layers
@@ -170,6 +169,12 @@ def test_two_editors_see_each_others_text_cursor_and_presence(room, browse, scre
     assert width <= 375, f"the page scrolls sideways at 375 px ({width} px)"
 
 
+def save_without_the_draft(section, author, body: str) -> None:
+    """A save that reaches the section without its draft (a plain form, the API)."""
+    current = Section.objects.get(pk=section.pk)
+    current.save_edit(author=author, heading="Scope", body=body, base_version=current.version)
+
+
 class SocketBlocker:
     """The page's draft WebSockets, routed through the test: `block()` drops the open ones and
     refuses new ones (the browser keeps what it types), `unblock()` lets them through again."""
@@ -248,10 +253,7 @@ def test_an_editor_demoted_to_reviewer_watches_read_only(room, browse, same_chan
     page = browse(room["bob"])
     form = open_editor(page, scope)
     membership = Membership.objects.get(project=room["plan"].project, user=room["bob"])
-    # Not on this thread: Playwright's event loop runs here, and the broadcast uses async_to_sync.
-    demote = threading.Thread(target=membership.change_role, args=("reviewer",))
-    demote.start()
-    demote.join()
+    membership.change_role("reviewer")  # its broadcast copes with Playwright's event loop here
     expect(form.locator("[data-coedit-status]")).to_have_text(
         "You are watching this draft; only editors can type."
     )
@@ -359,18 +361,7 @@ def test_a_save_made_without_the_draft_is_merged_into_the_open_editor(
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
 
     # Alice saves the first line through a plain form (no JavaScript): merged into the draft.
-    def save():
-        section = Section.objects.get(pk=scope.pk)
-        section.save_edit(
-            author=room["alice"],
-            heading="Scope",
-            body="The first line, by Alice.\nThe second line.\n",
-            base_version=section.version,
-        )
-
-    saver = threading.Thread(target=save)
-    saver.start()
-    saver.join()
+    save_without_the_draft(scope, room["alice"], "The first line, by Alice.\nThe second line.\n")
     expect(form.locator("[data-coedit-notice]")).to_have_text(
         re.compile(r"^alice's save was merged into the draft\.$")
     )
@@ -389,18 +380,8 @@ def test_a_conflicting_save_shows_its_markers_in_the_draft(room, browse, same_ch
     page.keyboard.type(" Bob types.")
     expect(form.locator("[data-coedit-status]")).to_have_text("Saved to the server")
 
-    def save():  # the line next to Bob's: merge3 cannot place both
-        section = Section.objects.get(pk=scope.pk)
-        section.save_edit(
-            author=room["alice"],
-            heading="Scope",
-            body="The first line, by Alice.\nThe second line.\n",
-            base_version=section.version,
-        )
-
-    saver = threading.Thread(target=save)
-    saver.start()
-    saver.join()
+    # Alice changes the line next to Bob's: merge3 cannot place both.
+    save_without_the_draft(scope, room["alice"], "The first line, by Alice.\nThe second line.\n")
     expect(form.locator("[data-coedit-notice]")).to_have_text(
         "alice's save was merged into the draft. "
         "1 conflict to resolve: look for the <<<<<<< markers."
