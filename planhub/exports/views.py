@@ -13,6 +13,7 @@ from . import tasks as pdf_jobs
 from .markdown import plan_markdown
 from .models import PdfExport
 from .pdf import capture, pdf_filename
+from .plan_stamp import cached_text
 from .printing import print_context
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -29,10 +30,14 @@ def export_md(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     plan = _plan(request, slug, plan_id)
     plain = request.GET.get("plain") in TRUE_VALUES
     review_summary = request.GET.get("reviews") in TRUE_VALUES
-    response = HttpResponse(
-        plan_markdown(plan, plain=plain, review_summary=review_summary),
-        content_type="text/markdown; charset=utf-8",
+    # The same for every reader of the plan: kept under the plan's stamp (plan_stamp.py).
+    markdown = cached_text(
+        "md",
+        plan,
+        (plain, review_summary),
+        lambda: plan_markdown(plan, plain=plain, review_summary=review_summary),
     )
+    response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
     filename = f"{slugify(plan.title) or 'plan'}.md"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

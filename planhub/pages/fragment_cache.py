@@ -1,13 +1,15 @@
 """The plan page's sections, each rendered once per state and then served from a cache.
 
 Rendering a section (text, menu, review bar) through the template engine costs about a
-millisecond; a 100-section page is mostly that. The HTML of a section depends only on the
-values gathered in `section_state`, so it is cached under a hash of them: any change (an edit,
-a review, a comment, the reader's role, a relative time that moved on) is a new key, and
-nothing ever has to be invalidated. The CSRF token is the one value that differs per reader and
-is the same everywhere on a page, and a reviewer's approve button is the one part that depends
-on who reads: fragments hold markers for both, replaced on the way out. The markers are random
-per process, like the cache itself (LocMemCache): a cache shared by processes would need them
+millisecond; a 100-section page is mostly that. When the whole page is rendered again (its
+stamp changed: page_cache.py), the sections that did not change come from here. The HTML of a
+section depends only on the values gathered in `section_state`, so it is cached under a hash of
+them: any change (an edit, a review, a comment, the reader's role) is a new key, and nothing
+ever has to be invalidated. No relative time is in it (`{% timestamp %}` writes absolute ones
+that the browser shows as "2 hours ago"). What differs per reader (the CSRF token, a
+reviewer's approve control, the draft banner, which depends on the clock) is left as the page
+cache's markers, filled on the way out (page_cache.CachedPage.fill). The markers are random per
+process, like the cache itself (LocMemCache): a cache shared by processes would need them
 fixed.
 """
 
@@ -18,23 +20,18 @@ from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from planhub.lib.templatetags.display import ago
-
 CACHE_ALIAS = "fragments"
 # Bump when the section partial changes in a way its inputs do not show (a shared cache
 # across deploys would otherwise serve the old markup).
-FRAGMENT_VERSION = 3
+FRAGMENT_VERSION = 4
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
-# Where a reviewer's approve button (or the note why there is none) goes: the one part of a
-# section that depends on who reads it.
-APPROVE_MARKER = mark_safe(f"<!--approve-{secrets.token_hex(16)}-->")
 
 
 def section_state(section, *, plan, membership) -> tuple:
-    """Every value the section partial shows, but for the reader's approve control."""
+    """Every value the section partial shows, but for the per-reader parts (markers)."""
     review = section.review
     decisions = tuple(
-        (a.pk, a.decision, a.version, a.reviewer.username, a.comment, ago(a.created_at))
+        (a.pk, a.decision, a.version, a.reviewer.username, a.comment, a.created_at)
         for a in (*review.current, *review.stale)
     )
     project = plan.project
@@ -66,30 +63,26 @@ def cache_key(state: tuple, kind: str = "section") -> str:
     return f"{kind}:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
 
 
-def render_section(section, *, plan, membership, user, csrf_token) -> SafeString:
-    """The section as on the plan page, from the cache when this state was rendered before.
-    Not for the section that holds the sign-off table (it shows the plan's sign-offs)."""
+def render_section(section, *, plan, membership) -> SafeString:
+    """The section as on the plan page, from the cache when this state was rendered before,
+    with the page cache's markers where the reader's parts go. Not for the section that holds
+    the sign-off table (it shows the plan's sign-offs)."""
     key = cache_key(section_state(section, plan=plan, membership=membership))
     context = {
         "section": section,
         "plan": plan,
         "project": plan.project,
         "membership": membership,
-        "user": user,
         "csrf_token": CSRF_MARKER,
-        "approve_marker": True,
+        "page_markers": True,
     }
-    html = _rendered(key, "plans/plan_detail.html#section", context)
-    if membership.can_review:
-        control = approve_control_html(approve_kind(section, section.review, user, plan))
-        html = html.replace(APPROVE_MARKER, control)
-    return mark_safe(html.replace(CSRF_MARKER, str(csrf_token)))
+    return mark_safe(_rendered(key, "plans/plan_detail.html#section", context))
 
 
 def approve_kind(section, review, user, plan) -> str:
     """Which approve control a reviewer sees: "placeholders" (none: the review bar says what
     is left to fill), "self" (they wrote this version and may not approve it), "approved"
-    (they did) or "approve"."""
+    (they did) or "approve". Reads `review` only (the page cache passes no section)."""
     refusal = review.refusal(user.pk)
     if refusal is not None:
         return refusal

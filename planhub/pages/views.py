@@ -4,11 +4,12 @@ page and its outline."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
 from planhub.baselines.compare import mark_sections
-from planhub.coediting.banner import set_draft_banners
 from planhub.document.signoff_list import signoff_placement
+from planhub.exports.plan_stamp import cached_text
 from planhub.lib import params
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans.access import get_plan_for
@@ -26,7 +27,9 @@ from planhub.reviews.waiting import (
     signoffs_waiting_for,
 )
 
+from . import page_cache
 from .forms import PlanFilterForm
+from .fragment_cache import CSRF_MARKER
 from .section_display import set_heading_slugs
 
 
@@ -34,14 +37,20 @@ from .section_display import set_heading_slugs
 @require_GET
 @rejects_invalid_parameters
 def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """The plan page: its content from the page cache (page_cache.py), rendered again only
+    when something it shows changed, the reader's own parts filled in."""
     membership, plan = get_plan_for(request.user, slug, plan_id)
-    context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
-    set_draft_banners(context["sections"])  # "Bob left an unpublished draft 2 h ago"
-    # The header's link to review mode says how many sections wait for this reader.
-    if membership.can_review:
-        reviews = context["plan_review"].sections
-        context["review_waiting"] = sum(r.waits_for(request.user.pk) for r in reviews)
-    return render(request, "plans/plan_detail.html", context)
+    only_to_fill = params.bool_param(request.GET, "fill")
+
+    def render_content():
+        context = _plan_context(plan, membership, only_to_fill=only_to_fill)
+        # Rendered without the request: nothing of the reader's but their role can get in.
+        context.update(page_markers=True, csrf_token=CSRF_MARKER, user=None)
+        html = get_template("plans/plan_detail.html#plan-content").render(context)
+        return html, context["plan_review"]
+
+    content = page_cache.plan_page(request, plan, membership, only_to_fill, render_content)
+    return page_cache.page_response(request, "plans/plan_detail.html", {"plan": plan}, content)
 
 
 def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
@@ -71,10 +80,16 @@ def _plan_context(plan: Plan, membership, only_to_fill: bool = False) -> dict:
 @rejects_invalid_parameters
 def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     membership, plan = get_plan_for(request.user, slug, plan_id)
-    context = _plan_context(plan, membership, only_to_fill=params.bool_param(request.GET, "fill"))
+    only_to_fill = params.bool_param(request.GET, "fill")
     # The filter links replace the whole outline (its refresh URL changes); refreshes its content.
     partial = "outline" if params.bool_param(request.GET, "frame") else "outline-body"
-    return render(request, f"plans/plan_detail.html#{partial}", context)
+
+    def render_outline():  # the same for every reader of the plan
+        context = _plan_context(plan, membership, only_to_fill=only_to_fill)
+        return get_template(f"plans/plan_detail.html#{partial}").render(context)
+
+    extra = (only_to_fill, partial)
+    return HttpResponse(cached_text("outline", plan, extra, render_outline))
 
 
 @login_required

@@ -31,7 +31,11 @@ def test_malformed_outline_flags_are_400(client, viewer, plan, query):
 def test_outline_queries(client, viewer, plan, django_assert_max_num_queries):
     client.force_login(viewer)
     url = reverse("plan_outline", args=[plan.project.slug, plan.pk])
-    # 11: one more for the plan's latest frozen version ("changed since v1.0" marks)
-    with django_assert_max_num_queries(11):
+    # 12: one more for the plan's latest frozen version ("changed since v1.0" marks), one
+    # for the plan's stamp (the outline is cached under it)
+    with django_assert_max_num_queries(12):
         html = client.get(url, **HX).content.decode()
     assert "Architecture" in html
+    # From the cache: the session, the user, the membership, the plan and its stamp.
+    with django_assert_max_num_queries(5):
+        assert client.get(url, **HX).content.decode() == html

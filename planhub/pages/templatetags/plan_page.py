@@ -3,8 +3,8 @@ of a section that depends on who reads it (the approve control)."""
 
 from django import template
 
+from planhub.pages import page_cache
 from planhub.pages.fragment_cache import (
-    APPROVE_MARKER,
     approve_control_html,
     approve_kind,
     render_outline_body,
@@ -18,13 +18,7 @@ register = template.Library()
 def cached_section(context, section):
     """The plan page's section partial, served from the fragment cache (see fragment_cache.py)."""
 
-    return render_section(
-        section,
-        plan=context["plan"],
-        membership=context["membership"],
-        user=context["user"],
-        csrf_token=context.get("csrf_token", ""),
-    )
+    return render_section(section, plan=context["plan"], membership=context["membership"])
 
 
 @register.simple_tag(takes_context=True)
@@ -41,9 +35,16 @@ def cached_outline_body(context):
 
 @register.simple_tag(takes_context=True)
 def approve_control(context, section, review):
-    """The review form's approve button, or why this reader has none. A section cached for
-    every reader holds a marker here instead (see fragment_cache.py)."""
+    """The review form's approve button, or why this reader has none. The plan page cached for
+    every reader holds a marker here instead (see page_cache.py)."""
 
-    if context.get("approve_marker"):
-        return APPROVE_MARKER
+    if context.get("page_markers"):
+        return page_cache.mark("approve", section.pk)
     return approve_control_html(approve_kind(section, review, context["user"], context["plan"]))
+
+
+@register.simple_tag
+def page_mark(kind, arg=""):
+    """Where the cached plan page holds a per-reader part (see page_cache.py)."""
+
+    return page_cache.mark(kind, arg)
