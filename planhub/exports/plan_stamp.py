@@ -19,6 +19,7 @@ The cache is the per-process "fragments" cache (planhub.pages.fragment_cache).
 import contextlib
 import hashlib
 
+from django.apps import apps
 from django.core.cache import caches
 from django.db import connection, transaction
 
@@ -42,6 +43,11 @@ def _stamp_sql() -> str:
         "so": SignOff._meta.db_table,
         "v": PlanVersion._meta.db_table,
     }
+    # Drafts with unpublished typing (coediting, a sibling app: read by table name). Last, so
+    # that the page asks for its draft banners only when there are some (`has_drafts`).
+    draft = apps.get_model("coediting", "Draft")
+    drafts = draft._meta.db_table
+    typed = draft._meta.get_field("authors").remote_field.through._meta.db_table
     of_plan = f"section_id IN (SELECT id FROM {sections} WHERE plan_id = %(plan)s)"
     return f"""
         SELECT * FROM
@@ -57,8 +63,15 @@ def _stamp_sql() -> str:
            FROM {tables["sl"]} WHERE plan_id = %(plan)s) sl,
         (SELECT COUNT(*), MAX(id) FROM {tables["so"]}
           WHERE slot_id IN (SELECT id FROM {tables["sl"]} WHERE plan_id = %(plan)s)) so,
-        (SELECT COUNT(*), MAX(id) FROM {tables["v"]} WHERE plan_id = %(plan)s) v
+        (SELECT COUNT(*), MAX(id) FROM {tables["v"]} WHERE plan_id = %(plan)s) v,
+        (SELECT COUNT(*) FROM {drafts} WHERE {of_plan}
+            AND EXISTS (SELECT 1 FROM {typed} WHERE {typed}.draft_id = {drafts}.id)) dr
     """
+
+
+def has_drafts(stamp: tuple) -> bool:
+    """Whether a section of the plan has a draft with unpublished typing (a banner)."""
+    return bool(stamp[-1])
 
 
 def plan_stamp(plan: Plan) -> tuple:

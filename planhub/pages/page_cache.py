@@ -29,7 +29,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from planhub.coediting.banner import draft_banners
-from planhub.exports.plan_stamp import plan_key, plan_stamp, snapshot
+from planhub.exports.plan_stamp import has_drafts, plan_key, plan_stamp, snapshot
 from planhub.plans.models import Plan, Section
 from planhub.reviews.rules import PlanReview, SectionReview
 
@@ -98,12 +98,13 @@ class CachedPage:
             rules=plan_review.rules,
         )
 
-    def fill(self, request, plan: Plan, membership) -> list[bytes]:
+    def fill(self, request, plan: Plan, membership, drafts: bool = True) -> list[bytes]:
         """The content as `request`'s reader sees it: two queries (the draft banners, and the
-        owners' assignee list or the signer's re-authentication when their controls show)."""
+        owners' assignee list or the signer's re-authentication when their controls show);
+        `drafts`: whether any section may have a draft banner (the stamp says)."""
         user = request.user
         token = get_token(request).encode()
-        banners = None
+        banners = None if drafts else {}
         out = []
         for part in self.parts:
             if isinstance(part, bytes):
@@ -174,15 +175,17 @@ def plan_page(request, plan: Plan, membership, only_to_fill: bool, render) -> li
     with markers and returns (html, plan_review) on a miss."""
     cache = caches[CACHE_ALIAS]
     extra = (membership.role, only_to_fill)
-    key = plan_key("page", plan, plan_stamp(plan), *extra)
+    stamp = plan_stamp(plan)
+    key = plan_key("page", plan, stamp, *extra)
     page = cache.get(key)
     if page is None:
         with snapshot() as fresh:
             if fresh:
-                key = plan_key("page", plan, plan_stamp(plan), *extra)
+                stamp = plan_stamp(plan)
+                key = plan_key("page", plan, stamp, *extra)
             page = CachedPage.of(*render())
         cache.set(key, page)
-    return page.fill(request, plan, membership)
+    return page.fill(request, plan, membership, drafts=has_drafts(stamp))
 
 
 def page_response(request, template_name: str, context: dict, content: list[bytes]):
