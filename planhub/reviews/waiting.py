@@ -73,7 +73,9 @@ WAITING_SECTION_FIELDS = (
 
 def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
     """Sign-off slots assigned to `user` in active plans that wait for their decision (never
-    decided, or signed on content that changed since: SlotReview.waits_for), newest first."""
+    decided, or signed on content that changed since: SlotReview.waits_for), newest first.
+    One round over all of them: whether a slot waits depends on the plan's content hash, which
+    is not stored, so SQL cannot narrow them (batches would cost queries per signed slot)."""
     slots = list(
         SignOffSlot.objects.filter(
             assignee=user, plan__project__memberships__user=user, plan__archived_at__isnull=True
@@ -100,16 +102,44 @@ def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
         version=F("section__version"),
     )
     wrote = SectionRevision.objects.filter(section__plan=OuterRef("pk"), authors=user)
-    plans = list(
+    plans = (
         Plan.objects.active()
         .filter(project__memberships__user=user)
         .filter(Q(created_by=user) | Exists(wrote))
         .filter(Exists(open_request))
         .select_related("project")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")
     )
-    reviews = review_plans(plans)
-    return [plan for plan in plans if reviews[plan.pk].changes_requested][:limit]
+
+    def waiting(batch: list[Plan]) -> list[Plan]:
+        reviews = review_plans(batch)
+        return [plan for plan in batch if reviews[plan.pk].changes_requested]
+
+    return _first(plans, waiting, limit)
+
+
+# Plans judged per round by the "changes requested" queue: the status rules read every section
+# of a candidate's plan, so a round is a few plans, not the user's whole history. The SQL
+# filter (a change request on a section's current version) is nearly the rule itself, so the
+# first round almost always fills the list: one round, whatever the number of plans.
+PLAN_BATCH = 25
+
+
+def _first(candidates, keep, limit: int, batch: int | None = None) -> list:
+    """The first `limit` of `candidates` (an ordered queryset) that `keep` (a function of a
+    list of them, answering those it keeps, in order) keeps, read `batch` rows at a time
+    (LIMIT/OFFSET: no server-side cursor, the same SQL on every database), so the work stays
+    flat however many older candidates there are."""
+    batch = batch or PLAN_BATCH
+    found: list = []
+    start = 0
+    while len(found) < limit:
+        rows = list(candidates[start : start + batch])
+        found += keep(rows) if rows else []
+        if len(rows) < batch:
+            break
+        start += batch
+    return found[:limit]
 
 
 __all__ = [

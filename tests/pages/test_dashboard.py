@@ -132,3 +132,30 @@ def test_archived_plans_leave_the_dashboard(client, owner, plans):
     client.force_login(owner)
     html = client.get("/").text
     assert "Bravo draft" in html and "Delta blank" not in html
+
+
+def test_changes_requested_reads_plans_in_rounds_newest_first(
+    client, editor, owner, project, monkeypatch
+):
+    """The queue judges a few plans per round (reviews/waiting.py PLAN_BATCH) and still finds
+    every waiting plan past a round of plans whose request was answered."""
+    from planhub.reviews import waiting
+
+    monkeypatch.setattr(waiting, "PLAN_BATCH", 2)
+    sections = []
+    for n in range(5):
+        plan = make_plan(project, editor, text=f"# Plan {n}\n## A\na\n")
+        a = plan.sections.get(heading="A")
+        a.plan = plan
+        edit(a, editor, f"a{n}")
+        SectionDecision.record(section=a, reviewer=owner, decision="changes_requested", version=2)
+        sections.append(a)
+    # The three newest: answered (the same reviewer approves), so they no longer wait; the
+    # SQL filter still reads them (an older change request on the current version).
+    for a in sections[2:]:
+        SectionDecision.record(section=a, reviewer=owner, decision="approved", version=2)
+    assert [p.title for p in waiting.my_plans_with_changes_requested(editor)] == [
+        "Plan 1",
+        "Plan 0",
+    ]
+    assert [p.title for p in waiting.my_plans_with_changes_requested(editor, limit=1)] == ["Plan 1"]
