@@ -14,7 +14,7 @@ from planhub.plans.models import Plan, Section, SectionRevision, SignOffSlot
 from planhub.projects.models import Membership, Role
 
 from .models import Decision, SectionDecision
-from .status import review_plans, review_sections
+from .status import review_plans, review_sections, slot_reviews
 
 # Sections judged per round while filling the "waiting for my review" list.
 CANDIDATE_BATCH = 200
@@ -75,7 +75,8 @@ def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
     """Sign-off slots assigned to `user` in active plans that wait for their decision (never
     decided, or signed on content that changed since: SlotReview.waits_for), newest first.
     One round over all of them: whether a slot waits depends on the plan's content hash, which
-    is not stored, so SQL cannot narrow them (batches would cost queries per signed slot)."""
+    is not stored, so SQL cannot narrow them (batches would cost queries per signed slot);
+    slot_reviews reads only what a slot's status needs (three queries in all)."""
     slots = list(
         SignOffSlot.objects.filter(
             assignee=user, plan__project__memberships__user=user, plan__archived_at__isnull=True
@@ -83,13 +84,8 @@ def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
         .select_related("plan__project")
         .order_by("-plan__updated_at", "position")
     )
-    reviews = review_plans({slot.plan_id: slot.plan for slot in slots}.values())
-    waiting = []
-    for slot in slots:
-        by_slot = {r.slot.pk: r for r in reviews[slot.plan_id].slots}
-        if by_slot[slot.pk].waits_for(user.pk):
-            waiting.append(slot)
-    return waiting[:limit]
+    reviews = slot_reviews(slots)
+    return [slot for slot in slots if reviews[slot.pk].waits_for(user.pk)][:limit]
 
 
 def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:

@@ -107,10 +107,11 @@ def test_dashboard_queries_are_bounded(client, reviewer, owner, editor, project)
     assert "Plan 11" in client.get("/").content.decode()  # changes requested on their plans
     client.force_login(reviewer)
     # Session, user, memberships; recent plans and their reviews (5); waiting sections (3);
-    # sign-offs and their plans' reviews (5); plans with changes requested (1 when none);
+    # sign-offs, their plans' section versions and their sign-offs (3: status.slot_reviews);
+    # plans with changes requested (1 when none);
     # review requests asked of me (1 when none: tests/pages/test_dashboard_requests.py);
     # the top bar's unread count.
-    assert _dashboard_queries(client) == few <= 19
+    assert _dashboard_queries(client) == few <= 17
 
 
 def test_dashboard_lists_my_projects_and_recent_plans_only(client, owner, plan, outsider):
