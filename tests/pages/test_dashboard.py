@@ -1,6 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from planhub.plans import restructuring
 from planhub.reviews.models import SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan, make_project
@@ -160,3 +161,40 @@ def test_changes_requested_reads_plans_in_rounds_newest_first(
         "Plan 0",
     ]
     assert [p.title for p in waiting.my_plans_with_changes_requested(editor, limit=1)] == ["Plan 1"]
+
+
+def test_the_signoff_queue_follows_every_edit_and_decision(reviewer, owner, editor, project):
+    """A slot waits until signed or declined on the current content and again after each
+    edit (on PostgreSQL the content hash is computed in SQL to leave the others out)."""
+    from planhub.reviews.waiting import current_hash_sql, signoffs_waiting_for
+
+    plan = make_plan(project, owner, text="# T\n## A\na\n## B\nb\n")
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    a = plan.sections.get(heading="A")
+    a.plan = plan
+
+    def waiting() -> bool:
+        if connection.vendor == "postgresql":
+            sql_hash = type(slot).objects.annotate(h=current_hash_sql()).get(pk=slot.pk).h
+            assert sql_hash == review_plan(plan).content_hash
+        return [s.pk for s in signoffs_waiting_for(reviewer)] == [slot.pk]
+
+    def decide(decision: str) -> None:
+        seen = review_plan(plan).content_hash
+        SignOff.record(slot, user=reviewer, decision=decision, reason="no", seen_hash=seen)
+
+    assert waiting()
+    decide("signed")
+    assert not waiting()
+    edit(a, editor, "a2")
+    assert waiting()  # signed on earlier content: stale
+    decide("declined")
+    assert not waiting()
+    edit(a, editor, "a3")
+    assert waiting()  # declined earlier content: a new decision is due
+    decide("signed")
+    assert not waiting()
+    a.refresh_from_db()
+    restructuring.delete_section(a, owner)
+    assert waiting()  # a section fewer is other content
