@@ -198,3 +198,22 @@ def test_the_signoff_queue_follows_every_edit_and_decision(reviewer, owner, edit
     a.refresh_from_db()
     restructuring.delete_section(a, owner)
     assert waiting()  # a section fewer is other content
+
+
+def test_waiting_sections_are_found_past_a_round_of_decided_ones(
+    reviewer, editor, owner, project, monkeypatch
+):
+    """Rounds of CANDIDATE_BATCH rows, each continued after the last row read (keyset)."""
+    from planhub.reviews import waiting
+
+    monkeypatch.setattr(waiting, "CANDIDATE_BATCH", 2)
+    plan = make_plan(project, owner, text="# T\n" + "".join(f"## S{n}\ns\n" for n in range(5)))
+    sections = [plan.sections.get(heading=f"S{n}") for n in range(5)]
+    for n, s in enumerate(sections):
+        s.plan = plan
+        edit(s, editor, f"s{n}")  # S4 the newest
+    for s in sections[2:]:
+        SectionDecision.record(section=s, reviewer=reviewer, decision="approved", version=2)
+    found = [s.heading for s in waiting.sections_waiting_for(reviewer)]
+    assert found[:2] == ["S1", "S0"]  # then the untouched title section
+    assert [s.heading for s in waiting.sections_waiting_for(reviewer, limit=1)] == ["S1"]
