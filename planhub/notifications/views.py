@@ -35,10 +35,13 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
         page = paginator.page(page_number)
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
+    unread = Notification.objects.unread_count(request.user)
     return {
         "page": page,
         "groups": group_by_plan(page.object_list),
-        "unread": Notification.objects.unread_count(request.user),
+        "unread": unread,
+        # The top bar's count (context_processors.py) is the same number: not counted twice.
+        "unread_notifications": unread,
     }
 
 

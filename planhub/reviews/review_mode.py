@@ -4,6 +4,9 @@ decided on. Statuses come from status.py (the one place they are decided); this 
 orders and compares, in a constant number of queries whatever the number of sections."""
 
 from dataclasses import dataclass
+from hashlib import sha256
+
+from django.core.cache import caches
 
 from planhub.document.merging import word_diff
 from planhub.plans.models import Plan, SectionRevision
@@ -62,6 +65,37 @@ def _my_latest(review: SectionReview, user_id: int):
     return None
 
 
+# Word diffs are a pure function of the two texts and cost most of the page (difflib is
+# quadratic): kept under a hash of both texts, so a changed text is simply a new key and an entry
+# can never be stale. Shared by every reader who compares the same two texts (all who never
+# decided compare the template's text with the current one).
+DIFF_CACHE = "fragments"
+
+
+def _diff_key(old: str, new: str) -> str:
+    digest = sha256(old.encode())
+    digest.update(b"\0")  # the boundary: ("ab", "c") and ("a", "bc") are different pairs
+    digest.update(new.encode())
+    return f"review-diff:{digest.hexdigest()}"
+
+
+def word_diffs(pairs: dict[int, tuple[str, str]]) -> dict[int, list]:
+    """{id: word_diff(old, new)} for {id: (old, new)}: one cache read for them all, the
+    missing ones computed and kept."""
+    cache = caches[DIFF_CACHE]
+    keys = {pk: _diff_key(old, new) for pk, (old, new) in pairs.items()}
+    found = cache.get_many(list(keys.values()))
+    diffs, missing = {}, {}
+    for pk, key in keys.items():
+        if key in found:
+            diffs[pk] = found[key]
+        else:
+            diffs[pk] = missing[key] = word_diff(*pairs[pk])
+    if missing:
+        cache.set_many(missing)
+    return diffs
+
+
 def review_page(plan: Plan, user) -> ReviewPage:
     """The plan as `user` reviews it: seven queries."""
     sections = list(plan.sections.all())
@@ -75,6 +109,7 @@ def review_page(plan: Plan, user) -> ReviewPage:
         ).only("section_id", "version", "body")
     }
     waiting, rest = [], []
+    compare = {}  # {section id: (old, new)} for what waits: the diffs, all at once below
     for section in sections:
         review = plan_review.by_section[section.pk]
         decided = mine[section.pk]
@@ -92,9 +127,14 @@ def review_page(plan: Plan, user) -> ReviewPage:
             needs_me=needs_me,
             why=why if needs_me else "",
             since_version=decided.version if decided else None,
-            diff=word_diff(old, section.body) if needs_me else [],
+            diff=[],
             compared_with=compared_with,
             reader_id=user.pk,
         )
+        if needs_me:
+            compare[section.pk] = (old, section.body)
         (waiting if needs_me else rest).append(item)
+    diffs = word_diffs(compare)
+    for item in waiting:
+        item.diff = diffs[item.section.pk]
     return ReviewPage(plan_review=plan_review, waiting=waiting, rest=rest)

@@ -6,15 +6,29 @@ then asks the status rules in `status.py` — the same code the plan page, the A
 exports use — which of them really wait. So the dashboard can never disagree with a plan page.
 """
 
-from itertools import islice
-
-from django.db.models import Exists, F, OuterRef, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from planhub.plans.models import Plan, Section, SectionRevision, SignOffSlot
 from planhub.projects.models import Membership, Role
 
-from .models import Decision, SectionDecision
-from .status import review_plans, review_sections
+from .models import Decision, SectionDecision, SignOff
+from .status import review_plans, review_sections, slot_reviews
 
 # Sections judged per round while filling the "waiting for my review" list.
 CANDIDATE_BATCH = 200
@@ -44,13 +58,21 @@ def sections_waiting_for(user, limit: int = 20) -> list[Section]:
         .order_by("-updated_at", "-pk")
     )
     waiting: list[Section] = []
-    rows = candidates.iterator(chunk_size=CANDIDATE_BATCH)
     while len(waiting) < limit:
-        batch = list(islice(rows, CANDIDATE_BATCH))
+        # A LIMIT per round, continued after the last row read (keyset): the database walks
+        # the newest sections (index section_recent) and stops, instead of sorting every
+        # section of the user's projects before the first row (a server-side cursor did).
+        batch = list(candidates[:CANDIDATE_BATCH])
         if not batch:
             break
         reviews = review_sections(batch)
         waiting += [section for section in batch if reviews[section.pk].waits_for(user.pk)]
+        if len(batch) < CANDIDATE_BATCH:
+            break
+        last = batch[-1]
+        candidates = candidates.filter(
+            Q(updated_at__lt=last.updated_at) | Q(updated_at=last.updated_at, pk__lt=last.pk)
+        )
     return waiting[:limit]
 
 
@@ -73,21 +95,78 @@ WAITING_SECTION_FIELDS = (
 
 def signoffs_waiting_for(user, limit: int = 20) -> list[SignOffSlot]:
     """Sign-off slots assigned to `user` in active plans that wait for their decision (never
-    decided, or signed on content that changed since: SlotReview.waits_for), newest first."""
-    slots = list(
+    decided, or signed on content that changed since: SlotReview.waits_for), newest first.
+    Whether a slot waits depends on its plan's content hash, which is not stored: PostgreSQL
+    computes it per candidate (current_hash_sql) and leaves out the slots decided on the current
+    content, so only the first `limit` are read and judged; elsewhere every assigned slot is
+    judged (slot_reviews reads only what a slot's status needs)."""
+    slots = (
         SignOffSlot.objects.filter(
             assignee=user, plan__project__memberships__user=user, plan__archived_at__isnull=True
         )
         .select_related("plan__project")
-        .order_by("-plan__updated_at", "position")
+        .order_by("-plan__updated_at", "position", "pk")
     )
-    reviews = review_plans({slot.plan_id: slot.plan for slot in slots}.values())
-    waiting = []
-    for slot in slots:
-        by_slot = {r.slot.pk: r for r in reviews[slot.plan_id].slots}
-        if by_slot[slot.pk].waits_for(user.pk):
-            waiting.append(slot)
-    return waiting[:limit]
+    if connection.vendor == "postgresql":
+        narrowed = list(_undecided_on_current_content(slots)[:limit])
+        reviews = slot_reviews(narrowed)
+        waiting = [slot for slot in narrowed if reviews[slot.pk].waits_for(user.pk)]
+        # The rules have the last word: should SQL ever keep a slot they say does not wait,
+        # the list would come up short, so judge them all instead.
+        if len(waiting) == len(narrowed):
+            return waiting
+    slots = list(slots)
+    reviews = slot_reviews(slots)
+    return [slot for slot in slots if reviews[slot.pk].waits_for(user.pk)][:limit]
+
+
+def current_hash_sql():
+    """PostgreSQL: the content hash of the plan of the row (rules.content_hash: sha256 of
+    "id:version" of its live sections in order, joined by commas), as SQL."""
+    state = (
+        Section.objects.filter(plan=OuterRef("plan"))
+        .order_by()
+        .values("plan")
+        .annotate(
+            state=StringAgg(
+                Concat(
+                    Cast("pk", TextField()),
+                    Value(":"),
+                    Cast("version", TextField()),
+                    output_field=TextField(),
+                ),
+                delimiter=",",
+                order_by=("position", "pk"),
+            )
+        )
+        .values("state")
+    )
+    text = Coalesce(Subquery(state, output_field=TextField()), Value(""), output_field=TextField())
+    digest = Func(Func(text, Value("UTF8"), function="convert_to"), function="sha256")
+    return Func(digest, Value("hex"), function="encode", output_field=CharField())
+
+
+def _undecided_on_current_content(slots):
+    """`slots` without those whose assignee's latest decision (signed or declined) is on the
+    plan's current content: neither waits (SlotReview.waits_for)."""
+    latest = SignOff.objects.filter(slot=OuterRef("pk"), user=OuterRef("assignee")).order_by(
+        "-created_at", "-pk"
+    )
+    return (
+        slots.annotate(
+            current_hash=current_hash_sql(),
+            latest_hash=Subquery(latest.values("content_hash")[:1]),
+        )
+        .annotate(
+            # No decision yet: NULL, not equal, kept.
+            decided_now=Case(
+                When(latest_hash=F("current_hash"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .filter(decided_now=False)
+    )
 
 
 def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
@@ -100,16 +179,44 @@ def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
         version=F("section__version"),
     )
     wrote = SectionRevision.objects.filter(section__plan=OuterRef("pk"), authors=user)
-    plans = list(
+    plans = (
         Plan.objects.active()
         .filter(project__memberships__user=user)
         .filter(Q(created_by=user) | Exists(wrote))
         .filter(Exists(open_request))
         .select_related("project")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")
     )
-    reviews = review_plans(plans)
-    return [plan for plan in plans if reviews[plan.pk].changes_requested][:limit]
+
+    def waiting(batch: list[Plan]) -> list[Plan]:
+        reviews = review_plans(batch)
+        return [plan for plan in batch if reviews[plan.pk].changes_requested]
+
+    return _first(plans, waiting, limit)
+
+
+# Plans judged per round by the "changes requested" queue: the status rules read every section
+# of a candidate's plan, so a round is a few plans, not the user's whole history. The SQL
+# filter (a change request on a section's current version) is nearly the rule itself, so the
+# first round almost always fills the list: one round, whatever the number of plans.
+PLAN_BATCH = 25
+
+
+def _first(candidates, keep, limit: int, batch: int | None = None) -> list:
+    """The first `limit` of `candidates` (an ordered queryset) that `keep` (a function of a
+    list of them, answering those it keeps, in order) keeps, read `batch` rows at a time
+    (LIMIT/OFFSET: no server-side cursor, the same SQL on every database), so the work stays
+    flat however many older candidates there are."""
+    batch = batch or PLAN_BATCH
+    found: list = []
+    start = 0
+    while len(found) < limit:
+        rows = list(candidates[start : start + batch])
+        found += keep(rows) if rows else []
+        if len(rows) < batch:
+            break
+        start += batch
+    return found[:limit]
 
 
 __all__ = [

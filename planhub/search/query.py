@@ -15,6 +15,7 @@ search over the user's projects only, which is fast for the plan counts PlanHub 
 GIN expression index on the sections would be the next step).
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,8 +103,17 @@ def search(user: AbstractBaseUser, text: str, *, limit: int = MAX_RESULTS) -> Re
     return Results(query=text, hits=hits[:limit], more=len(hits) > limit)
 
 
+# A run of "-" (spaces between or not) is that many NOTs in websearch_to_tsquery, and a few
+# dozen overflow its stack ("tsquery stack too small": a 500). NOT twice is no NOT.
+_NOTS = re.compile(r"-(?:\s*-)+")
+
+
+def _fewer_nots(text: str) -> str:
+    return _NOTS.sub(lambda run: "-" if run.group().count("-") % 2 else " ", text)
+
+
 def _postgres(text: str, plans, sections, comments, limit: int) -> list[Hit]:
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    query = SearchQuery(_fewer_nots(text), search_type="websearch", config=CONFIG)
 
     def vector(field: str, weight: str) -> SearchVector:
         return SearchVector(field, weight=weight, config=CONFIG)

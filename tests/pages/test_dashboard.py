@@ -1,6 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from planhub.plans import restructuring
 from planhub.reviews.models import SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan, make_project
@@ -107,10 +108,11 @@ def test_dashboard_queries_are_bounded(client, reviewer, owner, editor, project)
     assert "Plan 11" in client.get("/").content.decode()  # changes requested on their plans
     client.force_login(reviewer)
     # Session, user, memberships; recent plans and their reviews (5); waiting sections (3);
-    # sign-offs and their plans' reviews (5); plans with changes requested (1 when none);
+    # sign-offs, their plans' section versions and their sign-offs (3: status.slot_reviews);
+    # plans with changes requested (1 when none);
     # review requests asked of me (1 when none: tests/pages/test_dashboard_requests.py);
     # the top bar's unread count.
-    assert _dashboard_queries(client) == few <= 19
+    assert _dashboard_queries(client) == few <= 17
 
 
 def test_dashboard_lists_my_projects_and_recent_plans_only(client, owner, plan, outsider):
@@ -132,3 +134,86 @@ def test_archived_plans_leave_the_dashboard(client, owner, plans):
     client.force_login(owner)
     html = client.get("/").text
     assert "Bravo draft" in html and "Delta blank" not in html
+
+
+def test_changes_requested_reads_plans_in_rounds_newest_first(
+    client, editor, owner, project, monkeypatch
+):
+    """The queue judges a few plans per round (reviews/waiting.py PLAN_BATCH) and still finds
+    every waiting plan past a round of plans whose request was answered."""
+    from planhub.reviews import waiting
+
+    monkeypatch.setattr(waiting, "PLAN_BATCH", 2)
+    sections = []
+    for n in range(5):
+        plan = make_plan(project, editor, text=f"# Plan {n}\n## A\na\n")
+        a = plan.sections.get(heading="A")
+        a.plan = plan
+        edit(a, editor, f"a{n}")
+        SectionDecision.record(section=a, reviewer=owner, decision="changes_requested", version=2)
+        sections.append(a)
+    # The three newest: answered (the same reviewer approves), so they no longer wait; the
+    # SQL filter still reads them (an older change request on the current version).
+    for a in sections[2:]:
+        SectionDecision.record(section=a, reviewer=owner, decision="approved", version=2)
+    assert [p.title for p in waiting.my_plans_with_changes_requested(editor)] == [
+        "Plan 1",
+        "Plan 0",
+    ]
+    assert [p.title for p in waiting.my_plans_with_changes_requested(editor, limit=1)] == ["Plan 1"]
+
+
+def test_the_signoff_queue_follows_every_edit_and_decision(reviewer, owner, editor, project):
+    """A slot waits until signed or declined on the current content and again after each
+    edit (on PostgreSQL the content hash is computed in SQL to leave the others out)."""
+    from planhub.reviews.waiting import current_hash_sql, signoffs_waiting_for
+
+    plan = make_plan(project, owner, text="# T\n## A\na\n## B\nb\n")
+    slot = plan.signoff_slots.get()
+    slot.assign(reviewer, by=owner)
+    a = plan.sections.get(heading="A")
+    a.plan = plan
+
+    def waiting() -> bool:
+        if connection.vendor == "postgresql":
+            sql_hash = type(slot).objects.annotate(h=current_hash_sql()).get(pk=slot.pk).h
+            assert sql_hash == review_plan(plan).content_hash
+        return [s.pk for s in signoffs_waiting_for(reviewer)] == [slot.pk]
+
+    def decide(decision: str) -> None:
+        seen = review_plan(plan).content_hash
+        SignOff.record(slot, user=reviewer, decision=decision, reason="no", seen_hash=seen)
+
+    assert waiting()
+    decide("signed")
+    assert not waiting()
+    edit(a, editor, "a2")
+    assert waiting()  # signed on earlier content: stale
+    decide("declined")
+    assert not waiting()
+    edit(a, editor, "a3")
+    assert waiting()  # declined earlier content: a new decision is due
+    decide("signed")
+    assert not waiting()
+    a.refresh_from_db()
+    restructuring.delete_section(a, owner)
+    assert waiting()  # a section fewer is other content
+
+
+def test_waiting_sections_are_found_past_a_round_of_decided_ones(
+    reviewer, editor, owner, project, monkeypatch
+):
+    """Rounds of CANDIDATE_BATCH rows, each continued after the last row read (keyset)."""
+    from planhub.reviews import waiting
+
+    monkeypatch.setattr(waiting, "CANDIDATE_BATCH", 2)
+    plan = make_plan(project, owner, text="# T\n" + "".join(f"## S{n}\ns\n" for n in range(5)))
+    sections = [plan.sections.get(heading=f"S{n}") for n in range(5)]
+    for n, s in enumerate(sections):
+        s.plan = plan
+        edit(s, editor, f"s{n}")  # S4 the newest
+    for s in sections[2:]:
+        SectionDecision.record(section=s, reviewer=reviewer, decision="approved", version=2)
+    found = [s.heading for s in waiting.sections_waiting_for(reviewer)]
+    assert found[:2] == ["S1", "S0"]  # then the untouched title section
+    assert [s.heading for s in waiting.sections_waiting_for(reviewer, limit=1)] == ["S1"]

@@ -258,3 +258,32 @@ def test_the_plan_page_links_to_review_mode_with_the_count(client, reviewer, vie
     assert "Review: 4 sections wait for you" in html
     client.force_login(viewer)
     assert "Review mode</a>" in client.get(written.get_absolute_url()).content.decode()
+
+
+def test_a_kept_diff_follows_every_edit_and_is_shared(client, reviewer, editor, written):
+    """Diffs are kept under a hash of both texts (reviews/review_mode.py): an edit is a new
+    pair, so the page never shows the diff of an earlier text."""
+    from planhub.reviews import review_mode
+
+    scope = sections(written)["Scope"]
+    client.force_login(reviewer)
+    card = _card(client.get(url(written)).text, scope)
+    assert "more<span" in card and "Approve version 2" in card
+    scope.save_edit(
+        author=editor, heading="Scope", body="we ship the thing\nfast\n", base_version=2
+    )
+    card = _card(client.get(url(written)).text, scope)
+    assert "[added: </span>ship" in card and "more<span" not in card
+    assert "Approve version 3" in card
+    # A second reader comparing the same texts reads the kept diff: nothing is computed.
+    computed = []
+    real = review_mode.word_diff
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(review_mode, "word_diff", lambda *a: computed.append(a) or real(*a))
+        assert client.get(url(written)).status_code == 200
+    assert computed == []
+
+
+def _card(html: str, section) -> str:
+    card = html[html.index(f'id="review-section-{section.pk}"') :]
+    return card[: card.index("</section>")]

@@ -217,6 +217,15 @@ def test_query_with_a_nul_character(client, owner, apollo_plan):
     assert len(get(client, "zeb\x00ra").context["results"].hits) == 1
 
 
+def test_a_long_run_of_minus_signs_is_answered(client, owner, apollo_plan):
+    """Each "-" is a NOT to PostgreSQL's websearch parser; sixty overflowed its stack (500)."""
+    client.force_login(owner)
+    for q in ("-" * 60, "- " * 90, "zebra " + "-" * 60 + " crossing"):
+        assert get(client, q).status_code == 200
+    # An even run cancels out, an odd one is one NOT (as the parser reads them).
+    assert len(get(client, "zebra " + "-" * 60 + "zebra").context["results"].hits) == 1
+
+
 def test_results_are_limited(client, owner, project):
     for number in range(MAX_RESULTS + 1):
         make_plan(project, author=owner, text=f"# Walrus plan {number}\n")
