@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
@@ -97,15 +97,19 @@ def load_doc(draft: Draft) -> Doc:
 def _read_doc(draft: Draft, *, locked: bool) -> tuple[Doc, int]:
     """load_doc, and how many stored updates it applied. `locked`: `draft` was read with its
     row locked in this transaction (_locked), so its snapshot is the current one (a compaction
-    takes the same lock): no second read of it."""
-    updates = DraftUpdate.objects.filter(draft_id=draft.pk).order_by("pk")
-    later = [bytes(data) for data in updates.values_list("data", flat=True)]
+    takes the same lock): no second read of it. Otherwise the snapshot and the updates are
+    read in one statement, which sees a compaction either whole or not at all."""
+    updates = DraftUpdate.objects.filter(draft_id=draft.pk).values_list("pk", "data")
     if locked:
-        snapshot = draft.snapshot
+        snapshot, later = draft.snapshot, [data for _, data in updates.order_by("pk")]
     else:
-        snapshot = Draft.objects.filter(pk=draft.pk).values_list("snapshot", flat=True).first()
+        # The snapshot as row 0, before every update (their ids start at 1).
+        head = Draft.objects.filter(pk=draft.pk).values_list(Value(0), "snapshot").order_by()
+        rows = list(updates.order_by().union(head, all=True).order_by("pk"))
+        snapshot = next((data for pk, data in rows if pk == 0), None)
+        later = [data for pk, data in rows if pk != 0]
     parts = [bytes(snapshot)] if snapshot else []
-    parts += later
+    parts += [bytes(data) for data in later]
     doc = Doc()
     if parts:
         doc.apply_update(parts[0] if len(parts) == 1 else merge_updates(*parts))
