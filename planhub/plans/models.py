@@ -721,6 +721,9 @@ class Section(models.Model):
         if writers:
             revision.authors.add(*writers)
         audit.record_revision(revision, self, author)
+        # Who wrote the version this object now holds (current_authors, known without a query
+        # for the answer after a save; _copy_from forgets it).
+        self.current_writers = frozenset(writers)
         return revision
 
     def save_edit(
@@ -808,6 +811,10 @@ class Section(models.Model):
             )
         return result
 
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("current_writers", None)  # maybe another version's now
+        super().refresh_from_db(*args, **kwargs)
+
     def read_again(self, sections=None) -> "Section":
         """This section as the database has it now, deleted or not (from `sections`, a queryset
         of sections, to lock it or read more), with the plan object this one already has."""
@@ -865,6 +872,7 @@ class Section(models.Model):
         return True
 
     def _copy_from(self, other: "Section") -> None:
+        self.__dict__.pop("current_writers", None)  # another version's writers
         for name in (
             "level",
             "heading",
