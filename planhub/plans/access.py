@@ -54,7 +54,7 @@ def get_section_for(
     section = get_object_or_404(
         sections.select_related(*related),
         pk=section_id,
-        plan_id=plan_id,
+        plan__pk=plan_id,  # on the plan's key: an id out of its range is "none", not an error
         plan__project=membership.project,
     )
     section.plan.project = membership.project  # as get_plan's join would have it
