@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
@@ -91,15 +91,29 @@ def load_doc(draft: Draft) -> Doc:
     """The draft's document: its snapshot with every stored update applied, both read from the
     database (a Draft object's snapshot may predate a compaction). The updates are read first: a
     compaction in between then only means some of them twice, which Yjs ignores."""
-    updates = DraftUpdate.objects.filter(draft_id=draft.pk).order_by("pk")
-    later = [bytes(data) for data in updates.values_list("data", flat=True)]
-    snapshot = Draft.objects.filter(pk=draft.pk).values_list("snapshot", flat=True).first()
+    return _read_doc(draft, locked=False)[0]
+
+
+def _read_doc(draft: Draft, *, locked: bool) -> tuple[Doc, int]:
+    """load_doc, and how many stored updates it applied. `locked`: `draft` was read with its
+    row locked in this transaction (_locked), so its snapshot is the current one (a compaction
+    takes the same lock): no second read of it. Otherwise the snapshot and the updates are
+    read in one statement, which sees a compaction either whole or not at all."""
+    updates = DraftUpdate.objects.filter(draft_id=draft.pk).values_list("pk", "data")
+    if locked:
+        snapshot, later = draft.snapshot, [data for _, data in updates.order_by("pk")]
+    else:
+        # The snapshot as row 0, before every update (their ids start at 1).
+        head = Draft.objects.filter(pk=draft.pk).values_list(Value(0), "snapshot").order_by()
+        rows = list(updates.order_by().union(head, all=True).order_by("pk"))
+        snapshot = next((data for pk, data in rows if pk == 0), None)
+        later = [data for pk, data in rows if pk != 0]
     parts = [bytes(snapshot)] if snapshot else []
-    parts += later
+    parts += [bytes(data) for data in later]
     doc = Doc()
     if parts:
         doc.apply_update(parts[0] if len(parts) == 1 else merge_updates(*parts))
-    return doc
+    return doc, len(later)
 
 
 def draft_text(draft: Draft) -> tuple[str, str]:
@@ -163,7 +177,9 @@ def _store_change(draft: Draft, doc: Doc, before: bytes) -> bytes | None:
     # Not the state vector: a change that only deletes leaves it as it was.
     if update == NO_CHANGE:
         return None
-    store_update(draft.pk, update, None)
+    # Both callers hold the draft's row lock (_locked), which is all store_update's first
+    # statement is for (nobody's typing: no author to record): one INSERT.
+    DraftUpdate.objects.create(draft_id=draft.pk, data=update, author_id=None)
     send_after_commit(
         draft_group(draft.pk), {"type": "draft.update", "update": update, "sender": ""}
     )
@@ -189,7 +205,7 @@ def merge_section_change(draft_id: int) -> Merge | None:
         if section.version <= draft.base_version:
             return None
         base = section.revisions.filter(version=draft.base_version).first()
-        doc = load_doc(draft)
+        doc, stored = _read_doc(draft, locked=True)
         before = doc.get_state()
         who = username(section.updated_by)
         conflicts = merge_into_doc(
@@ -200,6 +216,10 @@ def merge_section_change(draft_id: int) -> Merge | None:
         )
         _store_change(draft, doc, before)
         Draft.objects.filter(pk=draft.pk).update(base_version=section.version)
+        if stored >= COMPACT_AFTER:
+            # Saves without the draft add an update each and nothing else compacts them: the
+            # next merge, and every edit form, would read a history that only grows.
+            compact(draft.pk)
         event = {"type": "merged", "version": section.version, "by": who, "conflicts": conflicts}
         send_after_commit(draft_group(draft.pk), {"type": "draft.event", "event": event})
     return Merge(section.version, conflicts)
@@ -213,7 +233,7 @@ def publish(draft: Draft, by) -> SaveResult:
     merge_section_change(draft.pk)  # first: a save made without the draft meanwhile
     with transaction.atomic():
         draft = _locked(draft.pk)
-        doc = load_doc(draft)
+        doc, _ = _read_doc(draft, locked=True)
         heading, body = doc_text(doc)
         if hunks := unresolved_hunks(body):
             raise UnresolvedConflicts(hunks)

@@ -22,7 +22,12 @@ def heading_slug(section) -> str:
     (duplicates are numbered): one query for the plan's headings."""
     if not section.level or section.deleted_at is not None:
         return ""
-    headings = list(section.plan.sections.filter(level__gt=0).values_list("pk", "heading_html"))
+    # Only the headings up to this one: a slug is numbered by the repeats before it.
+    headings = list(
+        section.plan.sections.filter(level__gt=0, position__lte=section.position).values_list(
+            "pk", "heading_html"
+        )
+    )
     ids = [pk for pk, _ in headings]
     slugs = unique_slugs(plain_text(html) for _, html in headings)
     return dict(zip(ids, slugs, strict=True)).get(section.pk, "")

@@ -10,10 +10,13 @@ from planhub.projects.models import Membership
 
 from .models import Plan, Section
 
+# What a plan is read with (its project first: get_section_for has it from the membership).
+PLAN_RELATED = ("project", "template", "created_by", "archived_by")
+
 
 def get_plan(membership: Membership, plan_id: int) -> Plan:
     return get_object_or_404(
-        Plan.objects.select_related("project", "template", "created_by", "archived_by"),
+        Plan.objects.select_related(*PLAN_RELATED),
         pk=plan_id,
         project=membership.project,
     )
@@ -41,6 +44,18 @@ def get_plan_for(user, slug: str, plan_id: int, *, need: str | None = None):
 def get_section_for(
     user, slug: str, plan_id: int, section_id: int, *, need=None, include_deleted=False
 ):
-    """(membership, section): get_plan_for, then the section of that plan."""
-    membership, plan = get_plan_for(user, slug, plan_id, need=need)
-    return membership, get_section(plan, section_id, include_deleted=include_deleted)
+    """(membership, section): get_plan_for, then the section of that plan, the two read in
+    one query (the edit form, a save and a review all start here)."""
+    membership = get_membership(user, slug, need=need)
+    sections = Section.all_objects if include_deleted else Section.objects
+    related = ["updated_by", *(f"plan__{name}" for name in PLAN_RELATED[1:])]
+    if include_deleted:
+        related.append("deleted_by")
+    section = get_object_or_404(
+        sections.select_related(*related),
+        pk=section_id,
+        plan__pk=plan_id,  # on the plan's key: an id out of its range is "none", not an error
+        plan__project=membership.project,
+    )
+    section.plan.project = membership.project  # as get_plan's join would have it
+    return membership, section

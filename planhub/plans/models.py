@@ -721,6 +721,9 @@ class Section(models.Model):
         if writers:
             revision.authors.add(*writers)
         audit.record_revision(revision, self, author)
+        # Who wrote the version this object now holds (current_authors, known without a query
+        # for the answer after a save; _copy_from forgets it).
+        self.current_writers = frozenset(writers)
         return revision
 
     def save_edit(
@@ -738,6 +741,8 @@ class Section(models.Model):
         heading = heading.strip() if self.level else ""
         result = SaveResult(changed=False, coauthors=list(coauthors))
         lock_plan = self.level == 1
+        if self._claims_unread(author, heading, body, base_version, note, result):
+            return self._published(author, result)
         for _attempt in range(50):
             with transaction.atomic():
                 if lock_plan:
@@ -775,6 +780,26 @@ class Section(models.Model):
                     break
         else:
             raise EditConflict(self.read_again(Section.all_objects.select_related("updated_by")))
+        return self._published(author, result)
+
+    def _claims_unread(self, author, heading, body, base_version, note, result) -> bool:
+        """The common save: this object, read for the request, is still at `base_version`
+        and the edit changes it. One UPDATE … WHERE id = … AND version = base_version (and
+        not deleted: Section.objects) writes it, in the same transaction as its revision and
+        ledger entry, without reading the row again under a lock: every change of a
+        section's text, heading or level takes a new version, so the row that UPDATE matches
+        holds exactly the text this object read. False (nothing written) when someone saved
+        or deleted it in between, for a level-1 heading (its save may retitle the plan, which
+        takes the plan's lock first), or when there is nothing to save: the locked path
+        then decides as before (merge, conflict, deleted, unchanged)."""
+        if self.version != base_version or self.deleted_at is not None or self.level == 1:
+            return False
+        if heading == self.heading and self.frame_body(body) == self.body:
+            return False
+        with transaction.atomic():
+            return self._apply(self, author, heading, body, base_version, note, result)
+
+    def _published(self, author, result: SaveResult) -> SaveResult:
         if result.changed:
             # After the section's transaction: saves of different sections do not queue on
             # the plan's row lock.
@@ -785,6 +810,10 @@ class Section(models.Model):
                 sender=Section, section=self, from_version=self.version - 1, author=author
             )
         return result
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("current_writers", None)  # maybe another version's now
+        super().refresh_from_db(*args, **kwargs)
 
     def read_again(self, sections=None) -> "Section":
         """This section as the database has it now, deleted or not (from `sections`, a queryset
@@ -843,6 +872,7 @@ class Section(models.Model):
         return True
 
     def _copy_from(self, other: "Section") -> None:
+        self.__dict__.pop("current_writers", None)  # another version's writers
         for name in (
             "level",
             "heading",

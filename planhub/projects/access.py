@@ -20,13 +20,14 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
     """The user's membership in the project `slug`, checked for capability `need`."""
     if not user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related("project", "user")
-        .filter(project__slug=slug, user=user)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such project.")
+    # get(), not filter().first(): one membership per user and project (a constraint), and
+    # every project URL pays for the ORDER BY and LIMIT first() adds. The user is the one
+    # asking: set, not joined.
+    try:
+        membership = Membership.objects.select_related("project").get(project__slug=slug, user=user)
+    except Membership.DoesNotExist:
+        raise Http404("No such project.") from None
+    membership.user = user
     if membership.project.require_mfa and not has_second_factor(user):
         raise MfaRequired(membership.project.name)
     if need is not None:

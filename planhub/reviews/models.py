@@ -87,6 +87,7 @@ class SectionDecision(models.Model):
         """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's
         current version: placeholders left, or they wrote it (the rules of status.py)."""
         writers = current_authors([section.pk]).get(section.pk, frozenset())
+        section.current_writers = writers  # the answer's review bar needs them too
         refusal = judge_section(section, [], rules, authors=writers).refusal(reviewer.pk)
         if refusal == APPROVAL_REFUSED_PLACEHOLDERS:
             count = section.placeholder_count
@@ -128,6 +129,8 @@ class SectionDecision(models.Model):
             )
             record_decision(recorded, locked)
             signals.decision_recorded.send(sender=cls, decision=recorded)
+            if section.version == locked.version and hasattr(locked, "current_writers"):
+                section.current_writers = locked.current_writers  # read under the lock
             return recorded
 
     @classmethod

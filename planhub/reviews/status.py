@@ -67,10 +67,16 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
 
 
 def review_section(section: Section) -> SectionReview:
-    """One section's review state (after a save or a review on it): three queries."""
-    decisions = list(section.decisions.select_related("reviewer"))
+    """One section's review state (after a save or a review on it): three queries, two when
+    the object knows who wrote its current version (`current_writers`: it just wrote it, or
+    an approval just checked them)."""
+    decisions = list(
+        section.decisions.select_related("reviewer").only(*APPROVAL_FIELDS, "reviewer__username")
+    )
     open_comments = section.comments.filter(parent=None, resolved_at=None).count()
-    authors = current_authors([section.pk]).get(section.pk, frozenset())
+    authors = getattr(section, "current_writers", None)
+    if authors is None:
+        authors = current_authors([section.pk]).get(section.pk, frozenset())
     rules = ReviewRules.of(section.plan.project)
     return judge_section(section, decisions, rules, open_comments, authors)
 

@@ -77,6 +77,31 @@ def test_a_clash_stays_in_the_draft_between_markers(
         drafts.publish(draft, editor)
 
 
+def test_saves_without_the_draft_do_not_grow_its_history(
+    scope, editor, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Each merge stores an update; past COMPACT_AFTER the merge folds them into the snapshot,
+    so the edit form and the next merge read a bounded history however many saves came."""
+    monkeypatch.setattr(drafts, "COMPACT_AFTER", 3)
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "typed "))
+    body = "line one\nline two\nline three"
+    for number in range(1, 9):
+        scope = scope.read_again()
+        with django_capture_on_commit_callbacks(execute=True):
+            scope.save_edit(
+                author=owner,
+                heading="Scope",
+                body=f"{body}\nsave {number}",
+                base_version=scope.version,
+            )
+        assert draft.updates.count() <= 3
+    draft.refresh_from_db()
+    assert draft.base_version == 9
+    assert drafts.draft_text(draft) == ("Scope", f"typed {body}\nsave 8")
+    assert list(draft.authors.all()) == [editor]  # the typist still; merges are nobody's
+
+
 def test_a_ticked_task_reaches_the_draft(
     project, owner, editor, django_capture_on_commit_callbacks
 ):

@@ -72,10 +72,23 @@ def test_review_on_a_malformed_version_is_422_and_records_nothing(
 
 def test_decide_queries(client, reviewer, section, django_assert_max_num_queries):
     client.force_login(reviewer)
-    # +3: the ledger entry; +1: the "changed since" mark; +1: anchor; +1: the draft's banner
-    with django_assert_max_num_queries(21):
+    # +3: the ledger entry; +1: the "changed since" mark; +1: anchor; +1: the draft's banner;
+    # -2: the plan read with the section, the writers checked for the approval not read again
+    with django_assert_max_num_queries(19):
         response = client.post(
             section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
         )
     assert response.status_code == 200
     assert SectionDecision.objects.filter(section=section, reviewer=reviewer).exists()
+
+
+def test_the_answer_to_an_approval_shows_it_with_the_writers_checked(client, owner, section):
+    """The writers read under the lock to check the approval serve the answer's review bar:
+    the approver sees their approval, not an approve button or a self-approval note."""
+    client.force_login(owner)
+    response = client.post(
+        section_url(section, "section_decide"), {"decision": "approved", "version": 2}, **HX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You approved this version" in html and "You wrote this version" not in html

@@ -123,8 +123,10 @@ def test_section_save_uses_a_bounded_number_of_queries(
 ):
     client.force_login(editor)
     overview = plan.sections.get(heading="Overview")
-    # +1: the "changed since" mark; +1: its anchor; +2: the open draft (merge it?) and its banner
-    with django_assert_max_num_queries(24):
+    # +1: the "changed since" mark; +1: its anchor; +2: the open draft (merge it?) and its banner;
+    # -3: the plan read with the section, the row not read again under a lock, the writers of
+    # the new version known from the save (not read back)
+    with django_assert_max_num_queries(21):
         client.post(url(overview), {"heading": "Overview", "body": "x", "version": 1}, **HX)
 
 
@@ -231,3 +233,22 @@ def test_malformed_resolving_is_400_and_saves_nothing(client, doc, editor):
         assert response.status_code == 400
         assert response.content.decode().startswith("resolving: ")
     assert section(doc, "Scope").version == 1
+
+
+def test_the_answer_to_a_save_knows_its_writer_cannot_approve_it(client, owner, editor, plan):
+    """The review bar of a save's answer takes the new version's writers from the save (not
+    read back): the owner who saved is told another reviewer approves it, as the page says."""
+    overview = plan.sections.get(heading="Overview")
+    client.force_login(owner)
+    data = {"heading": "Overview", "body": "Owner's text", "version": 1}
+    html = client.post(url(overview), data, **HX).content.decode()
+    assert "You wrote this version: another reviewer approves it." in html
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "You wrote this version: another reviewer approves it." in page
+    # The editor's next version is not the owner's: the owner may approve it.
+    client.force_login(editor)
+    data = {"heading": "Overview", "body": "Editor's text", "version": 2}
+    assert client.post(url(overview), data, **HX).status_code == 200
+    client.force_login(owner)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "Editor's text" in html and 'value="approved"' in html

@@ -15,8 +15,9 @@ def test_edit_form_is_a_partial_for_htmx_and_a_page_without(client, editor, over
 
 def test_edit_form_queries(client, editor, overview, django_assert_max_num_queries):
     client.force_login(editor)
-    # + the shared draft: looked up (1), created (3, the first time only), its text read (2).
-    with django_assert_max_num_queries(11):
+    # + the shared draft: looked up (1), created (3, the first time only), its text read (1:
+    # snapshot and updates in one statement); the plan is read with the section.
+    with django_assert_max_num_queries(9):
         assert client.get(url(overview, "section_edit"), **HX).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert client.get(url(overview, "section_edit"), **HX).status_code == 200
