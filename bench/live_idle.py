@@ -114,12 +114,12 @@ async def _polling(idle, poll, plans, pages, seconds, every, server_cpu):
     deadline = time.perf_counter() + seconds
 
     async def page(n: int) -> None:
-        await asyncio.sleep(random.uniform(0, every))
+        await asyncio.sleep(min(random.uniform(0, every), max(0.0, deadline - time.perf_counter())))
         while time.perf_counter() < deadline:
             ok = await loop.run_in_executor(None, poll, n, plans[n % len(plans)])
             idle.polls += 1
             idle.poll_errors += not ok
-            await asyncio.sleep(every)
+            await asyncio.sleep(min(every, max(0.0, deadline - time.perf_counter())))
 
     before, t0 = server_cpu(), time.perf_counter()
     await asyncio.gather(*(page(n) for n in range(pages)))

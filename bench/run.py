@@ -713,7 +713,7 @@ EXPORT_ID = re.compile(r"/pdf/(\d+)/")
 PDF_NEW, PDF_KEPT = "export.pdf (new)", "export.pdf (kept)"
 PDF_JOB = "pdf job"  # --only name of the "PDF job, 1,000 sections" part
 MARKDOWN_INPUTS = "markdown inputs"  # --only name of the pathological Markdown inputs
-HUGE_PART = "1,000 sections"  # --only name of the one-client rows of the 1,000-section plan
+HUGE_PART = "1000 sections"  # --only name of the one-client rows of the 1,000-section plan
 IDLE_PART = "live idle"  # --only name of the open plan pages' idle WebSockets
 
 
@@ -1943,7 +1943,7 @@ def run(args) -> int:
             "username": dataset.usernames("owner")[0],
             "section_ids": huge_section_ids(plan_id),
         }
-        print(f"{len(huge['section_ids']):,}-section plan (plan {plan_id}): {made}")
+        print(f"the {HUGE_SECTIONS:,}-section plan (plan {plan_id}, owner01's): {made}")
         phases["1,000-section plan"] = time.perf_counter() - t0
     forgotten = forget_pdfs()
     print(f"PDFs kept by an earlier run: {forgotten} forgotten; no job queued")
@@ -1996,7 +1996,7 @@ def run(args) -> int:
             )
         listed = [scenario.name for scenario in scenarios]
         results = {name: results[name] for name in listed if name in results}
-        if huge is not None:
+        if huge is not None and BIG_PDF and wanted(args, PDF_JOB):
             t0 = time.perf_counter()
             job = measure_pdf_job(server.port, huge, groups, made, dataset.BENCH_PASSWORD)
             fetch = job.fetch
@@ -2039,8 +2039,9 @@ def run(args) -> int:
     print()
     print_table(list(results.values()))
     print(f"(load average {load:.1f} at the end; total run {time.perf_counter() - started:.0f} s)")
-    print("  x bare: p95 divided by the bare view's p95 (a constant response through the same")
-    print("  middleware). CPU/req: the server's CPU per request. 1-client: no queue.")
+    print("  x bare: req/s divided by the bare view's req/s (a constant response through the")
+    print("  same middleware, measured in this run). CPU/req: the server processes' CPU per")
+    print("  request with every client running. 1-client: no queue.")
     print("  export.pdf (new): from the request to having the file (202, polls, download);")
     print("  1-client: one person, each time right after an edit. (kept): the PDF is kept (200).")
     print(f"{server.label} log: {server.log_path}")
@@ -2174,10 +2175,7 @@ def cpu_in_process(repeat: int) -> int:
             call()
         cpu = (time.process_time() - began) / repeat
         bare_cpu = bare_cpu or cpu
-        print(
-            f"  {name:<10} {status:>6} {cpu * 1000:>8.2f} {bare_cpu / cpu:>8.3f} "
-            f"{queries:>8}"
-        )
+        print(f"  {name:<10} {status:>6} {cpu * 1000:>8.2f} {bare_cpu / cpu:>8.3f} {queries:>8}")
     print("  x bare: the bare view's CPU per request divided by the path's (a ratio of 1 is")
     print("  the floor of the stack; the load run's req/s ratio is close to it when the server")
     print("  is what limits).")
