@@ -103,6 +103,8 @@ async def _session(
                 idle, poll, plans, len(sockets), seconds, poll_every, server_cpu
             )
         idle.open = sum(socket.close_code is None for socket in sockets)
+        closed = [f"closed by the server: {s.close_code}" for s in sockets if s.close_code]
+        idle.refused += closed[: max(0, 5 - len(idle.refused))]
     finally:
         await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
     return idle
