@@ -2132,11 +2132,12 @@ def in_process_calls(info: dict) -> dict:
         "search": lambda: reviewer.get(f"/search/?q={SEARCH_WORD}"),
         "inbox": lambda: reviewer.get("/notifications/"),
         "review": lambda: reviewer.get(plan_url + "review/"),
+        "live": lambda: editor.get(plan_url + "live/"),  # an open page's poll
     }
 
 
 PROFILED = ["plan", "edit", "save", "approve", "md", "pdf", "dashboard", "search", "inbox"]
-PROFILED += ["review", "bare"]
+PROFILED += ["review", "live", "bare"]
 
 
 def in_process_setup() -> dict:
