@@ -70,12 +70,17 @@ bench-ledger: install  ## verify_ledger on a project with 10,000 entries, SQLite
 
 # Load benchmark: builds the planhub_bench database on PostgreSQL (BENCH_DATABASE_URL), runs the
 # app under the production server (uvicorn; BENCH_SERVER=gunicorn-uvicorn|gunicorn-wsgi to
-# compare) with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data. Then the
-# co-editing benchmark (Redis at 127.0.0.1:6379, BENCH_REDIS_URL; BENCH_COEDIT_SECONDS).
-.PHONY: bench bench-coediting
-bench: install  ## load benchmark (PostgreSQL at 127.0.0.1:5432): req/s, p50/p95/p99, queries; co-editing
-	$(PY) bench/run.py $(BENCH_ARGS)
+# compare) with 20 clients; BENCH_SECONDS per path, BENCH_ARGS=--reuse keeps the data. It runs
+# at each scale of BENCH_SCALES ("1,10": scale 10 in planhub_bench_x10, built once, then reused)
+# and prints the two ratio tables side by side (bench/scales.py). Then the co-editing benchmark
+# (Redis at 127.0.0.1:6379, BENCH_REDIS_URL; BENCH_COEDIT_SECONDS).
+.PHONY: bench bench-coediting bench-cpu
+bench: install  ## load benchmark (PostgreSQL at 127.0.0.1:5432) at scales 1 and 10: req/s ratio to the bare view, CPU, queries; co-editing
+	$(PY) bench/scales.py $(BENCH_ARGS)
 	$(PY) bench/coediting.py $(COEDIT_BENCH_ARGS)
+
+bench-cpu: install  ## in-process CPU ms and queries per request of every path beside the bare view's (no server)
+	$(PY) bench/run.py --cpu
 
 bench-coediting: install  ## editors typing into shared drafts: latency, lost characters, CPU and memory per draft
 	$(PY) bench/coediting.py $(COEDIT_BENCH_ARGS)

@@ -1,8 +1,9 @@
 """The load benchmark's data set, in its own PostgreSQL database (`planhub_bench`).
 
     .venv/bin/python bench/dataset.py [--reuse]      # build it alone (bench/run.py calls build())
+    BENCH_SCALE=10 .venv/bin/python bench/dataset.py  # ten times the data, its own database
 
-What it holds (a team that has used PlanHub for a while):
+What it holds (a team that has used PlanHub for a while), at BENCH_SCALE=1:
 
 - 50 users: editor01-20, reviewer01-20, owner01-05, viewer01-05 (password BENCH_PASSWORD), each
   a member of the 5 projects (bench, bench-2 … bench-5) with that role;
@@ -17,7 +18,16 @@ What it holds (a team that has used PlanHub for a while):
   Section.updated_by is empty until someone saves) and every later version records its writer
   (SectionRevision.author and .authors);
 - approvals (current, stale, change requests), comment threads with replies, sign-off slots
-  (assigned, some signed).
+  (assigned, some signed);
+- 50 to 200 notifications per user (a realistic inbox: most read, the newest unread).
+
+BENCH_SCALE=N multiplies everything around what the benchmark measures: N x 40 plans per project
+(2,000 plans at 10), N x 12,000 revisions, N x 50 users (the extra ones, member0001 …, are
+members of one to five projects as editors, reviewers or viewers; their notifications come
+with them), and so the approvals, comments and sign-offs that go with the plans. The clients
+(editor01-20, reviewer01-20) and the 100-section plan stay the same. A scale other than 1 lives
+in its own database, the name suffixed `_x<N>` (planhub_bench_x10), and is reused whenever it
+is complete: building scale 10 takes a few minutes.
 
 It is built in bulk (one plan per template through Plan.create_from_template, the others cloned
 from it with bulk_create; revisions rendered with the app's own renderer) in well under a minute.
@@ -36,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planhub_bench"
 BENCH_PASSWORD = "bench-password-1"
 # Bumped when the data set changes, so that --reuse rebuilds an older one.
-MARKER = "PlanHub load benchmark data set v2"
+MARKER = "PlanHub load benchmark data set v3"
+SCALE = max(1, int(os.environ.get("BENCH_SCALE", "").strip() or 1))
 BIG_TITLE = "Implementation Plan: Benchmark - One Hundred Sections"
 # The PDF job benchmark's plan (bench/big_plan.py), in a project of its own so that it changes
 # nothing the other paths read (only owner01 is a member).
@@ -44,9 +55,11 @@ HUGE_PROJECT = "bench-pdf-job"
 HUGE_TITLE = "Implementation Plan: Benchmark - PDF Job"
 
 PROJECTS = ["bench", "bench-2", "bench-3", "bench-4", "bench-5"]
-PLANS_PER_PROJECT = 40
+PLANS_PER_PROJECT = 40 * SCALE
 BIG_SECTIONS = 100
-REVISIONS = 12_000
+REVISIONS = 12_000 * SCALE
+EXTRA_USERS = 50 * (SCALE - 1)  # members beyond the 50 named ones (member0001 …)
+NOTIFICATIONS = (50, 200)  # per user, at random in this range
 ROLES = [("editor", 20), ("reviewer", 20), ("owner", 5), ("viewer", 5)]
 NAMES = [
     "Payments",
@@ -65,6 +78,14 @@ NAMES = [
 def usernames(role: str) -> list[str]:
     count = dict(ROLES)[role]
     return [f"{role}{n:02d}" for n in range(1, count + 1)]
+
+
+def scaled_url(database_url: str, scale: int = SCALE) -> str:
+    """The database of a scale: scale 1 is `database_url` itself, any other its name + _x<N>."""
+    if scale == 1:
+        return database_url
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_x{scale}"))
 
 
 def setup_django(database_url: str) -> None:
@@ -117,11 +138,12 @@ def existing_dataset() -> dict | None:
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
 
+    from planhub.notifications.models import Notification
     from planhub.plans.models import Plan, SectionRevision
     from planhub.projects.models import Project
 
     try:
-        project = Project.objects.filter(slug=PROJECTS[0], description=MARKER).first()
+        project = Project.objects.filter(slug=PROJECTS[0], description=marker()).first()
         if project is None:
             return None
         big = Plan.objects.filter(project=project, title=BIG_TITLE).first()
@@ -130,13 +152,15 @@ def existing_dataset() -> dict | None:
             "plans": Plan.objects.count(),
             "revisions": SectionRevision.objects.count(),
             "big_plan_sections": big.sections.count() if big else 0,
+            "notifications": Notification.objects.count(),
         }
     except DatabaseError:
         return None
     complete = (
-        counts["users"] >= 50
-        and counts["plans"] >= 200
-        and counts["revisions"] >= 10_000
+        counts["users"] >= 50 * SCALE
+        and counts["plans"] >= 200 * SCALE
+        and counts["revisions"] >= 10_000 * SCALE
+        and counts["notifications"] >= NOTIFICATIONS[0] * 50 * SCALE
         and counts["big_plan_sections"] == BIG_SECTIONS
     )
     return counts if complete else None
@@ -206,19 +230,29 @@ def _work_package(c: int, s: int, k: int) -> str:
 # --- building ---------------------------------------------------------------------------------
 
 
+def marker() -> str:
+    """The bench project's description: says the data set's version and scale (--reuse)."""
+    return MARKER if SCALE == 1 else f"{MARKER}, scale {SCALE}"
+
+
 def _users():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
     User = get_user_model()
     password = make_password(BENCH_PASSWORD)  # hashed once (PBKDF2 takes ~0.6 s per hash)
+    extra = [f"member{n:04d}" for n in range(1, EXTRA_USERS + 1)]
     User.objects.bulk_create(
-        User(username=name, email=f"{name}@example.com", password=password)
-        for role, _ in ROLES
-        for name in usernames(role)
+        (
+            User(username=name, email=f"{name}@example.com", password=password)
+            for name in [*(n for role, _ in ROLES for n in usernames(role)), *extra]
+        ),
+        batch_size=1000,
     )
     by_name = {user.username: user for user in User.objects.all()}
-    return {role: [by_name[name] for name in usernames(role)] for role, _ in ROLES}
+    users = {role: [by_name[name] for name in usernames(role)] for role, _ in ROLES}
+    users["member"] = [by_name[name] for name in extra]
+    return users
 
 
 def _marker(name: str) -> str:
@@ -252,6 +286,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
 def build(database_url: str = DEFAULT_DATABASE_URL, reuse: bool = False, log=print) -> dict:
     """Build the data set (or keep the existing one with `reuse`); its counts and build time."""
     started = time.perf_counter()
+    reuse = reuse or SCALE != 1  # a larger scale takes minutes to build: kept when complete
     if reuse and database_exists(database_url):
         setup_django(database_url)
         from django.core.management import call_command
@@ -307,7 +342,7 @@ def _build_rows() -> dict:
         Project(
             slug=slug,
             name=f"Benchmark {index + 1}",
-            description=MARKER if index == 0 else "Benchmark project",
+            description=marker() if index == 0 else "Benchmark project",
         )
         for index, slug in enumerate(PROJECTS)
     ]
@@ -316,7 +351,18 @@ def _build_rows() -> dict:
         Membership(project=project, user=user, role=role)
         for project in projects
         for role, people in users.items()
+        if role != "member"
         for user in people
+    )
+    # The extra members of a larger scale: one to five projects each, mostly editors.
+    extra_roles = ["editor", "editor", "reviewer", "viewer"]
+    Membership.objects.bulk_create(
+        (
+            Membership(project=project, user=user, role=extra_roles[n % len(extra_roles)])
+            for n, user in enumerate(users["member"])
+            for project in rng.sample(projects, rng.randint(1, len(projects)))
+        ),
+        batch_size=1000,
     )
 
     # Plans: 40 per project, cloned from one plan per template; masters deleted afterwards.
@@ -470,6 +516,7 @@ def _build_rows() -> dict:
                     SignOff(slot=slot, user=slot.assignee, decision="signed", content_hash=state)
                 )
     SignOff.objects.bulk_create(signoffs, batch_size=1000)
+    notifications = _notifications(users, plans, rng)
 
     users_count = sum(len(people) for people in users.values())
     biggest = Plan.objects.annotate(n=Count("sections")).order_by("-n").values_list("n", flat=True)
@@ -483,39 +530,154 @@ def _build_rows() -> dict:
         "approvals": len(approvals),
         "comments": len(comments) + len(replies),
         "signoffs": len(signoffs),
+        "notifications": notifications,
     }
 
 
+def _notifications(users: dict, plans: list, rng: random.Random) -> int:
+    """Every user's inbox: NOTIFICATIONS[0] to [1] notifications about plans of their projects
+    (what reviews, comments and sign-offs tell people), the older two thirds read, spread over
+    the last weeks (one every ~20 minutes back from now)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from planhub.notifications.models import Event, Notification
+    from planhub.projects.models import Project
+
+    now = timezone.now()
+    slugs = dict(Project.objects.values_list("pk", "slug"))
+
+    events = [
+        (Event.REVIEW_REQUESTED, "Review requested on"),
+        (Event.CHANGES_REQUESTED, "Changes requested on"),
+        (Event.COMMENT_REPLY, "A reply on"),
+        (Event.APPROVAL_STALE, "A section you approved changed in"),
+        (Event.MENTION, "You were mentioned in"),
+    ]
+    people = [user for role in users.values() for user in role]
+    rows = []
+    for user in people:
+        count = rng.randint(*NOTIFICATIONS)
+        for n in range(count):
+            plan = rng.choice(plans)
+            event, words = events[n % len(events)]
+            rows.append(
+                Notification(
+                    recipient=user,
+                    event=event,
+                    actor=rng.choice(people),
+                    project_id=plan.project_id,
+                    plan=plan,
+                    title=f"{words} {plan.title}"[:300],
+                    url=f"/p/{slugs[plan.project_id]}/plans/{plan.pk}/",
+                    read_at=None if n >= count * 2 // 3 else now,
+                    mail=Notification.Mail.DIGEST if n % 3 else Notification.Mail.NONE,
+                )
+            )
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    # created_at is set on insert: spread them back in time, newest the highest id.
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET created_at = now() - "  # noqa: S608 - a model's table name
+            f"((SELECT max(id) FROM {table}) - id) * interval '20 seconds', "
+            "mailed_at = CASE WHEN mail = 'digest' THEN now() END"  # no digest left to send
+        )
+    return len(rows)
+
+
 def huge_plan(sections: int = 1000) -> tuple[int, bool, float]:
-    """The PDF job benchmark's plan: bench/big_plan.py's `sections` sections, made through
-    Plan.create_from_markdown by owner01 in the project HUGE_PROJECT (created if need be), or
-    the one made by an earlier run. Its id, whether it was made now, and the seconds it took."""
+    """The 1,000-section plan (the PDF job's, and the page, save and export.md rows of one
+    client): bench/big_plan.py's `sections` sections, made through Plan.create_from_markdown by
+    owner01 in the project HUGE_PROJECT (created if need be), with a history (later versions of
+    a third of its sections, approvals current and stale, comment threads) by owner02-05, its
+    reviewers; or the one made by an earlier run. Only owners are members, so that it changes
+    nothing the other paths' readers see. Its id, whether it was made now, and the seconds."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from bench.big_plan import big_plan_markdown
-    from planhub.plans.models import Plan
+    from planhub.plans.models import Plan, SectionRevision
     from planhub.projects.models import Membership, Project
 
     started = time.perf_counter()
-    owner = get_user_model().objects.get(username=usernames("owner")[0])
+    User = get_user_model()
+    owners = list(User.objects.filter(username__in=usernames("owner")).order_by("username"))
     expected = sections + 1  # the H1's section, then one per component
     for plan in Plan.objects.filter(project__slug=HUGE_PROJECT, title=HUGE_TITLE):
-        if plan.sections.count() == expected:
+        history = SectionRevision.objects.filter(section__plan=plan).count()
+        if plan.sections.count() == expected and history > expected:
             return plan.pk, False, time.perf_counter() - started
-        plan.delete()  # an incomplete one (another size, an interrupted run)
+        plan.delete()  # an incomplete one (another size, an interrupted run, no history)
     with transaction.atomic():
         project, _ = Project.objects.get_or_create(
             slug=HUGE_PROJECT,
             defaults={"name": "Benchmark PDF job", "description": "Benchmark project"},
         )
-        Membership.objects.get_or_create(project=project, user=owner, defaults={"role": "owner"})
-        plan = Plan.create_from_markdown(
-            project=project, text=big_plan_markdown(sections, title=HUGE_TITLE), author=owner
+        Membership.objects.get_or_create(
+            project=project, user=owners[0], defaults={"role": "owner"}
         )
+        for reviewer in owners[1:]:
+            Membership.objects.get_or_create(
+                project=project, user=reviewer, defaults={"role": "reviewer"}
+            )
+        plan = Plan.create_from_markdown(
+            project=project, text=big_plan_markdown(sections, title=HUGE_TITLE), author=owners[0]
+        )
+        _huge_history(plan, owners[0], owners[1:])
     if plan.sections.count() != expected:
         raise RuntimeError(f"the PDF job plan has {plan.sections.count()} sections, not {expected}")
     return plan.pk, True, time.perf_counter() - started
+
+
+def _huge_history(plan, writer, reviewers) -> None:
+    """Later versions of a third of the plan's sections (1 to 5 each, by `writer`), approvals
+    (current and stale) and change requests by `reviewers`, comment threads with replies."""
+    from django.db import connection
+
+    from planhub.plans.models import Section, SectionRevision
+    from planhub.reviews.models import Comment, SectionDecision
+
+    rng = random.Random(19)
+    sections = list(plan.sections.order_by("position"))
+    changed, revisions = [], []
+    for section in sections[1:]:
+        if rng.random() < 1 / 3:
+            for _ in range(rng.randint(1, 5)):
+                _next_version(section, writer)
+                revisions.append(section.revision(writer))
+            changed.append(section)
+    revisions = SectionRevision.objects.bulk_create(revisions, batch_size=1000)
+    SectionRevision.authors.through.objects.bulk_create(
+        (
+            SectionRevision.authors.through(sectionrevision_id=r.pk, user_id=writer.pk)
+            for r in revisions
+        ),
+        batch_size=1000,
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Section._meta.db_table} SET body = %s, body_html = %s, version = %s, "
+            "updated_by_id = %s WHERE id = %s",
+            [(s.body, s.body_html, s.version, s.updated_by_id, s.pk) for s in changed],
+        )
+    decisions, threads = [], []
+    for section in sections:
+        roll, reviewer = rng.random(), rng.choice(reviewers)
+        if roll < 0.30:
+            decisions.append(_approval(section, reviewer, "approved", section.version))
+        elif roll < 0.40 and section.version > 1:
+            decisions.append(_approval(section, reviewer, "approved", section.version - 1))
+        elif roll < 0.45:
+            decisions.append(_approval(section, reviewer, "changes_requested", section.version))
+        if rng.random() < 0.10:
+            threads.append(Comment(section=section, author=reviewer, body="Is this settled?"))
+    SectionDecision.objects.bulk_create(decisions, batch_size=1000)
+    threads = Comment.objects.bulk_create(threads, batch_size=1000)
+    Comment.objects.bulk_create(
+        Comment(section_id=c.section_id, author=writer, parent=c, body="Yes.") for c in threads[::2]
+    )
+    plan.touch()
 
 
 def _next_version(section, author) -> None:
@@ -567,9 +729,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reuse", action="store_true", help="keep a complete existing data set")
     args = parser.parse_args()
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    database_url = scaled_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     counts = build(database_url, reuse=args.reuse)
-    print(", ".join(f"{key} {value}" for key, value in counts.items()))
+    print(f"{database_url} (scale {SCALE}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import dataset  # noqa: E402 - needs ROOT on sys.path
+from bench import dataset, live_idle  # noqa: E402 - needs ROOT on sys.path
 
 
 def env_number(name: str, default: float) -> float:
@@ -101,6 +101,26 @@ IDLE_PROBE_SECONDS = 5.0  # /healthz probes before it is asked for (the idle bas
 WORKERS = int(env_number("BENCH_WORKERS", 3))
 THINK = env_number("BENCH_THINK", 0)  # seconds a client pauses between requests (0: none)
 REQUEST_TIMEOUT = 90.0
+SEARCH_WORD = os.environ.get("BENCH_SEARCH_WORD", "").strip() or "risk"  # in many sections
+IDLE_CONNECTIONS = int(env_number("BENCH_IDLE_CONNECTIONS", 500))  # open plan pages (0: skip)
+IDLE_SECONDS = env_number("BENCH_IDLE_SECONDS", 20)
+IDLE_TARGET = 0.05  # of one core, for the open pages' sockets when nothing changes
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")  # empty: in-memory
+HUGE_SECTIONS = 1000  # the one-client rows of a 1,000-section plan
+HUGE_TARGET = 5.0  # its p50 within this many times the 100-section plan's
+APP_MEMORY_MB = 250  # resident memory per app process after the whole run
+# Issue 19: each path's req/s divided by the bare view's req/s in the same run, at least.
+RATIO_TARGETS = {
+    "plan page": 0.25,
+    "section edit form": 0.5,
+    "section save": 0.2,
+    "approve": 0.2,
+    "export.md": 0.3,
+    "dashboard": 0.2,
+    "search": 0.1,
+    "notifications inbox": 0.2,
+    "review page": 0.2,
+}
 TARGETS = {
     "plan page": 0.150,  # p95 with every client running
     "section save": 0.080,  # p95 with every client running
@@ -693,6 +713,8 @@ EXPORT_ID = re.compile(r"/pdf/(\d+)/")
 PDF_NEW, PDF_KEPT = "export.pdf (new)", "export.pdf (kept)"
 PDF_JOB = "pdf job"  # --only name of the "PDF job, 1,000 sections" part
 MARKDOWN_INPUTS = "markdown inputs"  # --only name of the pathological Markdown inputs
+HUGE_PART = "1000 sections"  # --only name of the one-client rows of the 1,000-section plan
+IDLE_PART = "live idle"  # --only name of the open plan pages' idle WebSockets
 
 
 class Unavailable(Exception):
@@ -854,7 +876,15 @@ class Bench:
             Scenario(PDF_NEW, self.readers, self.pdf_to_file),
             Scenario(PDF_KEPT, self.readers, self.get(self.pdf_url, b"%PDF"), self.ensure_pdf_kept),
             Scenario("dashboard", self.readers, self.get("/", b"</html>")),
+            Scenario("search", self.readers, self.get(f"/search/?q={SEARCH_WORD}", b"</html>")),
+            Scenario("notifications inbox", self.readers, self.get("/notifications/", b"</html>")),
+            Scenario("review page", self.reviewers, self.review_page),
         ]
+
+    def review_page(self, i: int) -> Sample:
+        """Review mode of the 100-section plan, by a reviewer."""
+        answer = self.reviewers[i].request("GET", self.plan_url + "review/")
+        return timed(answer, answer.status == 200 and b"</html>" in answer.body[-200:], "content")
 
     @property
     def pdf_url(self) -> str:
@@ -1070,6 +1100,197 @@ class JobReport:
         )
 
 
+@dataclass
+class SoloRow:
+    """One path on one plan, one client: the seconds of each request, the server's CPU."""
+
+    seconds: list[float] = field(default_factory=list)
+    errors: int = 0
+    cpu: float = 0.0
+
+    @property
+    def p50(self) -> float | None:
+        return Result("-").pct(50, self.seconds)
+
+    @property
+    def cpu_per_request(self) -> float | None:
+        count = len(self.seconds) + self.errors
+        return self.cpu / count if count else None
+
+
+HUGE_PATHS = ("plan page", "section save", "export.md")
+
+
+def measure_huge(
+    port: int, info: dict, huge: dict, groups: list[ProcessGroup], password: str
+) -> dict[str, dict[str, SoloRow]]:
+    """The plan page, a section save and export.md of the 100-section plan and of the
+    1,000-section one, by one client (owner01, a member of both projects), one request at a
+    time: SOLO requests each after two warm-ups, and the server's CPU over them."""
+    server = groups[0]
+    browser = Browser(port, huge["username"])
+    browser.login(password)
+    own = set(info["own_sections"]) | set(info["approvable"][-2 * CLIENTS :])
+    small_section = next(pk for pk in info["section_ids"][1:] if pk not in own)
+    plans = {
+        "100": (f"/p/{info['slug']}/plans/{info['plan_id']}/", small_section),
+        f"{HUGE_SECTIONS:,}": (
+            f"/p/{huge['slug']}/plans/{huge['plan_id']}/",
+            huge["section_ids"][len(huge["section_ids"]) // 2],
+        ),
+    }
+    rows: dict[str, dict[str, SoloRow]] = {path: {} for path in HUGE_PATHS}
+    for size, (plan_url, section_id) in plans.items():
+        section_url = f"{plan_url}sections/{section_id}/"
+        form = browser.request("GET", section_url + "edit/", htmx=True)
+        version, heading, text = (
+            VERSION_INPUT.search(form.body),
+            HEADING_INPUT.search(form.body),
+            BODY_TEXTAREA.search(form.body),
+        )
+        if form.status != 200 or not (version and heading and text):
+            raise BenchError(f"edit form of section {section_id}: {form.status}")
+        mine = {
+            "version": int(version.group(1)),
+            "heading": html.unescape(heading.group(1).decode()),
+            "text": html.unescape(text.group(1).decode()),
+            "saves": 0,
+        }
+
+        def save(mine=mine, section_url=section_url) -> bool:
+            mine["saves"] += 1
+            fields = {
+                "heading": mine["heading"],
+                "body": f"{mine['text']}\n\nSolo edit {mine['saves']}.",
+                "version": mine["version"],
+            }
+            answer = browser.request("POST", section_url, fields, True)
+            found = DATA_VERSION.search(answer.body) if answer.status == 200 else None
+            if found:
+                mine["version"] = int(found.group(1))
+            return answer.status == 200 and found is not None, answer.seconds
+
+        def get(url: str, expect: bytes):
+            def fetch():
+                answer = browser.request("GET", url)
+                return answer.status == 200 and expect in answer.body, answer.seconds
+
+            return fetch
+
+        calls = {
+            "plan page": get(plan_url, b"</html>"),
+            "section save": save,
+            "export.md": get(plan_url + "export.md", b"# "),
+        }
+        for path, call in calls.items():
+            row = rows[path][size] = SoloRow()
+            call(), call()  # warm-up
+            drain(groups)
+            before = server.cpu()
+            for _ in range(SOLO):
+                ok, seconds = call()
+                if ok:
+                    row.seconds.append(seconds)
+                else:
+                    row.errors += 1
+            row.cpu = server.cpu() - before
+    return rows
+
+
+def huge_lines(rows: dict[str, dict[str, SoloRow]] | None) -> list[str]:
+    if not rows:
+        return []
+    big = f"{HUGE_SECTIONS:,}"
+    out = [
+        f"A plan of {big} sections beside the 100-section plan, one client (owner01), "
+        f"{SOLO} requests each:",
+        f"  {'path':<14} {'100: p50 ms':>12} {'CPU ms':>7} {big + ': p50 ms':>14} {'CPU ms':>7} "
+        f"{'p50 x':>6} {'CPU x':>6} {'errors':>6}",
+    ]
+    for path, sizes in rows.items():
+        small, large = sizes.get("100"), sizes.get(big)
+        if small is None or large is None:
+            continue
+        times = large.p50 / small.p50 if small.p50 and large.p50 else None
+        cpu_small, cpu_large = small.cpu_per_request, large.cpu_per_request
+        cpus = cpu_large / cpu_small if cpu_small and cpu_large is not None else None
+        out.append(
+            f"  {path:<14} {ms1(small.p50):>12} {ms1(cpu_small):>7} {ms1(large.p50):>14} "
+            f"{ms1(cpu_large):>7} {('-' if times is None else f'{times:.1f}'):>6} "
+            f"{('-' if cpus is None else f'{cpus:.1f}'):>6} {small.errors + large.errors:>6}"
+        )
+    return out
+
+
+def huge_targets(rows: dict[str, dict[str, SoloRow]] | None) -> list[tuple[str, str, str]]:
+    big = f"{HUGE_SECTIONS:,}"
+    out = []
+    for path in HUGE_PATHS:
+        label = f"{path}, {big} sections: p50 within {HUGE_TARGET:g} x 100 sections'"
+        sizes = (rows or {}).get(path, {})
+        small, large = sizes.get("100"), sizes.get(big)
+        if small is None or large is None or not small.p50 or not large.p50:
+            out.append((label, "N/A", "not measured"))
+            continue
+        times = large.p50 / small.p50
+        verdict = "PASS" if times <= HUGE_TARGET and not large.errors else "FAIL"
+        detail = f"{times:.1f} x ({ms1(large.p50)} ms vs {ms1(small.p50)} ms, 1 client)"
+        out.append((label, verdict, detail))
+    return out
+
+
+def memory_report(server: ProcessGroup, worker: ProcessGroup) -> list[tuple[str, int, int]]:
+    """(what, pid, resident bytes) of each app process (uvicorn's workers: the server's
+    descendants; the server process itself when it has none, gunicorn's arbiter apart) and of
+    the db_worker, read from /proc after the whole run."""
+    rows = []
+    app = [
+        pid
+        for pid in descendants(server.process.pid)
+        if "resource_tracker" not in command_line(pid)
+    ]
+    for pid in app or [server.process.pid]:
+        rows.append(("app process", pid, resident_bytes(pid)))
+    if app:
+        rows.append(
+            (f"{server.label} supervisor", server.process.pid, resident_bytes(server.process.pid))
+        )
+    rows.append(("db_worker", worker.process.pid, resident_bytes(worker.process.pid)))
+    for pid in descendants(worker.process.pid):
+        rows.append(("db_worker child", pid, resident_bytes(pid)))
+    return rows
+
+
+def memory_lines(rows: list[tuple[str, int, int]]) -> list[str]:
+    if not rows:
+        return []
+    return ["Resident memory after the whole run (/proc/<pid>/statm):"] + [
+        f"  {what:<22} pid {pid:>7}  {mb(rss):>8}" for what, pid, rss in rows
+    ]
+
+
+def memory_targets(rows: list[tuple[str, int, int]]) -> list[tuple[str, str, str]]:
+    from django.conf import settings
+
+    if not rows:
+        return [(f"each app process < {APP_MEMORY_MB} MB after the run", "N/A", "not measured")]
+    app = [rss for what, _, rss in rows if what == "app process"]
+    worker = [rss for what, _, rss in rows if what == "db_worker"]
+    budget = settings.PDF_JOB_MEMORY_MB
+    return [
+        (
+            f"each app process < {APP_MEMORY_MB} MB after the run",
+            "PASS" if app and max(app) < APP_MEMORY_MB * 2**20 else "FAIL",
+            f"{len(app)} processes, largest {mb(max(app))}" if app else "none found",
+        ),
+        (
+            f"db_worker < its job budget ({budget:,} MB, PDF_JOB_MEMORY_MB)",
+            "PASS" if worker and max(worker) < budget * 2**20 else "FAIL",
+            mb(max(worker)) if worker else "not found",
+        ),
+    ]
+
+
 def measure_pdf_job(
     port: int, plan: dict, groups: list[ProcessGroup], made: str, password: str
 ) -> JobReport:
@@ -1204,6 +1425,9 @@ def count_queries(info: dict, results: dict[str, Result]) -> None:
         ("export.md", None, lambda: editor.get(plan_url + "export.md"), 200),
         (PDF_NEW, save, lambda: editor.get(plan_url + "export.pdf", HTTP_ACCEPT=JSON), 202),
         ("dashboard", None, lambda: reviewer.get("/"), 200),
+        ("search", None, lambda: reviewer.get(f"/search/?q={SEARCH_WORD}"), 200),
+        ("notifications inbox", None, lambda: reviewer.get("/notifications/"), 200),
+        ("review page", None, lambda: reviewer.get(plan_url + "review/"), 200),
     ]
     for name, first, call, status in calls:
         result = results.get(name)
@@ -1225,30 +1449,40 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value * 1000:.0f}"
 
 
+def ratio_to_bare(result: Result, bare: Result | None) -> float | None:
+    """The path's requests per second divided by the bare view's, in the same run."""
+    if bare is None or not bare.rate or not result.samples or not result.good:
+        return None
+    return result.rate / bare.rate
+
+
+def cpu_per_request(result: Result) -> float | None:
+    """The server's CPU seconds per request with every client running."""
+    return result.cpu / len(result.samples) if result.samples else None
+
+
 def print_table(results: list[Result]) -> None:
     bare = next((r for r in results if r.name == "bare view"), None)
-    bare_p95 = bare.pct(95) if bare else None
     head = (
-        f"{'path':<18} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} "
-        f"{'p95':>6} {'p99':>6} {'x bare':>7} {'queries':>7} {'CPU/req':>7} {'1-client':>13}"
+        f"{'path':<20} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>7} {'x bare':>7} "
+        f"{'CPU/req':>7} {'queries':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'1-client':>13}"
     )
-    units = f"{'':<18} {'':>7} {'':>8} {'':>6} {'':>7} {'ms':>6} {'ms':>6} {'ms':>6} "
-    units += f"{'p95':>7} {'/req':>7} {'ms':>7} {'p50/p95 ms':>13}"
+    units = f"{'':<20} {'':>7} {'':>8} {'':>6} {'':>7} {'req/s':>7} {'ms':>7} {'/req':>7} "
+    units += f"{'ms':>6} {'ms':>6} {'ms':>6} {'p50/p95 ms':>13}"
     print(head)
     print(units)
     print("-" * len(head))
     for r in results:
         if not r.available:
-            print(f"{r.name:<18} {r.note}")
+            print(f"{r.name:<20} {r.note}")
             continue
-        ratio = r.pct(95) / bare_p95 if bare_p95 and r.pct(95) else None
-        cpu = r.cpu / len(r.samples) if r.samples else None
+        ratio = ratio_to_bare(r, bare)
         solo = f"{ms(r.pct(50, r.solo))}/{ms(r.pct(95, r.solo))}"
         print(
-            f"{r.name:<18} {r.clients:>7} {len(r.samples):>8} {r.errors:>6} {r.rate:>7.1f} "
-            f"{ms(r.pct(50)):>6} {ms(r.pct(95)):>6} {ms(r.pct(99)):>6} "
-            f"{('-' if ratio is None else f'{ratio:.1f}'):>7} "
-            f"{('-' if r.queries is None else r.queries):>7} {ms(cpu):>7} {solo:>13}"
+            f"{r.name:<20} {r.clients:>7} {len(r.samples):>8} {r.errors:>6} {r.rate:>7.1f} "
+            f"{('-' if ratio is None else f'{ratio:.3f}'):>7} {ms1(cpu_per_request(r)):>7} "
+            f"{('-' if r.queries is None else r.queries):>7} "
+            f"{ms(r.pct(50)):>6} {ms(r.pct(95)):>6} {ms(r.pct(99)):>6} {solo:>13}"
         )
     for r in results:
         if r.errors:
@@ -1256,6 +1490,30 @@ def print_table(results: list[Result]) -> None:
             print(f"  errors on {r.name}: {kinds}")
         if r.available and r.note:
             print(f"  {r.name}: {r.note}")
+
+
+def ms1(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.1f}"
+
+
+def ratio_targets(results: dict[str, Result]) -> list[tuple[str, str, str]]:
+    """(target, verdict, figures) of each path's req/s ratio to the bare view (issue 19)."""
+    bare = results.get("bare view")
+    rows = []
+    for name, target in RATIO_TARGETS.items():
+        r = results.get(name)
+        label = f"{name}: req/s >= {target:g} x the bare view's"
+        if r is None or not r.available:
+            rows.append((label, "N/A", r.note if r else "not measured"))
+            continue
+        ratio = ratio_to_bare(r, bare)
+        verdict = "PASS" if ratio is not None and ratio >= target else "FAIL"
+        detail = (
+            f"{'-' if ratio is None else f'{ratio:.3f}'} ({r.rate:.1f} of "
+            f"{bare.rate if bare else 0:.1f} req/s; CPU {ms1(cpu_per_request(r))} ms/req)"
+        )
+        rows.append((label, verdict, detail))
+    return rows
 
 
 def seconds_list(values: list[float]) -> str:
@@ -1485,6 +1743,97 @@ def bench_info() -> dict:
     }
 
 
+def huge_section_ids(plan_id: int) -> list[int]:
+    from planhub.plans.models import Section
+
+    return list(
+        Section.objects.filter(plan_id=plan_id, level__gt=0)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+
+
+def measure_idle(server: "Server", browsers: list[Browser]) -> live_idle.Idle:
+    """IDLE_CONNECTIONS open plan pages across the bench projects' plans (each logged-in
+    browser's session in turn), IDLE_SECONDS of nothing; then the same with the pages' polls."""
+    from planhub.plans.models import Plan
+
+    plans = list(
+        Plan.objects.filter(project__slug__in=dataset.PROJECTS)
+        .order_by("pk")
+        .values_list("project__slug", "pk")
+    )
+    cookies = [f"sessionid={b.cookies['sessionid']}" for b in browsers]
+
+    def poll(n: int, plan: tuple[str, int]) -> bool:
+        slug, plan_id = plan
+        try:
+            answer = browsers[n % len(browsers)].request("GET", f"/p/{slug}/plans/{plan_id}/live/")
+        except (OSError, http.client.HTTPException):
+            return False
+        return answer.status == 200
+
+    return live_idle.measure(
+        server.port,
+        cookies,
+        plans,
+        IDLE_CONNECTIONS,
+        IDLE_SECONDS,
+        server.cpu,
+        poll=poll,
+        poll_every=30.0,
+    )
+
+
+def idle_targets(idle: live_idle.Idle | None) -> list[tuple[str, str, str]]:
+    label = f"{IDLE_CONNECTIONS} open plan pages idle: < {IDLE_TARGET * 100:g} % of a core"
+    if idle is None:
+        return [(label, "N/A", "not measured")]
+    ok = idle.open == idle.connections and idle.core_share < IDLE_TARGET
+    detail = (
+        f"{idle.core_share * 100:.1f} % ({idle.cpu:.2f} CPU s in {idle.wall:.0f} s), "
+        f"{idle.open} of {idle.connections} sockets open"
+    )
+    return [(label, "PASS" if ok else "FAIL", detail)]
+
+
+def write_json(path, results, huge_rows, idle, memory, every_target, phases) -> None:
+    """The run's figures for bench/scales.py (and anyone comparing runs)."""
+    bare = results.get("bare view")
+    paths = {}
+    for name, r in results.items():
+        if not r.available:
+            continue
+        paths[name] = {
+            "ratio": ratio_to_bare(r, bare),
+            "rate": r.rate,
+            "cpu_ms": None if cpu_per_request(r) is None else cpu_per_request(r) * 1000,
+            "queries": r.queries,
+            "p50_ms": None if r.pct(50) is None else r.pct(50) * 1000,
+            "p95_ms": None if r.pct(95) is None else r.pct(95) * 1000,
+            "solo_p50_ms": None if r.pct(50, r.solo) is None else r.pct(50, r.solo) * 1000,
+            "errors": r.errors,
+            "requests": len(r.samples),
+        }
+    huge = {
+        path: {
+            size: {"p50_ms": (row.p50 or 0) * 1000, "cpu_ms": (row.cpu_per_request or 0) * 1000}
+            for size, row in sizes.items()
+        }
+        for path, sizes in (huge_rows or {}).items()
+    }
+    data = {
+        "scale": dataset.SCALE,
+        "paths": paths,
+        "huge": huge,
+        "idle": None if idle is None else {"core_share": idle.core_share, "open": idle.open},
+        "memory": [{"what": w, "pid": pid, "rss": rss} for w, pid, rss in memory],
+        "targets": [{"label": t, "verdict": v, "detail": d} for t, v, d in every_target],
+        "phases": phases,
+    }
+    Path(path).write_text(json.dumps(data, indent=1))
+
+
 def login_all(port: int) -> tuple[list[Browser], list[Browser], Result]:
     editors = [Browser(port, name) for name in dataset.usernames("editor")[:CLIENTS]]
     reviewers = [Browser(port, name) for name in dataset.usernames("reviewer")[:CLIENTS]]
@@ -1535,6 +1884,11 @@ def app_environment(database_url: str, secret_key: str, environ: dict) -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="planhub.settings",
         BENCH_ROUTES="1",  # /bench/bare, the baseline
+        # The channel layer production runs (saves and decisions publish to it; the open
+        # pages' sockets listen), under a prefix of this run's own.
+        REDIS_URL=REDIS_URL,
+        CHANNEL_LAYER_PREFIX=os.environ.get("CHANNEL_LAYER_PREFIX", "")
+        or f"planhub-bench-{os.getpid()}",
     )
     env.pop("STATIC_MANIFEST", None)
     return env
@@ -1545,8 +1899,13 @@ def wanted(args, name: str) -> bool:
     return not args.only or name in args.only or name.split(" (")[0] in args.only
 
 
+def database_url_of_run() -> str:
+    """BENCH_DATABASE_URL, or its _x<N> sibling at BENCH_SCALE=N (bench/dataset.py)."""
+    return dataset.scaled_url(os.environ.get("BENCH_DATABASE_URL", dataset.DEFAULT_DATABASE_URL))
+
+
 def run(args) -> int:
-    database_url = os.environ.get("BENCH_DATABASE_URL", dataset.DEFAULT_DATABASE_URL)
+    database_url = database_url_of_run()
     environ = dict(os.environ)  # gunicorn's environment, before the in-process settings below
     secret_key = secrets.token_urlsafe(40)
     quiet_in_process()
@@ -1560,7 +1919,9 @@ def run(args) -> int:
         + ", one background worker"
     )
     print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the start")
-    print(f"database: {database_url}")
+    print(f"database: {database_url} (BENCH_SCALE={dataset.SCALE})")
+    print(f"channel layer: {REDIS_URL or 'in-memory (BENCH_REDIS_URL empty)'}")
+    phases: dict[str, float] = {}
 
     started = time.perf_counter()
     counts = dataset.build(database_url, reuse=args.reuse)
@@ -1568,17 +1929,22 @@ def run(args) -> int:
     took = counts.pop("seconds")
     counts.pop("migrate_seconds", None)
     print(f"data set {how} in {took:.1f} s: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    phases["data set"] = time.perf_counter() - started
     info = bench_info()
     huge = None
-    if BIG_PDF and wanted(args, PDF_JOB):
-        plan_id, made, took = dataset.huge_plan(BIG_PDF_SECTIONS)
+    want_huge = wanted(args, HUGE_PART)
+    if (BIG_PDF and wanted(args, PDF_JOB)) or want_huge:
+        t0 = time.perf_counter()
+        plan_id, made, took = dataset.huge_plan(BIG_PDF_SECTIONS if BIG_PDF else HUGE_SECTIONS)
         made = f"made in {took:.1f} s" if made else "reused"
         huge = {
             "plan_id": plan_id,
             "slug": dataset.HUGE_PROJECT,
             "username": dataset.usernames("owner")[0],
+            "section_ids": huge_section_ids(plan_id),
         }
-        print(f"PDF job plan ({BIG_PDF_SECTIONS:,} sections, plan {plan_id}): {made}")
+        print(f"the {HUGE_SECTIONS:,}-section plan (plan {plan_id}, owner01's): {made}")
+        phases["1,000-section plan"] = time.perf_counter() - t0
     forgotten = forget_pdfs()
     print(f"PDFs kept by an earlier run: {forgotten} forgotten; no job queued")
 
@@ -1586,6 +1952,8 @@ def run(args) -> int:
     env = app_environment(database_url, secret_key, environ)
     results: dict[str, Result] = {}
     job: JobReport | None = None
+    huge_rows = idle = None
+    memory: list = []
     server = worker = None
     try:
         server = Server(env, logdir)
@@ -1617,6 +1985,7 @@ def run(args) -> int:
             gunicorn, background = server.cpu() - server0, worker.cpu() - worker0
             others = machine_busy() - busy0 - gunicorn - background - result.client_cpu
             results[scenario.name] = result
+            phases[scenario.name] = took
             state = result.note if not result.available else f"{len(result.samples)} requests"
             state += f", then {waited:.0f} s until the workers were idle" if waited > 2 else ""
             print(
@@ -1627,22 +1996,40 @@ def run(args) -> int:
             )
         listed = [scenario.name for scenario in scenarios]
         results = {name: results[name] for name in listed if name in results}
-        if huge is not None:
+        if huge is not None and BIG_PDF and wanted(args, PDF_JOB):
             t0 = time.perf_counter()
             job = measure_pdf_job(server.port, huge, groups, made, dataset.BENCH_PASSWORD)
             fetch = job.fetch
             state = f"{fetch.pages:,} pages" if fetch.sample.ok else fetch.sample.kind
             took = time.perf_counter() - t0
             print(f"  PDF job, {BIG_PDF_SECTIONS:,} sections: {state} ({took:.0f} s)")
+            phases["PDF job"] = took
         elif not BIG_PDF:
             print("  PDF job, 1,000 sections: skipped (BENCH_BIG_PDF=0)")
+        if huge is not None and want_huge:
+            t0 = time.perf_counter()
+            huge_rows = measure_huge(server.port, info, huge, groups, dataset.BENCH_PASSWORD)
+            phases[HUGE_PART] = time.perf_counter() - t0
+            print(f"  {HUGE_PART}: one client, 3 paths x 2 plans ({phases[HUGE_PART]:.0f} s)")
+        if IDLE_CONNECTIONS and wanted(args, IDLE_PART):
+            t0 = time.perf_counter()
+            idle = measure_idle(server, editors + reviewers)
+            phases[IDLE_PART] = time.perf_counter() - t0
+            print(
+                f"  {IDLE_PART}: {idle.open} of {idle.connections} sockets open, "
+                f"{idle.core_share * 100:.1f} % of a core ({phases[IDLE_PART]:.0f} s)"
+            )
+        drain(groups)
+        memory = memory_report(server, worker)
     finally:
         for group in (server, worker):
             if group is not None and group.process.poll() is not None and group.process.returncode:
                 print(f"{group.label} exited early:\n{group.log_tail()}", file=sys.stderr)
         stop_all([worker, server])
     server_errors, worker_errors = server.errors(), worker.errors()
+    t0 = time.perf_counter()
     count_queries(info, results)
+    phases["query counts"] = time.perf_counter() - t0
     if wanted(args, MARKDOWN_INPUTS):
         markdown_inputs = render_inputs_report()
     else:
@@ -1652,8 +2039,9 @@ def run(args) -> int:
     print()
     print_table(list(results.values()))
     print(f"(load average {load:.1f} at the end; total run {time.perf_counter() - started:.0f} s)")
-    print("  x bare: p95 divided by the bare view's p95 (a constant response through the same")
-    print("  middleware). CPU/req: the server's CPU per request. 1-client: no queue.")
+    print("  x bare: req/s divided by the bare view's req/s (a constant response through the")
+    print("  same middleware, measured in this run). CPU/req: the server processes' CPU per")
+    print("  request with every client running. 1-client: no queue.")
     print("  export.pdf (new): from the request to having the file (202, polls, download);")
     print("  1-client: one person, each time right after an edit. (kept): the PDF is kept (200).")
     print(f"{server.label} log: {server.log_path}")
@@ -1665,14 +2053,29 @@ def run(args) -> int:
                 print(f"  {line}")
     for line in pdf_lines(results) + job_lines(job):
         print(line)
+    for block in (huge_lines(huge_rows), live_idle.lines(idle, IDLE_TARGET), memory_lines(memory)):
+        if block:
+            print()
+            print("\n".join(block))
     print()
     print("Pathological Markdown inputs (bench/render_inputs.py, in-process):")
     for line in markdown_inputs:
         print(f"  {line}")
     print()
+    print("Phases (wall seconds): " + ", ".join(f"{k} {v:.0f}" for k, v in phases.items()))
+    print()
+    every_target = [
+        *ratio_targets(results),
+        *(huge_targets(huge_rows) if want_huge else []),
+        *idle_targets(idle),
+        *memory_targets(memory),
+        *targets(results, job),
+    ]
     print("Targets:")
-    for label, verdict, detail in targets(results, job):
-        print(f"  {verdict:<4}  {label:<52} {detail}")
+    for label, verdict, detail in every_target:
+        print(f"  {verdict:<4}  {label:<56} {detail}")
+    if args.json:
+        write_json(args.json, results, huge_rows, idle, memory, every_target, phases)
 
     invalid = [
         name
@@ -1687,24 +2090,21 @@ def run(args) -> int:
     return 0
 
 
-def profile(name: str, repeat: int) -> int:
-    """cProfile `repeat` requests of one path in-process (no server), on the bench data set."""
-    database_url = os.environ.get("BENCH_DATABASE_URL", dataset.DEFAULT_DATABASE_URL)
-    quiet_in_process()
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-    dataset.build(database_url, reuse=True)
-    info = bench_info()
+def in_process_calls(info: dict) -> dict:
+    """name -> a function making one request of that path through django.test.Client on the
+    bench data set (editor01 reads and edits, reviewer01 approves, reviews and reads its
+    dashboard, inbox and search)."""
     from django.contrib.auth import get_user_model
-    from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from planhub.plans.models import Section
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    user = "reviewer01" if name in ("approve", "dashboard") else "editor01"
-    client.force_login(get_user_model().objects.get(username=user))
+    User = get_user_model()
+    clients = {}
+    for username in ("editor01", "reviewer01"):
+        clients[username] = Client(HTTP_HOST="127.0.0.1")
+        clients[username].force_login(User.objects.get(username=username))
+    editor, reviewer = clients["editor01"], clients["reviewer01"]
     plan_url = f"/p/{info['slug']}/plans/{info['plan_id']}/"
     own = info["own_sections"][0]
     hx = {"HTTP_HX_REQUEST": "true"}
@@ -1713,23 +2113,83 @@ def profile(name: str, repeat: int) -> int:
         section = Section.objects.get(pk=own)
         body = f"{section.editable_body}\n\nProfiled {time.time()}."
         fields = {"heading": section.heading, "body": body, "version": section.version}
-        return client.post(f"{plan_url}sections/{own}/", fields, **hx)
+        return editor.post(f"{plan_url}sections/{own}/", fields, **hx)
 
     def approve():
         section = Section.objects.get(pk=info["approvable"][-1])
         fields = {"decision": "approved", "version": section.version}
-        return client.post(f"{plan_url}sections/{section.pk}/review/", fields, **hx)
+        return reviewer.post(f"{plan_url}sections/{section.pk}/review/", fields, **hx)
 
-    calls = {
-        "plan": lambda: client.get(plan_url),
-        "edit": lambda: client.get(f"{plan_url}sections/{own}/edit/", **hx),
+    return {
+        "bare": lambda: editor.get("/bench/bare"),
+        "plan": lambda: editor.get(plan_url),
+        "edit": lambda: editor.get(f"{plan_url}sections/{own}/edit/", **hx),
         "save": save,
         "approve": approve,
-        "md": lambda: client.get(plan_url + "export.md"),
-        "pdf": lambda: client.get(plan_url + "export.pdf"),
-        "dashboard": lambda: client.get("/"),
-        "bare": lambda: client.get("/bench/bare"),
+        "md": lambda: editor.get(plan_url + "export.md"),
+        "pdf": lambda: editor.get(plan_url + "export.pdf"),
+        "dashboard": lambda: reviewer.get("/"),
+        "search": lambda: reviewer.get(f"/search/?q={SEARCH_WORD}"),
+        "inbox": lambda: reviewer.get("/notifications/"),
+        "review": lambda: reviewer.get(plan_url + "review/"),
+        "live": lambda: editor.get(plan_url + "live/"),  # an open page's poll
     }
+
+
+PROFILED = ["plan", "edit", "save", "approve", "md", "pdf", "dashboard", "search", "inbox"]
+PROFILED += ["review", "live", "bare"]
+
+
+def in_process_setup() -> dict:
+    database_url = database_url_of_run()
+    quiet_in_process()
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    dataset.build(database_url, reuse=True)
+    return bench_info()
+
+
+def cpu_in_process(repeat: int) -> int:
+    """Every path's CPU time per request in this process (time.process_time(), after 3
+    warm-ups; PostgreSQL's own CPU is not in it) and its queries, beside the bare view's,
+    measured the same way: what a change to a view costs or saves, on a loaded machine."""
+    info = in_process_setup()  # before any Django import: it configures the database
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    calls = in_process_calls(info)
+    print(
+        f"in-process CPU per request, {repeat} requests each after 3 warm-ups, "
+        f"BENCH_SCALE={dataset.SCALE} ({database_url_of_run()}):"
+    )
+    print(f"  {'path':<10} {'status':>6} {'CPU ms':>8} {'x bare':>8} {'queries':>8}")
+    bare_cpu = None
+    for name in ["bare", *(n for n in PROFILED if n not in ("bare", "pdf"))]:
+        call = calls[name]
+        for _ in range(3):
+            call()
+        with CaptureQueriesContext(connection) as captured:
+            status = call().status_code
+        queries = len(captured.captured_queries)  # read now: each request empties the log
+        began = time.process_time()
+        for _ in range(repeat):
+            call()
+        cpu = (time.process_time() - began) / repeat
+        bare_cpu = bare_cpu or cpu
+        print(f"  {name:<10} {status:>6} {cpu * 1000:>8.2f} {bare_cpu / cpu:>8.3f} {queries:>8}")
+    print("  x bare: the bare view's CPU per request divided by the path's (a ratio of 1 is")
+    print("  the floor of the stack; the load run's req/s ratio is close to it when the server")
+    print("  is what limits).")
+    return 0
+
+
+def profile(name: str, repeat: int) -> int:
+    """cProfile `repeat` requests of one path in-process (no server), on the bench data set."""
+    info = in_process_setup()  # before any Django import: it configures the database
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    calls = in_process_calls(info)
     call = calls[name]
     call()  # warm-up
     profiler = cProfile.Profile()
@@ -1757,10 +2217,18 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep a complete existing data set")
     parser.add_argument(
         "--profile",
-        choices=["plan", "edit", "save", "approve", "md", "pdf", "dashboard", "bare"],
+        choices=PROFILED,
         help="cProfile one path in-process instead of the load run",
     )
-    parser.add_argument("--repeat", type=int, default=10, help="requests to profile")
+    parser.add_argument(
+        "--repeat", type=int, help="requests to profile (10) or to time with --cpu (100)"
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="in-process CPU ms and queries per request of every path, beside the bare view's",
+    )
+    parser.add_argument("--json", help="also write the run's figures to this file")
     parser.add_argument(
         "--only",
         type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
@@ -1775,7 +2243,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         if args.profile:
-            return profile(args.profile, args.repeat)
+            return profile(args.profile, args.repeat or 10)
+        if args.cpu:
+            return cpu_in_process(args.repeat or 100)
         return run(args)
     except BenchError as error:
         print(f"INVALID RUN: {error}", file=sys.stderr)
