@@ -151,6 +151,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "DB_POOL", default=True
+):
+    # A pool per process (psycopg_pool): every ASGI request runs in a thread of its own and
+    # gives its connection back at the end instead of opening a new one (a PostgreSQL backend
+    # started per page view was most of a cached page's cost; docs/asgi-server.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # required by the pool: "closing" gives it back
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DB_POOL_MAX", "25")),
+        "timeout": 20,  # seconds a request waits for a free connection before an error
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people save at once: wait for the write lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
