@@ -224,7 +224,24 @@ class Found:
     marks: int  # NEEDS CLARIFICATION outside any spot
 
 
+# What each syntax cannot be written without: the visible text is made of slices of the
+# source (escapes and entities break a run), so a text without these holds no placeholder.
+NEEDED_CHARACTERS = {SQUARE: "[", CURLY: "{", ANGLE: "<"}
+
+
+def may_hold_placeholders(text: str, syntaxes: frozenset) -> bool:
+    """False when `text` cannot hold a placeholder: the parse is then skipped (a filled-in
+    section's save parses its Markdown once, to render it, instead of twice)."""
+    if any(NEEDED_CHARACTERS[s] in text for s in syntaxes if s in NEEDED_CHARACTERS):
+        return True
+    # Emphasis may join the words (NEEDS **CLARIFICATION**): each word, anywhere.
+    return NEEDS_CLARIFICATION_SYNTAX in syntaxes and "NEEDS" in text and "CLARIFICATION" in text
+
+
 def _find(text: str, syntaxes, references) -> Found:
+    syntaxes = normalize_syntaxes(syntaxes) if not isinstance(syntaxes, frozenset) else syntaxes
+    if not may_hold_placeholders(text, syntaxes):
+        return Found([], 0)
     return _find_in(list(_visible_runs(text, references)), syntaxes)
 
 

@@ -3,8 +3,11 @@
 from planhub.baselines.compare import mark_section
 from planhub.coediting.banner import set_draft_banners
 from planhub.document.slugs import plain_text, unique_slugs
-from planhub.reviews.signoffs import signoff_placement_in
+from planhub.reviews.signoffs import may_hold_signoff_list, signoff_placement_in
 from planhub.reviews.status import review_plan, review_section
+
+# What judging a section reads of it (review_plan: status, placeholders, the content hash).
+JUDGED_FIELDS = ("pk", "plan_id", "position", "level", "version", "placeholder_count")
 
 
 def set_heading_slugs(sections) -> None:
@@ -38,8 +41,12 @@ def section_display_context(section) -> dict:
     section.slug = heading_slug(section)
     mark_section(section)  # "changed since v1.0", as on the plan page
     set_draft_banners([section])
-    signoff_section_id, replaces_body = signoff_placement_in(section.plan.sections.all())
+    signoff_section_id, replaces_body = None, False  # not this section: nothing to place here
+    if may_hold_signoff_list(section):
+        signoff_section_id, replaces_body = signoff_placement_in(section.plan.sections.all())
     context = {"signoff_section_id": signoff_section_id, "signoff_replaces_body": replaces_body}
     if signoff_section_id == section.pk:
-        context["plan_review"] = review_plan(section.plan)
+        # The sign-off table judges every section but shows none of their text: not read.
+        sections = section.plan.sections.only(*JUDGED_FIELDS)
+        context["plan_review"] = review_plan(section.plan, list(sections))
     return context

@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from planhub.coediting import drafts
 from planhub.document.merging import parse_markers
 from planhub.lib import params
+from planhub.lib.broadcast import batched
 from planhub.lib.params import rejects_invalid_parameters
 from planhub.plans import restructuring
 from planhub.plans.access import get_section_for
@@ -96,6 +97,7 @@ def _section_response(
 @login_required
 @require_http_methods(["GET", "POST"])
 @rejects_invalid_parameters
+@batched()  # a save's events (plan changed, draft updated, merged): one trip
 def section_detail(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     need = "can_edit" if request.method == "POST" else None
     membership, section = get_section_for(
@@ -384,6 +386,7 @@ CHANGED_MEANWHILE = (
 @login_required
 @require_POST
 @rejects_invalid_parameters
+@batched()
 def section_task(request: HttpRequest, slug: str, plan_id: int, section_id: int):
     """Tick or untick one task list item on the rendered section (a new revision)."""
     membership, section = get_section_for(
@@ -435,6 +438,7 @@ def _section_display(request, membership, section, *, status=200, notice="", for
 
 @login_required
 @require_POST
+@batched()
 def section_decide(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     """A reviewer approves the version they read, or requests changes on it."""
     membership, section = get_section_for(

@@ -26,6 +26,16 @@ def signoff_placement_in(sections) -> tuple[int | None, bool]:
     return signoff_placement(signoff_candidates(sections))
 
 
+def may_hold_signoff_list(section) -> bool:
+    """Whether `section` passes signoff_candidates' filter (in Python, on the row at hand):
+    when not, it cannot be the one holding the sign-off list, whatever the others hold."""
+    body = section.body.casefold()
+    if any(word in body for word in SIGNATURE_WORDS):
+        return True
+    heading = section.heading.casefold()
+    return bool(section.level) and any(word in heading for word in HEADING_WORDS)
+
+
 def _approvals_headed() -> Q:
     return Q(level__gt=0) & _any_word("heading", HEADING_WORDS)
 

@@ -21,7 +21,8 @@ answers from here (`review_plan`, `review_plans`, `plan_statuses`, and the queue
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
 
@@ -42,6 +43,21 @@ from .rules import (
 APPROVAL_FIELDS = ("section_id", "reviewer_id", "decision", "version", "comment", "created_at")
 
 
+def shown_decisions(decisions, current_version=None):
+    """Of a queryset of decisions, only those a review can show: each reviewer's latest on
+    the section's current version (`current_version`, else the section row's) and their latest
+    on an earlier one. judge_section reads no other, so a section decided on a thousand times
+    still costs a few rows (the window runs in SQL, oldest first as judge_section expects)."""
+    current = F("section__version") if current_version is None else Value(current_version)
+    on_current = Case(When(version=current, then=Value(True)), default=Value(False))
+    latest_first = Window(
+        RowNumber(),
+        partition_by=[F("section_id"), F("reviewer_id"), on_current],
+        order_by=[F("created_at").desc(), F("pk").desc()],
+    )
+    return decisions.annotate(latest_rank=latest_first).filter(latest_rank=1)
+
+
 def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview:
     """The whole review state of `plan`, as its page shows it, in six queries (five when
     `sections` are given), whatever the number of sections."""
@@ -49,7 +65,8 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
         sections = list(plan.sections.all())
     live = Section.objects.filter(plan=plan).values("pk")
     decisions = defaultdict(list)
-    approvals = SectionDecision.objects.filter(section__in=live).select_related("reviewer")
+    approvals = shown_decisions(SectionDecision.objects.filter(section__in=live))
+    approvals = approvals.select_related("reviewer")
     for approval in approvals.only(*APPROVAL_FIELDS, "reviewer__username"):
         decisions[approval.section_id].append(approval)
     open_threads = dict(
@@ -71,7 +88,9 @@ def review_section(section: Section) -> SectionReview:
     the object knows who wrote its current version (`current_writers`: it just wrote it, or
     an approval just checked them)."""
     decisions = list(
-        section.decisions.select_related("reviewer").only(*APPROVAL_FIELDS, "reviewer__username")
+        shown_decisions(section.decisions.all(), section.version)
+        .select_related("reviewer")
+        .only(*APPROVAL_FIELDS, "reviewer__username")
     )
     open_comments = section.comments.filter(parent=None, resolved_at=None).count()
     authors = getattr(section, "current_writers", None)

@@ -80,9 +80,10 @@ def test_a_clash_stays_in_the_draft_between_markers(
 def test_saves_without_the_draft_do_not_grow_its_history(
     scope, editor, owner, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Each merge stores an update; past COMPACT_AFTER the merge folds them into the snapshot,
-    so the edit form and the next merge read a bounded history however many saves came."""
-    monkeypatch.setattr(drafts, "COMPACT_AFTER", 3)
+    """Each merge stores an update; past COMPACT_AFTER_MERGES the merge folds them into the
+    snapshot, so the edit form and the next merge read a bounded history however many saves
+    came."""
+    monkeypatch.setattr(drafts, "COMPACT_AFTER_MERGES", 3)
     draft = drafts.open_draft(scope)
     type_into(draft, editor, insert_at_line(0, "typed "))
     body = "line one\nline two\nline three"

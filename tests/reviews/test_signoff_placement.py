@@ -4,7 +4,11 @@ as reading every section would."""
 import pytest
 
 from planhub.document.signoff_list import signoff_placement
-from planhub.reviews.signoffs import signoff_candidates, signoff_placement_in
+from planhub.reviews.signoffs import (
+    may_hold_signoff_list,
+    signoff_candidates,
+    signoff_placement_in,
+)
 from tests.factories import make_plan
 
 TEMPLATES = ["feature-plan", "implementation-plan", "phase-plan", "technical-approach-plan"]
@@ -41,3 +45,16 @@ def test_documents(project, owner, name):
         assert everything == (None, False)
     else:
         assert everything[0] is not None
+
+
+@pytest.mark.parametrize("slug", TEMPLATES)
+@pytest.mark.parametrize("name", [*DOCUMENTS, None])
+def test_the_python_check_agrees_with_the_sql_filter(project, owner, name, slug):
+    """A section shown alone skips the placement's query when it fails the filter itself:
+    the same sections pass in Python as in SQL, so the one holding the list always does."""
+    text = DOCUMENTS[name] if name else None
+    plan = make_plan(project, author=owner, text=text, slug=slug)
+    candidates = set(signoff_candidates(plan.sections.all()).values_list("pk", flat=True))
+    assert {s.pk for s in plan.sections.all() if may_hold_signoff_list(s)} == candidates
+    placed, _ = signoff_placement_in(plan.sections.all())
+    assert placed is None or placed in candidates
