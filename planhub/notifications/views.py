@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,7 @@ from django_htmx.http import trigger_client_event
 from planhub.accounts.models import Profile
 from planhub.lib.params import int_param, rejects_invalid_parameters
 
+from .entries import entries_html
 from .forms import PreferencesForm
 from .grouping import group_by_plan
 from .models import DigestSchedule, Event, Notification, Preference
@@ -36,9 +38,13 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
     unread = Notification.objects.unread_count(request.user)
+    entries = list(page.object_list)
+    html = entries_html(entries, page, get_token(request))
+    for notification in entries:
+        notification.entry_html = html[notification.pk]
     return {
         "page": page,
-        "groups": group_by_plan(page.object_list),
+        "groups": group_by_plan(entries),
         "unread": unread,
         # The top bar's count (context_processors.py) is the same number: not counted twice.
         "unread_notifications": unread,
