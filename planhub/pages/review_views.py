@@ -58,7 +58,8 @@ def review(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         return html, context["plan_review"]
 
     content = page_cache.review_page(request, plan, membership, render_content)
-    return page_cache.page_response(request, TEMPLATE, {"plan": plan}, content)
+    shell = {"plan": plan, "review_mode": True}  # the shortcuts dialog lists the review keys
+    return page_cache.page_response(request, TEMPLATE, shell, content)
 
 
 @login_required

@@ -68,7 +68,9 @@ def approve(section, user):
 
 def test_my_approval_takes_the_section_out_of_my_queue(client, reviewer, written):
     client.force_login(reviewer)
-    assert ">Scope<" in waiting_part(warm(client, written))
+    html = warm(client, written)
+    assert ">Scope<" in waiting_part(html)
+    assert "Review mode: approve the focused section" in html  # the shortcuts dialog
     approve(scope_of(written), reviewer)
     html = page(client, written)
     assert ">Scope<" not in waiting_part(html) and "The rest (1)" in html
