@@ -22,6 +22,12 @@ from .unsubscribe import InvalidLink, read_token
 
 PER_PAGE = 25
 CHANGED = "notificationsChanged"  # what the top bar's count listens to
+# What an inbox page shows (entries.py keys an entry on these): not the plans' and projects'
+# whole rows (their text, settings, references), only the titles the groups are named by.
+SHOWN_FIELDS = (
+    *("event", "title", "detail", "created_at", "read_at"),
+    *("plan", "plan__title", "project", "project__name"),
+)
 
 
 def _mine(request: HttpRequest, notification_id: int) -> Notification:
@@ -29,8 +35,10 @@ def _mine(request: HttpRequest, notification_id: int) -> Notification:
 
 
 def _inbox_context(request: HttpRequest, page_number: int) -> dict:
-    notifications = Notification.objects.filter(recipient=request.user).select_related(
-        "plan", "project", "actor"
+    notifications = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("plan", "project")
+        .only(*SHOWN_FIELDS)
     )
     paginator = Paginator(notifications, PER_PAGE)
     try:
