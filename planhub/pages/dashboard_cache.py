@@ -1,16 +1,18 @@
 """The dashboard served whole from a cache keyed by a stamp of everything it shows to its reader.
 
 Everything on the dashboard comes from the reader's projects: their memberships (names,
-descriptions, roles, the review settings), the plans of those projects and their statuses (live
-sections, decisions, comments, sign-off slots and sign-offs), the sign-offs assigned to the
-reader, the review requests asked of them, and the reader's "today" (due dates in their own
-words, "overdue"). `dashboard_stamp` reads an aggregate of each of those tables over the
-reader's projects in one query (counts, sums and maxima that every write the page shows moves:
-an edit bumps a version and `updated_at`, a move swaps positions, a decision, a comment, a
-sign-off or a request adds a row, a resolve, a cancellation or an archiving sets a time, a
-deletion lowers a count); the memberships are read as rows and the reader's local date is in
-the key. Nothing is invalidated: a change gives a new key. Relative times are not in the page
-(`{% timestamp %}`, shown by static/js/timeago.js).
+descriptions, roles, the review settings), the plans of those projects and their statuses
+(sections, decisions, sign-off slots and sign-offs), the review requests asked of the reader,
+and the reader's "today" (due dates in their own words, "overdue"). `dashboard_stamp` reads, in
+one query: an aggregate of the plans (count, latest `updated_at`, archiving, titles), which
+covers their sections, since every write to a section (an edit, a move, a deletion, a restore)
+touches its plan (`Plan.touch`); the latest decision on the reader's projects (decisions are
+only appended: found walking down the primary key, so its cost does not grow with the history);
+an aggregate of the sign-off slots and sign-offs; the requests asked of the reader; and their
+time zone. The memberships are read as rows (the page shows them) and the reader's local date
+is in the key. Nothing is invalidated: a change gives a new key. Relative times are not in the
+page (`{% timestamp %}`, shown by static/js/timeago.js). Comments are not in the stamp: the
+dashboard shows none, and no status depends on them (rules.py).
 
 Like the plan page, a username changed by an admin is not in the stamp (PlanHub has no page that
 renames a user); the cache's timeout bounds it.
@@ -27,9 +29,9 @@ from planhub.accounts.models import Profile
 from planhub.exports.plan_stamp import CACHE_ALIAS, snapshot
 from planhub.plans.models import Plan, Section, SignOffSlot
 from planhub.projects.models import Membership
-from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
+from planhub.reviews.models import ReviewRequest, SectionDecision, SignOff
 
-REQUESTS = 7 + 7 + 2 + 5 + 6 + 2  # where the review requests' columns start in the stamp
+REQUESTS = 7 + 1 + 6 + 2  # where the review requests' columns start in the stamp
 # Bump when the dashboard changes in a way its stamp does not show.
 STAMP_VERSION = 1
 
@@ -40,26 +42,24 @@ def _stamp_sql() -> str:
         "p": Plan._meta.db_table,
         "s": Section._meta.db_table,
         "d": SectionDecision._meta.db_table,
-        "c": Comment._meta.db_table,
         "sl": SignOffSlot._meta.db_table,
         "so": SignOff._meta.db_table,
         "rq": ReviewRequest._meta.db_table,
         "tz": Profile._meta.db_table,
     }
-    plans = f"SELECT id FROM {t['p']} WHERE project_id IN (SELECT project_id FROM {t['m']} WHERE user_id = %(user)s)"  # noqa: E501
-    sections = f"SELECT id FROM {t['s']} WHERE plan_id IN ({plans})"
+    projects = f"SELECT project_id FROM {t['m']} WHERE user_id = %(user)s"
+    plans = f"SELECT id FROM {t['p']} WHERE project_id IN ({projects})"
+    # The latest decision on the reader's projects: walked down the primary key, it stops at
+    # the first one in them (an aggregate over all would grow with their history).
+    latest_decision = f"""
+        SELECT d.id FROM {t["d"]} d JOIN {t["s"]} s ON s.id = d.section_id
+         WHERE s.plan_id IN ({plans}) ORDER BY d.id DESC LIMIT 1"""
     return f"""
         SELECT * FROM
         (SELECT COUNT(*), MAX(updated_at), MAX(archived_at), COUNT(archived_at),
                 SUM(LENGTH(title)), SUM(id * COALESCE(template_id, 0)), MAX(id)
-           FROM {t["p"]} WHERE id IN ({plans})) p,
-        (SELECT COUNT(*), SUM(version), SUM(position * id), SUM(level * id),
-                SUM(placeholder_count), MAX(updated_at), MAX(id)
-           FROM {t["s"]} WHERE plan_id IN ({plans}) AND deleted_at IS NULL) s,
-        (SELECT COUNT(*), MAX(id) FROM {t["d"]} WHERE section_id IN ({sections})) d,
-        (SELECT COUNT(*), MAX(id), MAX(resolved_at), MAX(deleted_at),
-                SUM(CASE WHEN parent_id IS NULL AND resolved_at IS NULL THEN 1 ELSE 0 END)
-           FROM {t["c"]} WHERE section_id IN ({sections})) c,
+           FROM {t["p"]} WHERE project_id IN ({projects})) p,
+        (SELECT ({latest_decision}) AS latest) d,
         (SELECT COUNT(*), MAX(id), SUM(id * COALESCE(assignee_id, 0)), MAX(assigned_at),
                 SUM(position * id), SUM(LENGTH(name))
            FROM {t["sl"]} WHERE plan_id IN ({plans})) sl,
