@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,7 @@ from django_htmx.http import trigger_client_event
 from planhub.accounts.models import Profile
 from planhub.lib.params import int_param, rejects_invalid_parameters
 
+from .entries import entries_html
 from .forms import PreferencesForm
 from .grouping import group_by_plan
 from .models import DigestSchedule, Event, Notification, Preference
@@ -20,6 +22,12 @@ from .unsubscribe import InvalidLink, read_token
 
 PER_PAGE = 25
 CHANGED = "notificationsChanged"  # what the top bar's count listens to
+# What an inbox page shows (entries.py keys an entry on these): not the plans' and projects'
+# whole rows (their text, settings, references), only the titles the groups are named by.
+SHOWN_FIELDS = (
+    *("event", "title", "detail", "created_at", "read_at"),
+    *("plan", "plan__title", "project", "project__name"),
+)
 
 
 def _mine(request: HttpRequest, notification_id: int) -> Notification:
@@ -27,8 +35,10 @@ def _mine(request: HttpRequest, notification_id: int) -> Notification:
 
 
 def _inbox_context(request: HttpRequest, page_number: int) -> dict:
-    notifications = Notification.objects.filter(recipient=request.user).select_related(
-        "plan", "project", "actor"
+    notifications = (
+        Notification.objects.filter(recipient=request.user)
+        .select_related("plan", "project")
+        .only(*SHOWN_FIELDS)
     )
     paginator = Paginator(notifications, PER_PAGE)
     try:
@@ -36,9 +46,13 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
     unread = Notification.objects.unread_count(request.user)
+    entries = list(page.object_list)
+    html = entries_html(entries, page, get_token(request))
+    for notification in entries:
+        notification.entry_html = html[notification.pk]
     return {
         "page": page,
-        "groups": group_by_plan(page.object_list),
+        "groups": group_by_plan(entries),
         "unread": unread,
         # The top bar's count (context_processors.py) is the same number: not counted twice.
         "unread_notifications": unread,

@@ -173,19 +173,33 @@ REVIEW_LINK = "plans/plan_detail.html#review-link-label"
 def plan_page(request, plan: Plan, membership, only_to_fill: bool, render) -> list[bytes]:
     """The plan page's content for `request`'s reader, as UTF-8 pieces; `render()` renders it
     with markers and returns (html, plan_review) on a miss."""
-    cache = caches[CACHE_ALIAS]
     extra = (membership.role, only_to_fill)
+    return cached_page(request, plan, membership, "page", extra, render)
+
+
+def review_page(request, plan: Plan, membership, render) -> list[bytes]:
+    """Review mode's content for `request`'s reader: the whole page is theirs (what waits for
+    them, their own decisions, what they wrote), so the reader is part of its key; every
+    decision on the plan, theirs included, moves the plan's stamp."""
+    extra = (membership.role, request.user.pk)
+    return cached_page(request, plan, membership, "review", extra, render, drafts=False)
+
+
+def cached_page(request, plan: Plan, membership, kind: str, extra: tuple, render, drafts=True):
+    """A page's content under the plan's stamp and `extra` (what of the reader it shows), its
+    per-reader parts filled; `drafts=False`: the page has no draft banners."""
+    cache = caches[CACHE_ALIAS]
     stamp = plan_stamp(plan)
-    key = plan_key("page", plan, stamp, *extra)
+    key = plan_key(kind, plan, stamp, *extra)
     page = cache.get(key)
     if page is None:
         with snapshot() as fresh:
             if fresh:
                 stamp = plan_stamp(plan)
-                key = plan_key("page", plan, stamp, *extra)
+                key = plan_key(kind, plan, stamp, *extra)
             page = CachedPage.of(*render())
         cache.set(key, page)
-    return page.fill(request, plan, membership, drafts=has_drafts(stamp))
+    return page.fill(request, plan, membership, drafts=drafts and has_drafts(stamp))
 
 
 def page_response(request, template_name: str, context: dict, content: list[bytes]):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -22,6 +23,8 @@ from planhub.reviews.models import (
 from planhub.reviews.review_mode import review_page
 from planhub.reviews.views import REVIEW_EVENTS
 
+from . import page_cache
+from .fragment_cache import CSRF_MARKER
 from .review_params import shown_versions
 
 TEMPLATE = "reviews/review_mode.html"
@@ -43,9 +46,20 @@ def _context(plan, membership, user, **extra) -> dict:
 @login_required
 @require_GET
 def review(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    """Every member may read it; only reviewers and owners get the controls."""
+    """Every member may read it; only reviewers and owners get the controls. Served from the
+    page cache (page_cache.review_page) while nothing of the plan changed."""
     membership, plan = get_plan_for(request.user, slug, plan_id)
-    return render(request, TEMPLATE, _context(plan, membership, request.user))
+
+    def render_content():
+        context = _context(plan, membership, request.user)
+        # Rendered without the request: the CSRF token and the sign-off controls are filled in.
+        context.update(page_markers=True, csrf_token=CSRF_MARKER)
+        html = get_template(f"{TEMPLATE}#review-content").render(context)
+        return html, context["plan_review"]
+
+    content = page_cache.review_page(request, plan, membership, render_content)
+    shell = {"plan": plan, "review_mode": True}  # the shortcuts dialog lists the review keys
+    return page_cache.page_response(request, TEMPLATE, shell, content)
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from planhub.baselines.compare import mark_sections
@@ -18,7 +19,6 @@ from planhub.plans.models import (
     PlanTemplate,
 )
 from planhub.projects.access import get_membership
-from planhub.projects.models import Membership
 from planhub.reviews.requests import requests_waiting_for
 from planhub.reviews.status import review_plan, with_statuses
 from planhub.reviews.waiting import (
@@ -28,6 +28,7 @@ from planhub.reviews.waiting import (
 )
 
 from . import page_cache
+from .dashboard_cache import dashboard_content
 from .forms import PlanFilterForm
 from .fragment_cache import CSRF_MARKER
 from .section_display import set_heading_slugs
@@ -95,22 +96,33 @@ def plan_outline(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("project")
+    """The reader's projects and queues, from the cache while nothing they show changed
+    (dashboard_cache.py); rendered without the request: nothing but the reader's own data."""
+    user = request.user
+
+    def render_content(reader) -> str:
+        context = _dashboard_context(user, reader.memberships, reader.has_open_requests)
+        return get_template("projects/dashboard.html#dashboard-content").render(context)
+
+    content = mark_safe(dashboard_content(user, render_content))  # our template, rendered
+    return render(request, "projects/dashboard.html", {"dashboard_content": content})
+
+
+def _dashboard_context(user, memberships, has_requests: bool) -> dict:
     recent_plans = with_statuses(
         Plan.objects.active()
-        .filter(project__memberships__user=request.user)
+        .filter(project__memberships__user=user)
         .select_related("project", "template", "created_by")
         .order_by("-updated_at")[:20]
     )
-    context = {
+    return {
         "memberships": memberships,
         "recent_plans": recent_plans,
-        "waiting_sections": sections_waiting_for(request.user),
-        "waiting_signoffs": signoffs_waiting_for(request.user),
-        "changes_requested": my_plans_with_changes_requested(request.user),
-        "requested_reviews": requests_waiting_for(request.user),
+        "waiting_sections": sections_waiting_for(user),
+        "waiting_signoffs": signoffs_waiting_for(user),
+        "changes_requested": my_plans_with_changes_requested(user),
+        "requested_reviews": requests_waiting_for(user) if has_requests else [],
     }
-    return render(request, "projects/dashboard.html", context)
 
 
 @login_required

@@ -170,3 +170,24 @@ def test_the_inbox_query_count_does_not_grow_with_entries(
         tell(reviewer, plan, f"more {n}")
     with django_assert_max_num_queries(5):
         assert client.get(INBOX).status_code == 200
+
+
+def test_a_kept_entry_follows_being_read_and_its_page(client, reviewer, plan, inbox):
+    """Entries are kept rendered (notifications/entries.py): being read, or being shown on
+    another page, gives a new one; the CSRF token is filled in; times are absolute."""
+    client.force_login(reviewer)
+    new = inbox["new"]
+    read_form = reverse("notification_read", args=[new.pk])
+    for _ in range(2):  # the second from the cache
+        html = client.get(INBOX).content.decode()
+        assert read_form in html and "data-ago" in html and " ago<" not in html
+        assert 'name="csrfmiddlewaretoken" value="csrf-' not in html
+    new.mark_read()
+    html = client.get(INBOX).content.decode()
+    assert read_form not in html and "New mention on the first plan" in html
+    for n in range(30):
+        tell(reviewer, plan, f"Mention number {n:02d}")
+    old = reverse("notification_read", args=[inbox["old"].pk])
+    html = client.get(INBOX + "?page=2").content.decode()
+    entry = html[html.index(f'action="{old}"') :]
+    assert entry.index('value="/notifications/?page=2"') < entry.index("</form>")
