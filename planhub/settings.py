@@ -178,6 +178,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process caches, bounded in bytes (planhub/lib/bounded_cache.py): the least recently used
 # entries go first once the total passes the bound. Rendered section HTML is keyed by a hash of
 # everything it shows (planhub/pages/fragment_cache.py), so nothing needs invalidating.
+# The bounds are what a process can afford (issue 19: < 250 MB each): ~115 MB once it served
+# every page, the caches full (16 + 48 MB of pickles), and room for one large page's peak (the
+# 1,000-section plan's review page: ~40 MB). 48 MB of fragments hold ~40 plans of 100 sections
+# (1.2 MB each; a 1,000-section plan's take 13 MB); every process holds its own copy.
 MIB = 1024 * 1024
 CACHES = {
     "default": {
@@ -188,7 +192,7 @@ CACHES = {
         "BACKEND": "planhub.lib.bounded_cache.BoundedLocMemCache",
         "LOCATION": "planhub-fragments",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MAX_MB", "64")) * MIB)},
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MAX_MB", "48")) * MIB)},
     },
 }
 
