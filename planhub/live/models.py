@@ -19,7 +19,8 @@ from django.db import models
 from django.db.models import Q
 
 # A heartbeat counts for this long: several poll intervals (3 s), so one slow or lost poll
-# does not make a person flicker away; a closed or hidden tab disappears within it.
+# does not make a person flicker away; a closed or hidden tab disappears within it (a tab
+# whose push channel is open: see PUSHED_TTL).
 PRESENCE_TTL = timedelta(seconds=30)
 # A poll writes its heartbeat only when it is this old (or what the person does changed): most
 # polls only read, which keeps writes (and SQLite's write lock) off the hot path.
