@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0001_initial'),
+        ("live", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='presence',
-            name='pushed',
-            field=models.BooleanField(default=False, help_text="The page's push channel is open: the heartbeat counts longer."),
+            model_name="presence",
+            name="pushed",
+            field=models.BooleanField(
+                default=False,
+                help_text="The page's push channel is open: the heartbeat counts longer.",
+            ),
         ),
     ]
