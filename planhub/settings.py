@@ -104,15 +104,22 @@ ASGI_APPLICATION = "planhub.asgi.application"
 # (`make run`: a single server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_CAPACITY = 2000
+# Each Redis connection of a process's pool. redis-py 8: 5 s socket timeout by default, as long
+# as the layer's blocking pop (BZPOPMIN, 5 s): every idle consumer then died with "Timeout
+# reading from" Redis; 15 s is longer than the pop, short of hanging forever. The pool raises
+# MaxConnectionsError past max_connections (100 by default): when a few hundred pages closed at
+# once, each socket's group_discard took one and many failed. A bound all of a process's open
+# pages can reach at once; a Redis holds 10,000 clients by default.
+CHANNEL_REDIS_CONNECTION = {
+    "socket_timeout": 15,
+    "max_connections": int(os.environ.get("CHANNEL_REDIS_MAX_CONNECTIONS", "1000")),
+}
 CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, as long as the
-                # layer's blocking pop (BZPOPMIN, 5 s): every idle consumer then died with
-                # "Timeout reading from" Redis. Longer than the pop, short of hanging forever.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "hosts": [{"address": REDIS_URL, **CHANNEL_REDIS_CONNECTION}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "planhub"),
                 # A connection's queue: past it, group messages to it are dropped (the default
                 # 100 is under a second of 50 people typing in one draft).
@@ -184,6 +191,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process caches, bounded in bytes (planhub/lib/bounded_cache.py): the least recently used
 # entries go first once the total passes the bound. Rendered section HTML is keyed by a hash of
 # everything it shows (planhub/pages/fragment_cache.py), so nothing needs invalidating.
+# The bounds are what a process can afford (issue 19: < 250 MB each): ~115 MB once it served
+# every page, the caches full (16 + 48 MB of pickles), and room for one large page's peak (the
+# 1,000-section plan's review page: ~40 MB). 48 MB of fragments hold ~40 plans of 100 sections
+# (1.2 MB each; a 1,000-section plan's take 13 MB); every process holds its own copy.
 MIB = 1024 * 1024
 CACHES = {
     "default": {
@@ -194,7 +205,7 @@ CACHES = {
         "BACKEND": "planhub.lib.bounded_cache.BoundedLocMemCache",
         "LOCATION": "planhub-fragments",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MAX_MB", "64")) * MIB)},
+        "OPTIONS": {"MAX_BYTES": int(float(os.environ.get("FRAGMENT_CACHE_MAX_MB", "48")) * MIB)},
     },
 }
 

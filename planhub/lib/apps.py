@@ -9,3 +9,6 @@ class LibConfig(AppConfig):
 
     def ready(self) -> None:
         from . import asgi_db  # noqa: F401 - connects its receiver
+        from .memory import keep_large_blocks_out_of_the_heap
+
+        keep_large_blocks_out_of_the_heap()  # every process: app servers, worker, commands

@@ -10,6 +10,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from planhub.lib.broadcast import member_group, plan_group
 
 from .access import membership_of, plan_access
+from .models import Presence
 
 NOT_LOGGED_IN, NO_ACCESS, NOT_FOUND, MALFORMED = 4401, 4403, 4404, 4400
 
@@ -29,7 +30,7 @@ class PlanLiveConsumer(AsyncWebsocketConsumer):
             return await self.refuse(NOT_FOUND)
         if access.mfa_missing:
             return await self.refuse(NO_ACCESS)
-        self.project_id = access.project_id
+        self.project_id, self.plan_id = access.project_id, plan_id
         self.joined = [plan_group(plan_id), member_group(self.project_id, self.user.pk)]
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -37,6 +38,9 @@ class PlanLiveConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code) -> None:
         for group in self.joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if self.joined and await database_sync_to_async(leave)(self.plan_id, self.user.pk):
+            event = {"type": "plan.changed", "section": None, "kind": "presence"}
+            await self.channel_layer.group_send(plan_group(self.plan_id), event)
 
     async def refuse(self, code: int) -> None:
         self.closing = True
@@ -58,3 +62,10 @@ class PlanLiveConsumer(AsyncWebsocketConsumer):
             return
         if await database_sync_to_async(membership_of)(self.user.pk, self.project_id) is None:
             await self.refuse(NO_ACCESS)
+
+
+def leave(plan_id: int, user_id: int) -> bool:
+    """The page closed: its pushed heartbeat goes (one polling without a socket stays until it
+    expires, as before). True when there was one, for the others to hear."""
+    deleted, _ = Presence.objects.filter(plan_id=plan_id, user_id=user_id, pushed=True).delete()
+    return deleted > 0

@@ -16,6 +16,7 @@ from planhub.projects.access import get_membership
 
 from .changes import OVERLAP, changes_since
 from .models import Presence
+from .signals import announce
 
 HINTS = {
     "since": "Give back the last answer's cursor.",
@@ -48,7 +49,12 @@ def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
     if not membership.can_edit or editing_id not in changes.order:
         editing_id = None  # a viewer never edits; a section of another plan is ignored
-    others = Presence.objects.touch(plan, request.user, section_id=editing_id, now=now)
+    pushed = request.GET.get("pushed") == "1"  # the page's socket is open
+    others, news = Presence.objects.touch(
+        plan, request.user, section_id=editing_id, now=now, pushed=pushed
+    )
+    if news:  # the other pages poll rarely while their sockets are open: tell them
+        announce(plan.pk, None, "presence")
 
     section_url = reverse("section_detail", args=[slug, plan.pk, 0]).removesuffix("0/") + "{id}/"
     return JsonResponse(

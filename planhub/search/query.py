@@ -10,9 +10,10 @@ text, then comments, the most recently changed first within each.
 Either way the snippets are cut from the original text and escaped in Python (highlight.py).
 
 Each kind is one query limited to `limit + 1` rows, so a search costs three queries whatever the
-amount of data; the three answers are merged by rank. No index: the vectors are computed per
-search over the user's projects only, which is fast for the plan counts PlanHub is made for (a
-GIN expression index on the sections would be the next step).
+amount of data; the three answers are merged by rank. Sections, by far the most text, keep their
+document in a stored column with a GIN index on PostgreSQL (plans migration 0012): the index
+finds the candidates, nothing is parsed per search. Plan titles and comments are short and few
+beside them: their vectors are still computed per search over the user's projects.
 """
 
 import re
@@ -23,14 +24,32 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from planhub.lib import search_columns
 from planhub.plans.models import Plan, Section
 from planhub.projects.models import Membership, Project
 from planhub.reviews.models import Comment
@@ -112,11 +131,41 @@ def _fewer_nots(text: str) -> str:
     return _NOTS.sub(lambda run: "-" if run.group().count("-") % 2 else " ", text)
 
 
+def stored_document(model) -> RawSQL:
+    """The row's stored, indexed document (PostgreSQL; plans migration 0012, reviews 0007),
+    built as `vector(...)` would build it: a plan's title (A); a section's heading (B) and
+    text (C); a comment's text (D)."""
+    column = f'"{model._meta.db_table}"."{search_columns.COLUMN}"'
+    return RawSQL(column, [], output_field=SearchVectorField())
+
+
+class TextPart(Func):
+    """The text's (weight C) part of a stored section document: the document of a section
+    whose heading is its plan's title (see `own_heading`). The text's positions come after
+    the heading's, which changes no match and no rank (both use distances, not places)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{c}')"
+    output_field = SearchVectorField()
+
+
+class MayMatch(Func):
+    """`document @@ querytree(query)`: the query without its NOTs matches the document (true
+    when nothing of the query is left: `-word` alone). Whatever matches a part of `document`
+    matches this, so it picks the candidates through `document`'s GIN index and loses none;
+    the exact match is checked after. PostgreSQL folds the query's functions into a constant
+    before planning, so the index is used."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        document, query = (compiler.compile(part) for part in self.get_source_expressions())
+        sql = f"(querytree({query[0]}) = 'T' OR {document[0]} @@ querytree({query[0]})::tsquery)"
+        return sql, (*query[1], *document[1], *query[1])
+
+
 def _postgres(text: str, plans, sections, comments, limit: int) -> list[Hit]:
     query = SearchQuery(_fewer_nots(text), search_type="websearch", config=CONFIG)
-
-    def vector(field: str, weight: str) -> SearchVector:
-        return SearchVector(field, weight=weight, config=CONFIG)
 
     def marked(field: str, **options) -> SearchHeadline:
         """ts_headline, only to learn which words of `field` match (see marked_words); the
@@ -137,17 +186,27 @@ def _postgres(text: str, plans, sections, comments, limit: int) -> list[Hit]:
     # Short fragments, several: enough to see every matching word without sending long texts.
     fragments = {"max_fragments": 6, "max_words": 12, "min_words": 4}
     plans = best(
-        plans, vector("title", "A"), "updated_at", title_marked=marked("title", highlight_all=True)
+        plans,
+        stored_document(Plan),
+        "updated_at",
+        title_marked=marked("title", highlight_all=True),
+    )
+    # A section whose heading is its plan's title is searched by its text only (own_heading).
+    section_document = stored_document(Section)
+    own_document = Case(
+        When(heading=F("plan__title"), then=TextPart(section_document)),
+        default=section_document,
+        output_field=SearchVectorField(),
     )
     sections = best(
-        sections,
-        vector("own_heading", "B") + vector("body", "C"),
+        sections.filter(MayMatch(section_document, query)),
+        own_document,
         "updated_at",
         heading_marked=marked("heading", highlight_all=True),
         body_marked=marked("body", **fragments),
     )
     comments = best(
-        comments, vector("body", "D"), "created_at", body_marked=marked("body", **fragments)
+        comments, stored_document(Comment), "created_at", body_marked=marked("body", **fragments)
     )
     hits = []
     for plan in plans:
