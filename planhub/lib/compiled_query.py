@@ -54,6 +54,7 @@ class _Compiled:
     fields_start: int = 0
     fields_end: int = 0
     related_populators: list = field(default_factory=list)
+    annotations: dict[str, int] = field(default_factory=dict)  # name: its column
 
 
 class CompiledQuery:
@@ -78,6 +79,8 @@ class CompiledQuery:
         )
         for populator in compiled.related_populators:
             populator.populate(row, instance)
+        for name, position in compiled.annotations.items():
+            setattr(instance, name, row[position])
         return instance
 
     def row(self, **values) -> tuple | None:
@@ -121,7 +124,7 @@ class CompiledQuery:
         )
         klass_info = compiler.klass_info
         if klass_info is not None:  # instances: get()
-            assert not compiler.annotation_col_map, "annotations are not supported"
+            compiled.annotations = dict(compiler.annotation_col_map or {})
             fields = klass_info["select_fields"]
             start, end = fields[0], fields[-1] + 1
             compiled.model = klass_info["model"]

@@ -3,12 +3,12 @@
 A section comes with `section.plan` already the plan read here (with its project): no view
 needs a query for it, or to set it."""
 
-from django.db.models import BigIntegerField
+from django.db.models import BigIntegerField, CharField, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from planhub.lib.compiled_query import CompiledQuery, Param
-from planhub.projects.access import get_membership
+from planhub.projects.access import check_membership, get_membership
 from planhub.projects.models import Membership
 
 from .models import Plan, Section
@@ -48,9 +48,41 @@ def get_section(plan: Plan, section_id: int, *, include_deleted: bool = False) -
 
 
 def get_plan_for(user, slug: str, plan_id: int, *, need: str | None = None):
-    """(the user's membership in project `slug`, checked for `need`; the plan `plan_id` in it)."""
-    membership = get_membership(user, slug, need=need)
-    return membership, get_plan(membership, plan_id)
+    """(the user's membership in project `slug`, checked for `need`; the plan `plan_id` in it),
+    the two read in one query (the plan page, its outline and live poll start here)."""
+    found = user.is_authenticated and PLAN_WITH_MEMBERSHIP.get(
+        plan_id=plan_id, slug=slug, user_id=user.pk
+    )
+    if not found:  # not a member, or no such plan: answered as get_membership, then get_plan
+        get_membership(user, slug, need=need)
+        raise Http404("No Plan matches the given query.")
+    plan = found
+    membership = Membership.from_db(
+        plan._state.db,
+        ["id", "project_id", "user_id", "role", "created_at"],
+        [plan.membership_id, plan.project_id, user.pk, plan.membership_role, plan.membership_at],
+    )
+    membership.project, membership.user = plan.project, user
+    return check_membership(membership, need), plan
+
+
+# The plan with its relations and the reader's membership in its project (one per user and
+# project: a constraint), found by the URL's slug and plan id.
+PLAN_WITH_MEMBERSHIP = CompiledQuery(
+    lambda: (
+        Plan.objects.select_related(*PLAN_RELATED)
+        .filter(
+            pk=Param("plan_id", BigIntegerField()),
+            project__slug=Param("slug", CharField()),
+            project__memberships__user_id=Param("user_id", BigIntegerField()),
+        )
+        .annotate(
+            membership_id=F("project__memberships__id"),
+            membership_role=F("project__memberships__role"),
+            membership_at=F("project__memberships__created_at"),
+        )
+    )
+)
 
 
 def get_section_for(

@@ -26,7 +26,12 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
     if membership is None:
         raise Http404("No such project.")
     membership.user = user
-    if membership.project.require_mfa and not has_second_factor(user):
+    return check_membership(membership, need)
+
+
+def check_membership(membership: Membership, need: str | None = None) -> Membership:
+    """The membership, if the project's two-factor rule and capability `need` let it in."""
+    if membership.project.require_mfa and not has_second_factor(membership.user):
         raise MfaRequired(membership.project.name)
     if need is not None:
         assert need in CAPABILITIES, need

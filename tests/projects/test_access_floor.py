@@ -4,8 +4,12 @@ logout, a role change or a removal takes effect on the very next request."""
 
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
@@ -101,3 +105,42 @@ def test_a_session_naming_a_user_that_is_gone_is_anonymous(plan, editor, outside
         session_data=Session.objects.encode(data)  # the store's own encoding
     )
     assert browser.get(plan.get_absolute_url()).status_code == 302
+
+
+def test_the_plan_and_membership_read_together_are_each_readers_own(plan, members):
+    from planhub.plans.access import get_plan_for
+
+    for name, user in members.items():
+        expected = Membership.objects.filter(user=user, project=plan.project).first()
+        if expected is None:
+            with pytest.raises(Http404):
+                get_plan_for(user, plan.project.slug, plan.pk)
+            continue
+        membership, found = get_plan_for(user, plan.project.slug, plan.pk)
+        assert (membership.pk, membership.role, membership.user) == (
+            expected.pk,
+            expected.role,
+            user,
+        ), name
+        assert membership.created_at == expected.created_at
+        assert found.pk == plan.pk and membership.project.pk == found.project.pk
+
+
+def test_refusals_come_in_the_same_order_as_before(plan, viewer, project):
+    from planhub.accounts.mfa import MfaRequired
+    from planhub.plans.access import get_plan_for
+
+    slug = project.slug
+    with pytest.raises(PermissionDenied):  # the capability first, even for a plan not there
+        get_plan_for(viewer, slug, plan.pk + 1000, need="can_manage")
+    with pytest.raises(PermissionDenied):
+        get_plan_for(viewer, slug, plan.pk, need="can_manage")
+    with pytest.raises(Http404):
+        get_plan_for(viewer, slug, plan.pk + 1000)
+    with pytest.raises(Http404):
+        get_plan_for(AnonymousUser(), slug, plan.pk)
+    project.require_mfa = True
+    project.save()
+    for plan_id in (plan.pk, plan.pk + 1000):
+        with pytest.raises(MfaRequired):
+            get_plan_for(viewer, slug, plan_id)
