@@ -288,6 +288,8 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions (a logout ends them at once on every server), read with precompiled SQL.
+SESSION_ENGINE = "planhub.accounts.session_store"
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token themselves (hx-headers on <body>)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -444,6 +446,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 )
 # Pages served by the ASGI app say so (<meta name="planhub-websockets">): co-editing and push.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("planhub.live.context_processors.websockets")
+# {% static %} with each URL worked out once per process (planhub/lib/templatetags/static_once.py).
+TEMPLATES[0]["OPTIONS"]["libraries"] = {"static": "planhub.lib.templatetags.static_once"}
 
 
 # --- Webhooks -----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.account.internal.userkit import filter_users_by_email, get_user_by_username
 from django.contrib.auth import get_user_model
+from django.db.models import IntegerField
+
+from planhub.lib.compiled_query import CompiledQuery, Param
 
 from . import throttle
 
@@ -52,6 +55,15 @@ class ThrottledAuthenticationBackend(AuthenticationBackend):
                 request.login_throttled_minutes = refusal.minutes
             raise
 
+    def get_user(self, user_id):
+        """The session's user (every request asks), read with SQL compiled once per process."""
+        user = USER_BY_PK.get(pk=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+USER_BY_PK = CompiledQuery(
+    lambda: get_user_model()._default_manager.filter(pk=Param("pk", IntegerField()))
+)
 
 # The name settings used before allauth (its throttle block still says it).
 ThrottledModelBackend = ThrottledAuthenticationBackend

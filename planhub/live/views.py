@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 
 from planhub.lib import params
 from planhub.lib.params import InvalidParameter
-from planhub.plans.access import get_plan
-from planhub.projects.access import get_membership
+from planhub.plans.access import get_plan_for
 
 from .changes import OVERLAP, changes_since
 from .models import Presence
@@ -37,8 +36,7 @@ def live_poll(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     """GET ?since=<cursor>&editing=<section id or empty>: what changed, and who is here."""
     if not request.user.is_authenticated:  # a script asks: 401, not the login page (302)
         return JsonResponse({"error": "Your session ended: reload the page to log in."}, status=401)
-    membership = get_membership(request.user, slug)
-    plan = get_plan(membership, plan_id)
+    membership, plan = get_plan_for(request.user, slug, plan_id)
     now = timezone.now()  # the server's clock: the next cursor; the client's is never used
     try:
         since = read_cursor(request.GET, now)

@@ -7,9 +7,11 @@ gets MfaRequired (planhub/accounts/mfa.py: sent to set it up, or a 403 JSON erro
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import BigIntegerField, CharField
 from django.http import Http404
 
 from planhub.accounts.mfa import MfaRequired, has_second_factor
+from planhub.lib.compiled_query import CompiledQuery, Param
 
 from .models import Membership
 
@@ -20,15 +22,16 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
     """The user's membership in the project `slug`, checked for capability `need`."""
     if not user.is_authenticated:
         raise Http404
-    # get(), not filter().first(): one membership per user and project (a constraint), and
-    # every project URL pays for the ORDER BY and LIMIT first() adds. The user is the one
-    # asking: set, not joined.
-    try:
-        membership = Membership.objects.select_related("project").get(project__slug=slug, user=user)
-    except Membership.DoesNotExist:
-        raise Http404("No such project.") from None
+    membership = MEMBERSHIP.get(slug=slug, user_id=user.pk)
+    if membership is None:
+        raise Http404("No such project.")
     membership.user = user
-    if membership.project.require_mfa and not has_second_factor(user):
+    return check_membership(membership, need)
+
+
+def check_membership(membership: Membership, need: str | None = None) -> Membership:
+    """The membership, if the project's two-factor rule and capability `need` let it in."""
+    if membership.project.require_mfa and not has_second_factor(membership.user):
         raise MfaRequired(membership.project.name)
     if need is not None:
         assert need in CAPABILITIES, need
@@ -36,6 +39,14 @@ def get_membership(user: User | AnonymousUser, slug: str, need: str | None = Non
             raise PermissionDenied(PERMISSION_MESSAGES[need])
     return membership
 
+
+# Every project URL asks: its SQL is compiled once per process. One membership per user and
+# project (a constraint), so no ORDER BY or LIMIT. The user is the one asking: set, not joined.
+MEMBERSHIP = CompiledQuery(
+    lambda: Membership.objects.select_related("project").filter(
+        project__slug=Param("slug", CharField()), user_id=Param("user_id", BigIntegerField())
+    )
+)
 
 PERMISSION_MESSAGES = {
     "can_edit": "Only the project's editors and owners can change plans.",

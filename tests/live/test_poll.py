@@ -131,6 +131,6 @@ def test_poll_renders_no_section(client, owner, editor, doc, django_assert_max_n
         author=editor, heading="Scope", body="Secret words", base_version=1
     )
     client.force_login(owner)
-    with django_assert_max_num_queries(11):  # the bound of live/test_queries.py
+    with django_assert_max_num_queries(10):  # the bound of live/test_queries.py
         body = client.get(poll_url(doc), {"since": past()}).content.decode()
     assert "Secret words" not in body and "<" not in body

@@ -11,10 +11,10 @@ from planhub.reviews.models import Comment, SectionDecision
 
 from .conftest import poll_url
 
-# Session and user (2), membership (1), plan (1), sections (1), approvals (1), comments (1),
-# sign-off slots with their sign-offs (1), who is here (1); and when the heartbeat is due:
-# upsert it, delete expired ones (2).
-READ_QUERIES = 9
+# Session and user (2), the plan with the reader's membership (1), sections (1), approvals (1),
+# comments (1), sign-off slots with their sign-offs (1), who is here (1); and when the heartbeat
+# is due: upsert it, delete expired ones (2).
+READ_QUERIES = 8
 MAX_QUERIES = READ_QUERIES + 2
 
 
