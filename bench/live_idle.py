@@ -3,7 +3,7 @@ to /ws/plans/<id>/live/, logged in with the bench users' sessions, the Origin he
 sends) across the bench's plans, then BENCH_IDLE_SECONDS of nothing happening: what the server
 processes spend meanwhile, in CPU seconds per wall second (a fraction of one core).
 
-An open page also polls /live/ over HTTP, every 30 s while its socket is open (static/js/live.js,
+An open page also polls /live/ over HTTP, every 300 s while its socket is open (static/js/live.js,
 PUSHED_INTERVAL): with `poll_every` that is done too (each connection's poll at a random moment
 of the interval, then every interval), and reported apart.
 
@@ -34,6 +34,7 @@ class Idle:
     poll_errors: int = 0
     poll_wall: float = 0.0
     poll_cpu: float = 0.0  # the same with the pages' polls
+    poll_every: float = 0.0  # seconds between two polls of one page
 
     @property
     def core_share(self) -> float:
@@ -99,6 +100,7 @@ async def _session(
         await asyncio.sleep(seconds)
         idle.cpu, idle.wall = server_cpu() - before, time.perf_counter() - t0
         if poll is not None:
+            idle.poll_every = poll_every
             idle.poll_cpu, idle.poll_wall = await _polling(
                 idle, poll, plans, len(sockets), seconds, poll_every, server_cpu
             )
@@ -136,7 +138,7 @@ def measure(
     seconds: float,
     server_cpu: Callable[[], float],
     poll: Callable[[int, tuple[str, int]], bool] | None = None,
-    poll_every: float = 30.0,
+    poll_every: float = 300.0,
 ) -> Idle:
     return asyncio.run(
         _session(port, cookies, plans, connections, seconds, server_cpu, poll, poll_every)
@@ -157,7 +159,8 @@ def lines(idle: Idle | None, target: float) -> list[str]:
         out.append(f"  refused or failed: {'; '.join(idle.refused)}")
     if idle.poll_wall:
         out.append(
-            f"  with each page's poll of /live/ every 30 s as well: {idle.polls} polls "
+            f"  with each page's poll of /live/ every {idle.poll_every:g} s as well: "
+            f"{idle.polls} polls "
             f"({idle.poll_errors} failed), {idle.poll_core_share * 100:.1f} % of one core"
         )
     return out

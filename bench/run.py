@@ -1768,7 +1768,8 @@ def measure_idle(server: "Server", browsers: list[Browser]) -> live_idle.Idle:
     def poll(n: int, plan: tuple[str, int]) -> bool:
         slug, plan_id = plan
         try:
-            answer = browsers[n % len(browsers)].request("GET", f"/p/{slug}/plans/{plan_id}/live/")
+            url = f"/p/{slug}/plans/{plan_id}/live/?pushed=1"  # as live.js while its socket is open
+            answer = browsers[n % len(browsers)].request("GET", url)
         except (OSError, http.client.HTTPException):
             return False
         return answer.status == 200
@@ -1781,7 +1782,7 @@ def measure_idle(server: "Server", browsers: list[Browser]) -> live_idle.Idle:
         IDLE_SECONDS,
         server.cpu,
         poll=poll,
-        poll_every=30.0,
+        poll_every=300.0,  # static/js/live.js PUSHED_INTERVAL
     )
 
 
