@@ -169,7 +169,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": int(os.environ.get("DB_POOL_MAX", "25")),
-        "timeout": 20,  # seconds a request waits for a free connection before an error
+        "timeout": 5,  # seconds a request waits for a connection (a busy pool, a database restart)
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several people save at once: wait for the write lock instead of failing at once.
