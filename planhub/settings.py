@@ -239,9 +239,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Each URL worked out once per process (planhub/lib/static_storage.py).
+        "BACKEND": "planhub.lib.static_storage.ManifestStaticStorage"
         if envbool("STATIC_MANIFEST")
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "planhub.lib.static_storage.StaticStorage"
     },
 }
 # WhiteNoise serves collectstatic's copy (STATIC_ROOT); with this, static/ as it is (DEBUG, and
@@ -446,8 +447,6 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 )
 # Pages served by the ASGI app say so (<meta name="planhub-websockets">): co-editing and push.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("planhub.live.context_processors.websockets")
-# {% static %} with each URL worked out once per process (planhub/lib/templatetags/static_once.py).
-TEMPLATES[0]["OPTIONS"]["libraries"] = {"static": "planhub.lib.templatetags.static_once"}
 
 
 # --- Webhooks -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""{% static %} (planhub/lib/templatetags/static_once.py): Django's URL, worked out once, and
+"""{% static %} through planhub/lib/static_storage.py: Django's URL, worked out once, and
 again when the settings it depends on change."""
 
 from django.template import engines
