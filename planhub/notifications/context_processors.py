@@ -1,29 +1,7 @@
-from django.db.models import BigIntegerField, Count
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from planhub.lib.compiled_query import CompiledQuery, Param
-
-from .models import Notification
-
-# Every full page asks: its SQL is compiled once per process. Grouped on the recipient (one
-# group, or no row when nothing is unread), on the index notification_unread.
-UNREAD_COUNT = CompiledQuery(
-    lambda: (
-        Notification.objects.filter(
-            recipient_id=Param("user_id", BigIntegerField()), read_at__isnull=True
-        )
-        .values("recipient_id")
-        .annotate(count=Count("*"))
-        .values_list("count")
-    )
-)
-
-
-def unread_count(user_id: int) -> int:
-    """What Notification.objects.unread_count(user) says, without compiling its SQL again."""
-    row = UNREAD_COUNT.row(user_id=user_id)
-    return 0 if row is None else row[0]
+from .models import unread_count
 
 
 def unread_notifications(request: HttpRequest) -> dict:

@@ -16,7 +16,7 @@ from planhub.lib.params import int_param, rejects_invalid_parameters
 from .entries import entries_html
 from .forms import PreferencesForm
 from .grouping import group_by_plan
-from .models import DigestSchedule, Event, Notification, Preference
+from .models import DigestSchedule, Event, Notification, Preference, unread_count
 from .preferences import save_preferences, unsubscribe
 from .unsubscribe import InvalidLink, read_token
 
@@ -45,7 +45,7 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
         page = paginator.page(page_number)
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
-    unread = Notification.objects.unread_count(request.user)
+    unread = unread_count(request.user.pk)
     entries = list(page.object_list)
     html = entries_html(entries, page, get_token(request))
     for notification in entries:
@@ -112,7 +112,7 @@ def _back_to_inbox(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def notifications_unread(request: HttpRequest) -> HttpResponse:
-    count = Notification.objects.unread_count(request.user)
+    count = unread_count(request.user.pk)
     return render(request, "notifications/_inbox_link.html#badge", {"unread_notifications": count})
 
 

@@ -59,12 +59,17 @@ def get_plan_for(user, slug: str, plan_id: int, *, need: str | None = None):
     plan = found
     membership = Membership.from_db(
         plan._state.db,
-        ["id", "project_id", "user_id", "role", "created_at"],
-        [plan.membership_id, plan.project_id, user.pk, plan.membership_role, plan.membership_at],
+        list(MEMBERSHIP_COLUMNS),
+        [getattr(plan, column) for column in MEMBERSHIP_COLUMNS.values()],
     )
     membership.project, membership.user = plan.project, user
     return check_membership(membership, need), plan
 
+
+# Every field of the reader's membership, as annotations of the plan (field attname: annotation).
+MEMBERSHIP_COLUMNS = {
+    field.attname: f"membership_{field.attname}" for field in Membership._meta.concrete_fields
+}
 
 # The plan with its relations and the reader's membership in its project (one per user and
 # project: a constraint), found by the URL's slug and plan id.
@@ -77,9 +82,10 @@ PLAN_WITH_MEMBERSHIP = CompiledQuery(
             project__memberships__user_id=Param("user_id", BigIntegerField()),
         )
         .annotate(
-            membership_id=F("project__memberships__id"),
-            membership_role=F("project__memberships__role"),
-            membership_at=F("project__memberships__created_at"),
+            **{
+                column: F(f"project__memberships__{attname}")
+                for attname, column in MEMBERSHIP_COLUMNS.items()
+            }
         )
     )
 )

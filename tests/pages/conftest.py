@@ -1,6 +1,7 @@
 """Shared by the pages' tests: a small plan (`doc`: Scope, Risks with tasks), one whose Scope
 has five lines to merge in (`scoped_doc`, `scope`, MINE: an editor's text for it), the feature
-plan's Overview, a project's plans in every state (`plans`), URL helpers."""
+plan's Overview, a project's plans in every state (`plans`), a plan whose every section the
+editor wrote (`written`), URL helpers."""
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,9 @@ SCOPED_TEXT = (
     "## Scope\n\nline one\nline two\nline three\nline four\nline five\n\n"
     "## Risks\n\nrisk text\n\n"
     "## Tasks\n\n- [ ] write it\n"
+)
+WRITTEN_TEXT = (
+    "# Plan\n\n## Scope\n\nwe build the thing\n\n## Risks\n\nnone known\n\n## Tasks\n\ndo it\n"
 )
 MINE = "line one\nline two, as I wrote it\nline three\nline four\nline five"
 
@@ -52,3 +56,14 @@ def url(section, name="section_detail"):
 @pytest.fixture
 def overview(plan):
     return plan.sections.get(heading="Overview")
+
+
+@pytest.fixture
+def written(project, owner, editor):
+    """A plan whose every section the editor wrote (so the reviewer and the owner may approve
+    them): Scope, Risks, Tasks, each at version 2."""
+    plan = make_plan(project, owner, text=WRITTEN_TEXT)
+    for s in plan.sections.all():
+        s.plan = plan
+        s.save_edit(author=editor, heading=s.heading, body=s.body + "\nmore\n", base_version=1)
+    return plan

@@ -17,16 +17,6 @@ def url(plan, name="plan_review", *extra):
     return reverse(name, args=[plan.project.slug, plan.pk, *extra])
 
 
-@pytest.fixture
-def written(project, owner, editor):
-    """A plan whose every section the editor wrote (so the reviewer may approve them)."""
-    plan = make_plan(project, owner, text=TEXT)
-    for s in plan.sections.all():
-        s.plan = plan
-        s.save_edit(author=editor, heading=s.heading, body=s.body + "\nmore\n", base_version=1)
-    return plan
-
-
 def sections(plan):
     return {s.heading: s for s in plan.sections.all()}
 

@@ -5,7 +5,6 @@ whatever the data."""
 
 import re
 
-import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,16 +42,6 @@ def waiting_part(html: str) -> str:
     return html.split("Waiting for your decision")[1].split("The rest (")[0]
 
 
-@pytest.fixture
-def written(project, owner, editor):
-    """A plan whose every section the editor wrote (so the reviewer and owner may approve)."""
-    plan = make_plan(project, owner, text=TEXT)
-    for s in plan.sections.all():
-        s.plan = plan
-        s.save_edit(author=editor, heading=s.heading, body=s.body + "\nmore\n", base_version=1)
-    return plan
-
-
 def scope_of(plan):
     section = plan.sections.get(heading="Scope")
     section.plan = plan
@@ -78,10 +67,10 @@ def test_my_approval_takes_the_section_out_of_my_queue(client, reviewer, written
 
 def test_another_reviewers_approval_shows(client, owner, reviewer, written):
     client.force_login(reviewer)
-    assert "0 of 3 sections approved" in warm(client, written)
+    assert "0 of 4 sections approved" in warm(client, written)
     approve(scope_of(written), owner)
     html = page(client, written)
-    assert "1 of 3 sections approved" in html and ">Scope<" not in waiting_part(html)
+    assert "1 of 4 sections approved" in html and ">Scope<" not in waiting_part(html)
 
 
 def test_an_edit_brings_the_section_back_with_its_diff(client, reviewer, editor, written):

@@ -122,7 +122,9 @@ def test_the_plan_and_membership_read_together_are_each_readers_own(plan, member
             expected.role,
             user,
         ), name
-        assert membership.created_at == expected.created_at
+        assert membership.get_deferred_fields() == set(), name  # every field read, none lazily
+        for field in Membership._meta.concrete_fields:
+            assert getattr(membership, field.attname) == getattr(expected, field.attname), name
         assert found.pk == plan.pk and membership.project.pk == found.project.pk
 
 
