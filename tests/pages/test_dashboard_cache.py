@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from planhub.pages.dashboard_cache import dashboard_stamp
 from planhub.plans import restructuring
-from planhub.plans.models import Plan
 from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
 from tests.factories import make_plan
@@ -152,7 +151,20 @@ def test_sections_added_deleted_and_plans_archived_show(client, owner, reviewer,
     assert ">B</a>" not in waiting(warm(client))
     restructuring.restore_section(moon.sections.model.all_objects.get(heading="B"), editor)
     assert ">B</a>" in waiting(warm(client))
-    Plan.objects.filter(pk=moon.pk).update(archived_at=timezone.now(), archived_by=owner)
+    moon.set_archived(True, owner)
+    assert "Moon plan" not in warm(client)
+    moon.set_archived(False, owner)
+    assert "Moon plan" in dashboard(client)
+
+
+def test_a_plan_saved_around_the_ledger_shows(client, reviewer, moon):
+    """A plan row saved in the Django admin appends nothing to the ledger; its `updated_at`
+    (in the stamp, probed per project) still moves."""
+    client.force_login(reviewer)
+    assert "Moon plan" in warm(client)
+    moon.refresh_from_db()
+    moon.archived_at = timezone.now()
+    moon.save()
     assert "Moon plan" not in dashboard(client)
 
 
@@ -195,14 +207,16 @@ def test_no_relative_time_in_the_dashboard(client, reviewer, moon):
     assert " ago<" not in html and "data-ago" in html
 
 
-def test_every_write_the_dashboard_shows_moves_the_stamp(owner, editor, reviewer, moon):
-    """Sections are in the stamp through their plan's `updated_at`: every write to a section
-    (an edit, a move, a deletion, a restore) touches its plan."""
+def test_every_write_the_dashboard_shows_moves_the_ledger_in_the_stamp(
+    owner, editor, reviewer, viewer, moon
+):
+    """Each write appends to its project's ledger in its own transaction: the ledger part of
+    the stamp moves by itself, whatever the other parts do."""
     stamps = [dashboard_stamp(reviewer)]
 
     def moved():
         stamps.append(dashboard_stamp(reviewer))
-        return stamps[-1] != stamps[-2]
+        return stamps[-1].ledger > stamps[-2].ledger
 
     edit(section_of(moon, "A"), editor, "a again")
     assert moved()
@@ -223,4 +237,11 @@ def test_every_write_the_dashboard_shows_moves_the_stamp(owner, editor, reviewer
     (request,) = ReviewRequest.create(moon, by=owner, reviewers=[reviewer])
     assert moved()
     request.cancel(owner, is_owner=True)
+    assert moved()
+    moon.set_archived(True, owner)
+    assert moved()
+    make_plan(moon.project, owner, text="# Sun plan\n")
+    assert moved()
+    membership = moon.project.memberships.get(user=viewer)
+    membership.change_role("reviewer", by=owner)  # whose approvals count
     assert moved()
