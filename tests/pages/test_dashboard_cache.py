@@ -8,15 +8,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from planhub.exports.plan_stamp import CACHE_ALIAS
 from planhub.pages.dashboard_cache import dashboard_stamp
 from planhub.plans import restructuring
 from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
-from tests.factories import make_plan
+from tests.factories import make_plan, make_project, make_user
 
 TEXT = "# Moon plan\n## A\na\n## B\nb\n"
 
@@ -245,3 +247,33 @@ def test_every_write_the_dashboard_shows_moves_the_ledger_in_the_stamp(
     membership = moon.project.memberships.get(user=viewer)
     membership.change_role("reviewer", by=owner)  # whose approvals count
     assert moved()
+
+
+def test_the_queries_stay_the_same_with_ten_times_the_data(client, owner, editor, reviewer, moon):
+    """Miss and hit, for a reviewer and for an author with a change request: the same queries
+    after ten times more plans, edits and decisions in their project and in another one (the
+    stamp no longer walks or sums anyone's history; each queue reads a round of its own)."""
+    decide(section_of(moon, "A"), reviewer, "changes_requested")
+
+    def counts() -> dict:
+        found = {}
+        for user in (reviewer, editor):
+            client.force_login(user)
+            caches[CACHE_ALIAS].clear()
+            for state in ("miss", "hit"):
+                with CaptureQueriesContext(connection) as queries:
+                    dashboard(client)
+                found[user.username, state] = len(queries)
+        return found
+
+    counts()  # a first request of a process differs (ContentType cache, template loading)
+    small = counts()
+    elsewhere = make_project(owner=owner, slug="elsewhere", name="Elsewhere")
+    stranger = make_user("stranger")
+    for n in range(10):
+        plan = make_plan(elsewhere if n % 2 else moon.project, owner, text=TEXT)
+        for section in plan.sections.all():
+            section.plan = plan
+            edit(section, owner, section.body + " again")
+            decide(section, stranger if n % 2 else reviewer, "changes_requested")
+    assert counts() == small
