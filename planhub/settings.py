@@ -158,6 +158,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the app's queries each read a few hundred rows at most, but a plan
+    # estimated above jit_above_cost (the dashboard's queues at 10x the data) spent 3 s
+    # compiling for a query that runs in 0.2 s (EXPLAIN ANALYZE, docs/performance-lists.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
     "DB_POOL", default=True
 ):

@@ -1,25 +1,31 @@
 """The dashboard served whole from a cache keyed by a stamp of everything it shows to its reader.
 
 Everything on the dashboard comes from the reader's projects: their memberships (names,
-descriptions, roles, the review settings), the plans of those projects and their statuses
-(sections, decisions, sign-off slots and sign-offs), the review requests asked of the reader,
-and the reader's "today" (due dates in their own words, "overdue"). `dashboard_stamp` reads, in
-one query: an aggregate of the plans (count, latest `updated_at`, archiving, titles), which
-covers their sections, since every write to a section (an edit, a move, a deletion, a restore)
-touches its plan (`Plan.touch`); the latest decision on the reader's projects (decisions are
-only appended: found walking down the primary key, so its cost does not grow with the history);
-an aggregate of the sign-off slots and sign-offs; the requests asked of the reader; and their
-time zone. The memberships are read as rows (the page shows them) and the reader's local date
-is in the key. Nothing is invalidated: a change gives a new key. Relative times are not in the
-page (`{% timestamp %}`, shown by static/js/timeago.js). Comments are not in the stamp: the
-dashboard shows none, and no status depends on them (rules.py).
+descriptions, roles, the review settings), the plans of those projects and their statuses (sections,
+decisions, sign-off slots and sign-offs), the review requests asked of the reader, and the reader's
+"today" (due dates in their own words, "overdue"). Every action that changes any of that in a
+project (a plan created or archived, a section saved, moved, deleted or restored, a decision, a
+sign-off assigned or given, a review requested or cancelled, a member added, removed or given
+another role, the settings changed) appends to the project's audit ledger in the same transaction,
+and so moves the project's ledger head (`LedgerHead.seq`, which only grows). `dashboard_stamp`
+reads, in one query: the sum of those heads over the reader's projects (a primary-key probe per
+project: its cost does not grow with the projects' content or history), the latest change to a plan
+row of theirs (an index probe per project: a plan saved in the Django admin, which appends nothing
+to the ledger, still moves it), the requests asked of the reader, and their time zone. The
+memberships are read as rows (the page shows them, and a membership gained or lost changes them) and
+the reader's local date is in the key. Nothing is invalidated: a change gives a new key. Relative
+times are not in the page (`{% timestamp %}`, shown by static/js/timeago.js). Comments are not in
+the stamp: the dashboard shows none, and no status depends on them (rules.py).
 
-Like the plan page, a username changed by an admin is not in the stamp (PlanHub has no page that
-renames a user); the cache's timeout bounds it.
+Any other write that goes around the model methods (a raw `UPDATE`, a section or a decision
+changed in the Django admin) appends nothing to the ledger: the dashboard shows it once the
+cache's timeout has passed; the app itself makes no such write. Like the plan page, a username
+changed by an admin is not in the stamp (PlanHub has no page that renames a user).
 """
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import caches
 from django.db import connection
@@ -27,56 +33,65 @@ from django.utils import timezone
 
 from planhub.accounts.models import Profile
 from planhub.exports.plan_stamp import CACHE_ALIAS, snapshot
-from planhub.plans.models import Plan, Section, SignOffSlot
+from planhub.ledger.models import LedgerHead
+from planhub.plans.models import Plan
 from planhub.projects.models import Membership
-from planhub.reviews.models import ReviewRequest, SectionDecision, SignOff
+from planhub.reviews.models import ReviewRequest
 
-REQUESTS = 7 + 1 + 6 + 2  # where the review requests' columns start in the stamp
 # Bump when the dashboard changes in a way its stamp does not show.
-STAMP_VERSION = 1
+STAMP_VERSION = 2
+
+
+class Stamp(NamedTuple):
+    """What `dashboard_stamp` reads, by name (the query's column aliases)."""
+
+    ledger: int  # the sum of the reader's projects' ledger heads: moves with every action
+    latest_plan_change: object  # the newest `updated_at` of a plan in those projects
+    requests: int  # review requests asked of the reader...
+    latest_request: int | None
+    cancelled: int
+    latest_cancel: object
+    with_due: int
+    latest_due: object
+    time_zone: str | None  # ...and the reader's time zone ("due Friday", "overdue")
 
 
 def _stamp_sql() -> str:
     t = {
         "m": Membership._meta.db_table,
+        "h": LedgerHead._meta.db_table,
         "p": Plan._meta.db_table,
-        "s": Section._meta.db_table,
-        "d": SectionDecision._meta.db_table,
-        "sl": SignOffSlot._meta.db_table,
-        "so": SignOff._meta.db_table,
         "rq": ReviewRequest._meta.db_table,
         "tz": Profile._meta.db_table,
     }
-    projects = f"SELECT project_id FROM {t['m']} WHERE user_id = %(user)s"
-    plans = f"SELECT id FROM {t['p']} WHERE project_id IN ({projects})"
-    # The latest decision on the reader's projects: walked down the primary key, it stops at
-    # the first one in them (an aggregate over all would grow with their history).
-    latest_decision = f"""
-        SELECT d.id FROM {t["d"]} d JOIN {t["s"]} s ON s.id = d.section_id
-         WHERE s.plan_id IN ({plans}) ORDER BY d.id DESC LIMIT 1"""
+    # A project's ledger head is moved in the transaction of every action that matters in it
+    # (planhub/ledger/chain.py) and only ever grows: one primary-key probe per project. The
+    # latest plan change: one probe per project of the index plan_project_updated.
     return f"""
-        SELECT * FROM
-        (SELECT COUNT(*), MAX(updated_at), MAX(archived_at), COUNT(archived_at),
-                SUM(LENGTH(title)), SUM(id * COALESCE(template_id, 0)), MAX(id)
-           FROM {t["p"]} WHERE project_id IN ({projects})) p,
-        (SELECT ({latest_decision}) AS latest) d,
-        (SELECT COUNT(*), MAX(id), SUM(id * COALESCE(assignee_id, 0)), MAX(assigned_at),
-                SUM(position * id), SUM(LENGTH(name))
-           FROM {t["sl"]} WHERE plan_id IN ({plans})) sl,
-        (SELECT COUNT(*), MAX(id) FROM {t["so"]}
-          WHERE slot_id IN (SELECT id FROM {t["sl"]} WHERE plan_id IN ({plans}))) so,
-        (SELECT COUNT(*), MAX(id), COUNT(cancelled_at), MAX(cancelled_at), COUNT(due), MAX(due)
-           FROM {t["rq"]} WHERE reviewer_id = %(user)s) rq,
-        (SELECT MAX(time_zone) FROM {t["tz"]} WHERE user_id = %(user)s) tz
+        SELECT
+        (SELECT COALESCE(SUM(h.seq), 0) FROM {t["h"]} h
+          WHERE h.project_id IN (SELECT project_id FROM {t["m"]} WHERE user_id = %(user)s))
+          AS ledger,
+        (SELECT MAX((SELECT p.updated_at FROM {t["p"]} p WHERE p.project_id = m.project_id
+                      ORDER BY p.updated_at DESC LIMIT 1))
+           FROM {t["m"]} m WHERE m.user_id = %(user)s) AS latest_plan_change,
+        rq.*,
+        (SELECT time_zone FROM {t["tz"]} WHERE user_id = %(user)s) AS time_zone
+        FROM (SELECT COUNT(*) AS requests, MAX(id) AS latest_request,
+                     COUNT(cancelled_at) AS cancelled, MAX(cancelled_at) AS latest_cancel,
+                     COUNT(due) AS with_due, MAX(due) AS latest_due
+                FROM {t["rq"]} WHERE reviewer_id = %(user)s) rq
     """
 
 
-def dashboard_stamp(user) -> tuple:
-    """An aggregate of every table the dashboard shows, over the reader's projects, and the
-    reader's time zone: one query."""
+def dashboard_stamp(user) -> Stamp:
+    """The ledger heads of the reader's projects, the review requests asked of them and their
+    time zone: one query, whose cost grows with the reader's projects and requests, never with
+    the history of the projects' content."""
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), {"user": user.pk})
-        return tuple(cursor.fetchone())
+        names = [column[0] for column in cursor.description]
+        return Stamp(**dict(zip(names, cursor.fetchone(), strict=True)))
 
 
 @dataclass
@@ -84,7 +99,7 @@ class Reader:
     """What of the reader the dashboard shows and is keyed on, read once for key and page."""
 
     memberships: list  # Membership, with its project
-    stamp: tuple
+    stamp: Stamp
 
     @classmethod
     def of(cls, user) -> "Reader":
@@ -94,8 +109,7 @@ class Reader:
     @property
     def has_open_requests(self) -> bool:
         """Whether a review request asked of the reader is not cancelled (else no query)."""
-        count, _, cancelled = self.stamp[REQUESTS : REQUESTS + 3]
-        return count > cancelled
+        return self.stamp.requests > self.stamp.cancelled
 
     def key(self, user) -> str:
         projects = [
@@ -111,7 +125,7 @@ class Reader:
             )
             for m in self.memberships
         ]
-        zone = self.stamp[-1] or "UTC"
+        zone = self.stamp.time_zone or "UTC"
         today = timezone.now().astimezone(Profile(time_zone=zone).zone).date()  # "due Friday"
         state = (STAMP_VERSION, user.pk, self.stamp, projects, today)
         return "dashboard:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()

@@ -118,7 +118,9 @@ def _dashboard_context(user, memberships, has_requests: bool) -> dict:
     return {
         "memberships": memberships,
         "recent_plans": recent_plans,
-        "waiting_sections": sections_waiting_for(user),
+        "waiting_sections": sections_waiting_for(
+            user, reviewing=[m.project_id for m in memberships if m.can_review]
+        ),
         "waiting_signoffs": signoffs_waiting_for(user),
         "changes_requested": my_plans_with_changes_requested(user),
         "requested_reviews": requests_waiting_for(user) if has_requests else [],

@@ -34,10 +34,16 @@ from .status import review_plans, review_sections, slot_reviews
 CANDIDATE_BATCH = 200
 
 
-def sections_waiting_for(user, limit: int = 20) -> list[Section]:
+def sections_waiting_for(user, limit: int = 20, reviewing=None) -> list[Section]:
     """Sections in active plans of projects where `user` reviews that wait for their decision
-    (SectionReview.waits_for), newest first."""
-    reviewing = Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.REVIEWER])
+    (SectionReview.waits_for), newest first. `reviewing`: the ids of those projects, when the
+    caller has read them (none: nothing to walk)."""
+    if reviewing is None:
+        reviewing = Membership.objects.filter(
+            user=user, role__in=[Role.OWNER, Role.REVIEWER]
+        ).values("project")
+    elif not reviewing:
+        return []  # the walk below would read every section of every project to find none
     mine_on_current = SectionDecision.objects.filter(
         section=OuterRef("pk"), reviewer=user, version=OuterRef("version")
     )
@@ -45,9 +51,7 @@ def sections_waiting_for(user, limit: int = 20) -> list[Section]:
         section=OuterRef("pk"), version=OuterRef("version"), authors=user
     )
     candidates = (
-        Section.objects.filter(
-            plan__project__in=reviewing.values("project"), plan__archived_at__isnull=True
-        )
+        Section.objects.filter(plan__project__in=reviewing, plan__archived_at__isnull=True)
         .exclude(Exists(mine_on_current))
         # Facts the rules would refuse anyway, read here so that a queue of sections nobody
         # may approve yet (fresh templates, full of placeholders) costs no more than a page.
@@ -172,23 +176,27 @@ def _undecided_on_current_content(slots):
 def my_plans_with_changes_requested(user, limit: int = 20) -> list[Plan]:
     """Active plans `user` created or wrote in where a section's status is “changes
     requested”, most recently changed first."""
-    open_request = SectionDecision.objects.filter(
-        section__plan=OuterRef("pk"),
-        section__deleted_at__isnull=True,
-        decision=Decision.CHANGES_REQUESTED,
-        version=F("section__version"),
-    )
     wrote = SectionRevision.objects.filter(section__plan=OuterRef("pk"), authors=user)
     plans = (
         Plan.objects.active()
         .filter(project__memberships__user=user)
         .filter(Q(created_by=user) | Exists(wrote))
-        .filter(Exists(open_request))
         .select_related("project")
         .order_by("-updated_at", "-pk")
     )
 
     def waiting(batch: list[Plan]) -> list[Plan]:
+        # Asked of this round's plans only: as a filter of the query above, PostgreSQL
+        # joined every change request of every plan to keep the 25 newest (0.3 s at 10x).
+        asked = set(
+            SectionDecision.objects.filter(
+                section__plan__in=[plan.pk for plan in batch],
+                section__deleted_at__isnull=True,
+                decision=Decision.CHANGES_REQUESTED,
+                version=F("section__version"),
+            ).values_list("section__plan_id", flat=True)
+        )
+        batch = [plan for plan in batch if plan.pk in asked]
         reviews = review_plans(batch)
         return [plan for plan in batch if reviews[plan.pk].changes_requested]
 

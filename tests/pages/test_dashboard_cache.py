@@ -8,16 +8,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from planhub.exports.plan_stamp import CACHE_ALIAS
 from planhub.pages.dashboard_cache import dashboard_stamp
 from planhub.plans import restructuring
-from planhub.plans.models import Plan
 from planhub.reviews.models import Comment, ReviewRequest, SectionDecision, SignOff
 from planhub.reviews.status import review_plan
-from tests.factories import make_plan
+from tests.factories import make_plan, make_project, make_user
 
 TEXT = "# Moon plan\n## A\na\n## B\nb\n"
 
@@ -152,7 +153,20 @@ def test_sections_added_deleted_and_plans_archived_show(client, owner, reviewer,
     assert ">B</a>" not in waiting(warm(client))
     restructuring.restore_section(moon.sections.model.all_objects.get(heading="B"), editor)
     assert ">B</a>" in waiting(warm(client))
-    Plan.objects.filter(pk=moon.pk).update(archived_at=timezone.now(), archived_by=owner)
+    moon.set_archived(True, owner)
+    assert "Moon plan" not in warm(client)
+    moon.set_archived(False, owner)
+    assert "Moon plan" in dashboard(client)
+
+
+def test_a_plan_saved_around_the_ledger_shows(client, reviewer, moon):
+    """A plan row saved in the Django admin appends nothing to the ledger; its `updated_at`
+    (in the stamp, probed per project) still moves."""
+    client.force_login(reviewer)
+    assert "Moon plan" in warm(client)
+    moon.refresh_from_db()
+    moon.archived_at = timezone.now()
+    moon.save()
     assert "Moon plan" not in dashboard(client)
 
 
@@ -195,14 +209,16 @@ def test_no_relative_time_in_the_dashboard(client, reviewer, moon):
     assert " ago<" not in html and "data-ago" in html
 
 
-def test_every_write_the_dashboard_shows_moves_the_stamp(owner, editor, reviewer, moon):
-    """Sections are in the stamp through their plan's `updated_at`: every write to a section
-    (an edit, a move, a deletion, a restore) touches its plan."""
+def test_every_write_the_dashboard_shows_moves_the_ledger_in_the_stamp(
+    owner, editor, reviewer, viewer, moon
+):
+    """Each write appends to its project's ledger in its own transaction: the ledger part of
+    the stamp moves by itself, whatever the other parts do."""
     stamps = [dashboard_stamp(reviewer)]
 
     def moved():
         stamps.append(dashboard_stamp(reviewer))
-        return stamps[-1] != stamps[-2]
+        return stamps[-1].ledger > stamps[-2].ledger
 
     edit(section_of(moon, "A"), editor, "a again")
     assert moved()
@@ -224,3 +240,40 @@ def test_every_write_the_dashboard_shows_moves_the_stamp(owner, editor, reviewer
     assert moved()
     request.cancel(owner, is_owner=True)
     assert moved()
+    moon.set_archived(True, owner)
+    assert moved()
+    make_plan(moon.project, owner, text="# Sun plan\n")
+    assert moved()
+    membership = moon.project.memberships.get(user=viewer)
+    membership.change_role("reviewer", by=owner)  # whose approvals count
+    assert moved()
+
+
+def test_the_queries_stay_the_same_with_ten_times_the_data(client, owner, editor, reviewer, moon):
+    """Miss and hit, for a reviewer and for an author with a change request: the same queries
+    after ten times more plans, edits and decisions in their project and in another one (the
+    stamp no longer walks or sums anyone's history; each queue reads a round of its own)."""
+    decide(section_of(moon, "A"), reviewer, "changes_requested")
+
+    def counts() -> dict:
+        found = {}
+        for user in (reviewer, editor):
+            client.force_login(user)
+            caches[CACHE_ALIAS].clear()
+            for state in ("miss", "hit"):
+                with CaptureQueriesContext(connection) as queries:
+                    dashboard(client)
+                found[user.username, state] = len(queries)
+        return found
+
+    counts()  # a first request of a process differs (ContentType cache, template loading)
+    small = counts()
+    elsewhere = make_project(owner=owner, slug="elsewhere", name="Elsewhere")
+    stranger = make_user("stranger")
+    for n in range(10):
+        plan = make_plan(elsewhere if n % 2 else moon.project, owner, text=TEXT)
+        for section in plan.sections.all():
+            section.plan = plan
+            edit(section, owner, section.body + " again")
+            decide(section, stranger if n % 2 else reviewer, "changes_requested")
+    assert counts() == small
