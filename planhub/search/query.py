@@ -35,6 +35,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -53,6 +54,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from planhub.lib import search_columns
+from planhub.lib.compiled_query import CompiledQuery, Param
 from planhub.plans.models import Plan, Section
 from planhub.projects.models import Membership, Project
 from planhub.reviews.models import Comment
@@ -153,7 +155,20 @@ COMMENT_FIELDS = (
 
 def search(user: AbstractBaseUser, text: str, *, limit: int = MAX_RESULTS) -> Results:
     """The best `limit` hits for `text` in `user`'s projects."""
-    projects = Membership.objects.filter(user=user).values("project_id")
+    if connection.vendor == "postgresql":
+        found = _postgres(text, user.pk, limit + 1)
+    else:
+        found = _fallback(text, *_searched(user.pk), limit + 1)
+    # Stable: equal keys keep plans, then sections, then comments, each in its query's order.
+    found.sort(key=lambda candidate: (candidate.rank, candidate.updated_at), reverse=True)
+    urls = _Urls()
+    hits = [_HITS[candidate.kind](candidate, urls) for candidate in found[:limit]]
+    return Results(query=text, hits=hits, more=len(found) > limit)
+
+
+def _searched(user) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The plans, live sections and comments of `user`'s projects (a user id, or a Param)."""
+    projects = Membership.objects.filter(user_id=user).values("project_id")
     plans = Plan.objects.filter(project__in=projects)
     sections = Section.objects.filter(plan__project__in=projects).annotate(
         # The H1 a plan's title comes from is found as the plan: its section is not found again
@@ -167,13 +182,7 @@ def search(user: AbstractBaseUser, text: str, *, limit: int = MAX_RESULTS) -> Re
     comments = Comment.objects.filter(
         section__deleted_at__isnull=True, section__plan__project__in=projects
     )
-    backend = _postgres if connection.vendor == "postgresql" else _fallback
-    found = backend(text, plans, sections, comments, limit + 1)
-    # Stable: equal keys keep plans, then sections, then comments, each in its query's order.
-    found.sort(key=lambda candidate: (candidate.rank, candidate.updated_at), reverse=True)
-    urls = _Urls()
-    hits = [_HITS[candidate.kind](candidate, urls) for candidate in found[:limit]]
-    return Results(query=text, hits=hits, more=len(found) > limit)
+    return plans, sections, comments
 
 
 # A run of "-" (spaces between or not) is that many NOTs in websearch_to_tsquery, and a few
@@ -218,8 +227,47 @@ class MayMatch(Func):
         return sql, (*query[1], *document[1], *query[1])
 
 
-def _postgres(text: str, plans, sections, comments, limit: int) -> list[Candidate]:
-    query = SearchQuery(_fewer_nots(text), search_type="websearch", config=CONFIG)
+def _postgres(text: str, user_id: int, limit: int) -> list[Candidate]:
+    values = {"user_id": user_id, "text": _fewer_nots(text)}
+    plans, sections, comments = _compiled_queries(limit)
+
+    def words(*headlines: str) -> Callable[[], re.Pattern]:
+        return lambda: terms_pattern(marked_words(*headlines), whole_words=True)
+
+    return [
+        *(
+            Candidate("plan", rank, when, row, words(title))
+            for *row, when, rank, title in plans.rows(**values)
+        ),
+        *(
+            Candidate("section", rank, when, row, words(heading, body))
+            for *row, when, rank, heading, body in sections.rows(**values)
+        ),
+        *(
+            Candidate("comment", rank, when, row, words(body))
+            for *row, when, rank, body in comments.rows(**values)
+        ),
+    ]
+
+
+# limit: the three queries (plans, sections, comments), their SQL compiled once per process.
+_COMPILED: dict[int, tuple[CompiledQuery, CompiledQuery, CompiledQuery]] = {}
+
+
+def _compiled_queries(limit: int) -> tuple[CompiledQuery, CompiledQuery, CompiledQuery]:
+    if limit not in _COMPILED:
+        _COMPILED[limit] = tuple(
+            CompiledQuery(lambda kind=kind: _postgres_querysets(limit)[kind]) for kind in range(3)
+        )
+    return _COMPILED[limit]
+
+
+def _postgres_querysets(limit: int) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """Each kind's best `limit` rows for the query `text` (a websearch, the NOTs fewer) in the
+    projects of the user `user_id`, as values: the kind's *_FIELDS, updated_at (or
+    created_at), rank, then what ts_headline marked."""
+    plans, sections, comments = _searched(Param("user_id", BigIntegerField()))
+    query = SearchQuery(Param("text", CharField()), search_type="websearch", config=CONFIG)
 
     def marked(field: str, **options) -> SearchHeadline:
         """ts_headline, only to learn which words of `field` match (see marked_words); the
@@ -237,9 +285,6 @@ def _postgres(text: str, plans, sections, comments, limit: int) -> list[Candidat
             .order_by("-rank", f"-{recency}")
             .values_list(*fields, recency, "rank", *headlines)[:limit]
         )
-
-    def words(*headlines: str) -> Callable[[], re.Pattern]:
-        return lambda: terms_pattern(marked_words(*headlines), whole_words=True)
 
     # Short fragments, several: enough to see every matching word without sending long texts.
     fragments = {"max_fragments": 6, "max_words": 12, "min_words": 4}
@@ -272,17 +317,7 @@ def _postgres(text: str, plans, sections, comments, limit: int) -> list[Candidat
         COMMENT_FIELDS,
         body_marked=marked("body", **fragments),
     )
-    return [
-        *(Candidate("plan", rank, when, row, words(title)) for *row, when, rank, title in plans),
-        *(
-            Candidate("section", rank, when, row, words(heading, body))
-            for *row, when, rank, heading, body in sections
-        ),
-        *(
-            Candidate("comment", rank, when, row, words(body))
-            for *row, when, rank, body in comments
-        ),
-    ]
+    return plans, sections, comments
 
 
 def _fallback(text: str, plans, sections, comments, limit: int) -> list[Candidate]:
