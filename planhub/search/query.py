@@ -368,16 +368,22 @@ def _fallback(text: str, plans, sections, comments, limit: int) -> list[Candidat
 
 
 class _Urls:
-    """A plan's page address, made once per plan of a search's results."""
+    """Plans' page addresses, reversed once per project of a search's results (a reverse()
+    per hit was a tenth of a search's time): the address of a placeholder plan id, with
+    each plan's id put in its place."""
+
+    PLACEHOLDER = 9_876_543_210  # any id: it is the last number in the address, after the slug
 
     def __init__(self):
-        self.plans: dict[int, str] = {}
+        self.projects: dict[str, tuple[str, str]] = {}
 
     def plan(self, slug: str, plan_id: int) -> str:
-        url = self.plans.get(plan_id)
-        if url is None:
-            url = self.plans[plan_id] = reverse("plan_detail", args=[slug, plan_id])
-        return url
+        parts = self.projects.get(slug)
+        if parts is None:
+            url = reverse("plan_detail", args=[slug, self.PLACEHOLDER])
+            before, _, after = url.rpartition(str(self.PLACEHOLDER))
+            parts = self.projects[slug] = (before, after)
+        return f"{parts[0]}{plan_id}{parts[1]}"
 
 
 def _plan_hit(found: Candidate, urls: _Urls) -> Hit:
