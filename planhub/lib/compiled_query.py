@@ -89,7 +89,12 @@ class CompiledQuery:
         found = self._run(values)
         return None if found is None else tuple(found[1])
 
-    def _run(self, values: dict) -> "tuple[_Compiled, list] | None":
+    def rows(self, **values) -> list[tuple]:
+        """Every row of a `values_list()` query, in its order."""
+        found = self._run(values, every_row=True)
+        return [] if found is None else [tuple(row) for row in found[1]]
+
+    def _run(self, values: dict, every_row: bool = False) -> "tuple[_Compiled, list] | None":
         if self._queryset is None:
             self._queryset = self.build()
         alias = router.db_for_read(self._queryset.model)
@@ -105,6 +110,11 @@ class CompiledQuery:
             params.append(param)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
+            if every_row:
+                rows = cursor.fetchall()
+                if compiled.converters:
+                    rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+                return compiled, rows
             row = cursor.fetchone()
         if row is None:
             return None

@@ -6,8 +6,9 @@ comes from ts_headline (`marked_words`), elsewhere from the query's words (`term
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # What PostgreSQL's ts_headline puts around each match. Private-use characters, removed from
@@ -51,6 +52,11 @@ def terms(text: str) -> list[str]:
 def terms_pattern(words: Iterable[str], *, whole_words: bool = False) -> re.Pattern:
     """Any of `words`, case-insensitively, the longest first (so "roll" does not cut a
     "rollback" match short); only where a whole word is the match with `whole_words`."""
+    return _compiled(tuple(words), whole_words)
+
+
+@lru_cache(maxsize=256)  # most hits of a search mark the same few words
+def _compiled(words: tuple[str, ...], whole_words: bool) -> re.Pattern:
     alternatives = sorted({re.escape(word) for word in words if word}, key=len, reverse=True)
     if not alternatives:
         return NOTHING
@@ -64,11 +70,12 @@ def highlight(text: str, pattern: re.Pattern) -> SafeString:
     """All of `text`, escaped, with <mark> around each match of `pattern`."""
     parts, last = [], 0
     for match in pattern.finditer(text):
-        if match.start() == match.end():
+        start, end = match.span()
+        if start == end:
             continue
-        parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+        parts.append(escape(text[last:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))
 

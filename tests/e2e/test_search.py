@@ -55,6 +55,9 @@ def test_search_from_the_top_bar_to_the_section(open_page, owner, searchable, sc
     expect(first.locator("mark")).to_have_text(["kill", "switch"])
     expect(first.locator(".search-snippet")).to_contain_text("flip the kill switch <em>first</em>")
     expect(hits.nth(1).locator(".kind-badge")).to_have_text("Comment")
+    # The time is written absolute and shown relative by timeago.js, as on the other pages.
+    expect(first.locator("time[data-ago]")).to_have_text("just now")
+    expect(first.locator(".search-hit-meta")).to_contain_text("· updated just now")
     assert horizontal_overflow(page) <= 0
     screenshot(page, "search-results")
 

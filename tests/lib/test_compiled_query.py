@@ -88,3 +88,26 @@ def test_nested_related_rows(project, owner):
         assert found.plan.created_by == owner and found.plan.title == plan.title
     assert not queries.captured_queries
     assert isinstance(found.plan.created_by, User)
+
+
+MEMBERS = CompiledQuery(
+    lambda: (
+        Membership.objects.filter(project__slug=Param("slug", CharField()))
+        .order_by("user__username")
+        .values_list("user__username", "role", "created_at")
+    )
+)
+
+
+def test_rows_are_every_row_in_order_with_the_values_queryset(project, owner, editor, reviewer):
+    expected = list(
+        Membership.objects.filter(project=project)
+        .order_by("user__username")
+        .values_list("user__username", "role", "created_at")
+    )
+    assert len(expected) == 3
+    assert MEMBERS.rows(slug=project.slug) == expected  # created_at: converters applied
+    assert MEMBERS.rows(slug="no-such-project") == []
+    with CaptureQueriesContext(connection) as queries:
+        MEMBERS.rows(slug=project.slug)
+    assert len(queries.captured_queries) == 1

@@ -266,6 +266,30 @@ def test_constant_number_of_queries(client, owner, project, reviewer):
     assert few <= 6  # session, user, the top bar's unread count, then one query per kind
 
 
+def test_queries_stay_the_same_with_ten_times_the_matches_elsewhere(
+    client, owner, project, apollo_plan
+):
+    """Six queries (session, user, the top bar's unread count, one per kind) whether "rollback"
+    matches 2 sections or 10x as many more, in the reader's projects and in another one."""
+    stranger = make_user("stranger")
+    other = make_project(owner=stranger, slug="hermes", name="Hermes")
+    client.force_login(owner)
+
+    def queries() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = get(client, "rollback")
+        return len(captured), [hit.url for hit in response.context["results"].hits]
+
+    count, urls = queries()
+    assert count == 6 and len(urls) == 2
+    for _ in range(10):
+        make_plan(project, author=owner, text=PLAN_TEXT)
+        make_plan(other, author=stranger, text=PLAN_TEXT)
+    more_count, more_urls = queries()
+    assert more_count == count
+    assert len(more_urls) == 22 and all("/p/apollo/" in url for url in more_urls)
+
+
 def test_max_queries(client, owner, project, django_assert_max_num_queries):
     for _ in range(30):
         make_plan(project, author=owner, text=PLAN_TEXT)
