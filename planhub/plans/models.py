@@ -236,11 +236,23 @@ def blank_plan_text(title: str, line_ending: str = "\n") -> str:
     return f"{atx_heading(1, title, line_ending)}{line_ending}## Overview{line_ending}"
 
 
-@functools.lru_cache(maxsize=4096)
 def plain_title_of(title: str) -> str:
     """`Plan.plain_title` for a title's text. A function of the text alone, kept per process:
-    a dashboard's miss showed ~60 titles, each parsed and sanitised again (~12 ms)."""
+    a dashboard's miss showed ~60 titles, each parsed and sanitised again (~12 ms). Only
+    titles of ordinary length are kept, so the memory it holds stays small."""
+    if len(title) > CACHED_TITLE_LENGTH:
+        return _plain_title(title)
+    return _cached_plain_title(title)
+
+
+CACHED_TITLE_LENGTH = 300
+
+
+def _plain_title(title: str) -> str:
     return plain_text(render_heading(title)).strip() or title
+
+
+_cached_plain_title = functools.lru_cache(maxsize=4096)(_plain_title)
 
 
 class Plan(Archivable):
