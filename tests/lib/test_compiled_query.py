@@ -88,3 +88,23 @@ def test_nested_related_rows(project, owner):
         assert found.plan.created_by == owner and found.plan.title == plan.title
     assert not queries.captured_queries
     assert isinstance(found.plan.created_by, User)
+
+
+MEMBERS = CompiledQuery(
+    lambda: (
+        Membership.objects.filter(project__slug=Param("slug", CharField()))
+        .values_list("user_id", "created_at")
+        .order_by("user_id")
+    )
+)
+
+
+def test_rows_are_every_row_of_the_values_converted(project, owner, editor, reviewer, outsider):
+    expected = list(
+        Membership.objects.filter(project=project)
+        .values_list("user_id", "created_at")
+        .order_by("user_id")
+    )
+    assert MEMBERS.rows(slug=project.slug) == expected  # datetimes converted, as Django does
+    assert outsider.pk not in {user_id for user_id, _ in MEMBERS.rows(slug=project.slug)}
+    assert MEMBERS.rows(slug="no-such-project") == []
