@@ -13,6 +13,7 @@ from django_htmx.http import trigger_client_event
 from planhub.accounts.models import Profile
 from planhub.lib.params import int_param, rejects_invalid_parameters
 
+from .context_processors import inbox_counts
 from .entries import entries_html
 from .forms import PreferencesForm
 from .grouping import group_by_plan
@@ -41,11 +42,11 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
         .only(*SHOWN_FIELDS)
     )
     paginator = Paginator(notifications, PER_PAGE)
+    paginator.count, unread = inbox_counts(request.user.pk)  # one query, not the paginator's
     try:
         page = paginator.page(page_number)
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
-    unread = Notification.objects.unread_count(request.user)
     entries = list(page.object_list)
     html = entries_html(entries, page, get_token(request))
     for notification in entries:
