@@ -153,3 +153,12 @@ def test_the_logout_form_carries_a_token_the_server_accepts(client, editor, plan
     response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
     assert response.status_code in (200, 302)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("url_of", PAGES)
+def test_one_response_carries_one_token_everywhere(client, editor, plan, url_of):
+    client.force_login(editor)
+    get(client, url_of(plan))
+    html = get(client, url_of(plan))
+    tokens = set(re.findall(r'(?:"x-csrftoken": "|csrfmiddlewaretoken" value=")([^"]+)', html))
+    assert len(tokens) == 1 and html.count(tokens.pop()) >= 2  # the header, log out, forms
