@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from planhub.plans.access import get_plan
+from planhub.plans.access import get_plan_for
 from planhub.plans.models import Plan
-from planhub.projects.access import get_membership
 
 from . import tasks as pdf_jobs
 from .markdown import plan_markdown
@@ -21,7 +20,8 @@ RETRY_AFTER_SECONDS = 2
 
 
 def _plan(request, slug: str, plan_id: int) -> Plan:
-    return get_plan(get_membership(request.user, slug), plan_id)
+    """The plan, with the reader's membership checked, in one query."""
+    return get_plan_for(request.user, slug, plan_id)[1]
 
 
 @login_required

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models import Expression, Field, IntegerField, Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 class Param(Expression):
@@ -90,11 +90,10 @@ class CompiledQuery:
         return None if found is None else tuple(found[1])
 
     def rows(self, **values) -> list[tuple]:
-        """Every row of a `values_list()` query, in its order."""
-        found = self._run(values, every_row=True)
-        return [] if found is None else [tuple(row) for row in found[1]]
+        """Every row of a `values_list()` query, converted as the queryset would."""
+        return self._run(values, many=True)[1]
 
-    def _run(self, values: dict, every_row: bool = False) -> "tuple[_Compiled, list] | None":
+    def _run(self, values: dict, many: bool = False) -> "tuple[_Compiled, list] | None":
         if self._queryset is None:
             self._queryset = self.build()
         alias = router.db_for_read(self._queryset.model)
@@ -105,15 +104,17 @@ class CompiledQuery:
             if isinstance(param, Param):
                 value = values[param.name]
                 if param.out_of_range(value, connection):
-                    return None  # as Django's own lookups: no row has it, not a database error
+                    # As Django's own lookups: no row has it, not a database error.
+                    return (compiled, []) if many else None
                 param = param.output_field.get_db_prep_value(value, connection)
             params.append(param)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            if every_row:
+            if many:
                 rows = cursor.fetchall()
                 if compiled.converters:
-                    rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+                    converted = compiled.compiler.apply_converters(rows, compiled.converters)
+                    rows = [tuple(row) for row in converted]
                 return compiled, rows
             row = cursor.fetchone()
         if row is None:
@@ -133,7 +134,8 @@ class CompiledQuery:
             converters=compiler.get_converters([column for column, _, _ in compiler.select]),
         )
         klass_info = compiler.klass_info
-        if klass_info is not None:  # instances: get()
+        # Instances (get()); a union of values_list() queries has a klass_info, but rows.
+        if klass_info is not None and queryset._iterable_class is ModelIterable:
             compiled.annotations = dict(compiler.annotation_col_map or {})
             fields = klass_info["select_fields"]
             start, end = fields[0], fields[-1] + 1

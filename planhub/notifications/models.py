@@ -195,3 +195,21 @@ def unread_count(user_id: int) -> int:
     """How many of this person's notifications are unread."""
     row = UNREAD_COUNT.row(user_id=user_id)
     return 0 if row is None else row[0]
+
+
+# The inbox's two counts (all, unread) in one query, compiled once per process: grouped on the
+# recipient, no row when there is nothing at all.
+INBOX_COUNTS = CompiledQuery(
+    lambda: (
+        Notification.objects.filter(recipient_id=Param("user_id", BigIntegerField()))
+        .values("recipient_id")
+        .annotate(total=Count("*"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+        .values_list("total", "unread")
+    )
+)
+
+
+def inbox_counts(user_id: int) -> tuple[int, int]:
+    """(notifications in all, unread ones) of the user."""
+    row = INBOX_COUNTS.row(user_id=user_id)
+    return (0, 0) if row is None else row

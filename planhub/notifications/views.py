@@ -16,7 +16,7 @@ from planhub.lib.params import int_param, rejects_invalid_parameters
 from .entries import entries_html
 from .forms import PreferencesForm
 from .grouping import group_by_plan
-from .models import DigestSchedule, Event, Notification, Preference, unread_count
+from .models import DigestSchedule, Event, Notification, Preference, inbox_counts, unread_count
 from .preferences import save_preferences, unsubscribe
 from .unsubscribe import InvalidLink, read_token
 
@@ -41,11 +41,11 @@ def _inbox_context(request: HttpRequest, page_number: int) -> dict:
         .only(*SHOWN_FIELDS)
     )
     paginator = Paginator(notifications, PER_PAGE)
+    paginator.count, unread = inbox_counts(request.user.pk)  # one query, not the paginator's
     try:
         page = paginator.page(page_number)
     except EmptyPage:
         raise Http404("There is no such page of notifications.") from None
-    unread = unread_count(request.user.pk)
     entries = list(page.object_list)
     html = entries_html(entries, page, get_token(request))
     for notification in entries:

@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from planhub.plans.forms import SectionForm
+
 CACHE_ALIAS = "fragments"
 # Bump when the section partial changes in a way its inputs do not show (a shared cache
 # across deploys would otherwise serve the old markup).
@@ -139,3 +141,50 @@ def _rendered(key: str, template_name: str, context: dict) -> str:
         html = get_template(template_name).render(context)
         cache.set(key, html)
     return html
+
+
+# Bump when the section-form partial changes in a way editor_state does not show.
+EDITOR_VERSION = 1
+
+
+def editor_state(section, draft, initial: dict) -> tuple:
+    """Every value the section editor (the section-form partial, opened on the draft) shows
+    but the CSRF token: the addresses, the section's level, the draft and its text."""
+    project, plan = section.plan.project, section.plan
+    return (
+        EDITOR_VERSION,
+        project.slug,
+        plan.pk,
+        section.pk,
+        section.level,
+        section.deleted_at is not None,
+        draft.pk,
+        draft.base_version,
+        initial["heading"],
+        initial["body"],
+        initial["version"],
+    )
+
+
+def render_editor(section, draft, initial: dict, csrf_token: str) -> str:
+    """The section's editor on its shared draft, as the section-form partial renders it, from
+    the cache when this text was shown before (any keystroke stored since is a new key); the
+    reader's CSRF token filled in on the way out."""
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(editor_state(section, draft, initial), kind="editor")
+    html = cache.get(key)
+    if html is None:
+        context = {
+            "project": section.plan.project,
+            "plan": section.plan,
+            "section": section,
+            "draft": draft,
+            "csrf_token": CSRF_MARKER,
+            "form": SectionForm(initial=initial, section=section),
+        }
+        html = get_template(EDITOR_PARTIAL).render(context)
+        cache.set(key, html)
+    return html.replace(CSRF_MARKER, csrf_token)
+
+
+EDITOR_PARTIAL = "plans/plan_detail.html#section-form"

@@ -15,21 +15,28 @@ The cache is the per-process "fragments" cache, as the section fragments; the ma
 per-process random token, so that no text a user wrote can pass for one.
 """
 
+import hashlib
 import re
 import secrets
 from collections import namedtuple
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from planhub.accounts.models import DISPLAY_NAME_SESSION_KEY
 from planhub.coediting.banner import draft_banners
 from planhub.exports.plan_stamp import has_drafts, plan_key, plan_stamp, snapshot
+from planhub.live.context_processors import websockets
+from planhub.notifications.models import unread_count
 from planhub.plans.models import Plan, Section
 from planhub.reviews.rules import PlanReview, SectionReview
 
@@ -42,6 +49,28 @@ MARK = re.compile(rf"{re.escape(CSRF_MARKER)}|<!--{TOKEN}-(\w+)-(\d*)-->")
 def mark(kind: str, arg="") -> SafeString:
     """Where a per-reader part of the page goes (filled by CachedPage.fill)."""
     return mark_safe(f"<!--{TOKEN}-{kind}-{arg}-->")
+
+
+def request_token(request) -> str:
+    """The CSRF token for every form of one response, masked once: each masking draws 32
+    characters from the system's random source (the page and its shell both need it)."""
+    token = getattr(request, "_planhub_masked_csrf", None)
+    if token is None:
+        token = request._planhub_masked_csrf = get_token(request)
+    return token
+
+
+def split_at_markers(html: str) -> list:
+    """`html` as UTF-8 pieces and (kind, argument) where a marker was. Kept encoded: half a
+    megabyte of a 100-section page is not encoded again per request."""
+    parts, start = [], 0
+    for match in MARK.finditer(html):
+        parts.append(html[start : match.start()].encode())
+        kind, arg = match.groups()
+        parts.append(("csrf", 0) if kind is None else (kind, int(arg or 0)))
+        start = match.end()
+    parts.append(html[start:].encode())
+    return parts
 
 
 # What the per-reader parts need of a section's review, small enough to keep beside the page:
@@ -78,14 +107,7 @@ class CachedPage:
 
     @classmethod
     def of(cls, html: str, plan_review: PlanReview) -> "CachedPage":
-        parts, start = [], 0
-        # Kept encoded: half a megabyte of a 100-section page is not encoded again per request.
-        for match in MARK.finditer(html):
-            parts.append(html[start : match.start()].encode())
-            kind, arg = match.groups()
-            parts.append(("csrf", 0) if kind is None else (kind, int(arg or 0)))
-            start = match.end()
-        parts.append(html[start:].encode())
+        parts = split_at_markers(html)
         context = {"plan": plan_review.plan, "plan_review": plan_review}
         plain = get_template(SIGNOFFS).render(context)
         return cls(
@@ -103,7 +125,7 @@ class CachedPage:
         owners' assignee list or the signer's re-authentication when their controls show);
         `drafts`: whether any section may have a draft banner (the stamp says)."""
         user = request.user
-        token = get_token(request).encode()
+        token = request_token(request).encode()
         banners = None if drafts else {}
         out = []
         for part in self.parts:
@@ -205,10 +227,93 @@ def cached_page(request, plan: Plan, membership, kind: str, extra: tuple, render
 def page_response(request, template_name: str, context: dict, content: list[bytes]):
     """`template_name` rendered with `content` where it says {{ plan_content }}. The content is
     spliced in as bytes: through the template it would be joined and copied at every level
-    and encoded again (a few milliseconds for a 100-section page)."""
-    shell = render_to_string(template_name, {**context, "plan_content": SHELL_MARK}, request)
-    before, after = shell.split(SHELL_MARK)
-    return HttpResponse(b"".join([before.encode(), *content, after.encode()]))
+    and encoded again (a few milliseconds for a 100-section page). The shell around it comes
+    from the cache (`shell_parts`) unless the request has messages to show."""
+    shell = shell_parts(request, template_name, context)
+    if shell is None:
+        html = render_to_string(template_name, {**context, "plan_content": SHELL_MARK}, request)
+        before, after = html.split(SHELL_MARK)
+        return HttpResponse(b"".join([before.encode(), *content, after.encode()]))
+    parts, unread = shell
+    return HttpResponse(b"".join(_fill_shell(parts, request, unread, content)))
 
 
 SHELL_MARK = mark("content")
+# Bump when base.html shows something of the reader that the stand-ins below do not cover.
+SHELL_VERSION = 1
+
+
+class _Reader:
+    """Who the cached shell is rendered for: nobody. Where base.html shows the reader, it gets
+    a marker, filled per request; anything else of a user it might ask for renders empty."""
+
+    is_authenticated = True
+    pk = mark("userpk")
+    username = mark("name")
+
+
+def shell_parts(request, template_name: str, context: dict) -> tuple[list, int] | None:
+    """The page around its content (head, top bar, footer) as pieces and markers, rendered once
+    per template, plan title, flags (`context`: a plan and plain values) and what of the
+    reader it can show as a choice (whether anything is unread, whether WebSockets are on),
+    with the reader's values (id, name, unread count, CSRF token) left as markers. None when
+    the request has messages (the flash area): rendered whole then, as they are shown once."""
+    if len(get_messages(request)):
+        return None
+    unread = unread_count(request.user.pk)
+    sockets = websockets(request)["websockets"]
+    shown = tuple(
+        (name, value.pk, value.title) if isinstance(value, Plan) else (name, _plain(value))
+        for name, value in sorted(context.items())
+    )
+    key = shell_key(template_name, shown, bool(unread), sockets)
+    cache = caches[CACHE_ALIAS]
+    parts = cache.get(key)
+    if parts is None:
+        stand_in = {
+            **context,
+            "plan_content": SHELL_MARK,
+            "user": _Reader(),
+            "request": SimpleNamespace(session={DISPLAY_NAME_SESSION_KEY: mark("name")}),
+            "csrf_token": CSRF_MARKER,
+            "unread_notifications": mark("unread") if unread else 0,
+            "websockets": sockets,
+            "messages": [],
+        }
+        html = get_template(template_name).render(stand_in)  # no request: no processors
+        parts = split_at_markers(html)
+        cache.set(key, parts)
+    return parts, unread
+
+
+def shell_key(template_name: str, shown: tuple, unread: bool, sockets: bool) -> str:
+    state = (SHELL_VERSION, settings.STATIC_URL, settings.DEBUG, template_name, shown, unread)
+    state += (sockets,)
+    return "shell:" + hashlib.blake2b(repr(state).encode(), digest_size=20).hexdigest()
+
+
+def _plain(value):
+    if not isinstance(value, (str, int, bool, type(None))):
+        raise TypeError(f"the shell's key cannot cover a {type(value).__name__}")
+    return value
+
+
+def _fill_shell(parts: list, request, unread: int, content: list[bytes]):
+    token = None
+    for part in parts:
+        if isinstance(part, bytes):
+            yield part
+            continue
+        kind, _ = part
+        if kind == "content":
+            yield from content
+        elif kind == "csrf":
+            token = token or request_token(request).encode()
+            yield token
+        elif kind == "userpk":
+            yield str(request.user.pk).encode()
+        elif kind == "name":
+            session_name = request.session.get(DISPLAY_NAME_SESSION_KEY)
+            yield conditional_escape(session_name or request.user.username).encode()
+        elif kind == "unread":
+            yield str(unread).encode()

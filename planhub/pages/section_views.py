@@ -4,6 +4,7 @@ ticked, restructured, restored; each answers the section partial for HTMX, a pag
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -31,6 +32,7 @@ from planhub.reviews.models import (
 )
 from planhub.reviews.views import REVIEW_EVENTS
 
+from .fragment_cache import render_editor
 from .section_display import section_display_context
 
 
@@ -249,13 +251,14 @@ def section_restore_with_text(request: HttpRequest, slug: str, plan_id: int, sec
 def section_edit(request: HttpRequest, slug: str, plan_id: int, section_id: int) -> HttpResponse:
     membership, section = get_section_for(request.user, slug, plan_id, section_id, need="can_edit")
     # The shared draft's text: the section's, with whatever was typed since it was published.
-    draft = drafts.open_draft(section)
-    heading, body = drafts.draft_text(draft)
+    draft, heading, body = drafts.open_draft_text(section)
     initial = {
         "heading": heading if section.level else section.heading,
         "body": body,
         "version": draft.base_version,
     }
+    if request.htmx:  # the editor alone: kept rendered under everything it shows
+        return HttpResponse(render_editor(section, draft, initial, get_token(request)))
     form = SectionForm(initial=initial, section=section)
     return _section_response(request, section, membership, form=form, draft=draft)
 

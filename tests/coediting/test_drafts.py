@@ -4,6 +4,7 @@ from pycrdt import Text
 from planhub.coediting import drafts
 from planhub.coediting.models import DiscardedDraft, Draft, DraftUpdate
 from planhub.lib.broadcast import plan_group
+from planhub.plans.models import Section
 from planhub.reviews.models import ReviewRefused, SectionDecision
 from tests.factories import add_member, make_user
 
@@ -225,3 +226,28 @@ def test_two_requests_opening_at_once_share_one_draft():
     assert len(set(opened)) == 1 and len(opened) == 4
     draft = Draft.objects.get()
     assert drafts.draft_text(draft) == (section.heading, section.editable_body)  # once
+
+
+def test_open_draft_text_is_open_draft_and_draft_text_in_one_query(
+    overview, editor, django_assert_num_queries
+):
+    draft, heading, body = drafts.open_draft_text(overview)  # none yet: created
+    assert (heading, body) == (overview.heading, overview.editable_body)
+    assert draft.pk == drafts.open_draft(overview).pk
+    type_into(draft, editor, append(" Eddie typed."))
+    with django_assert_num_queries(1):
+        again, heading, body = drafts.open_draft_text(overview)
+    assert (again.pk, again.base_version) == (draft.pk, overview.version)
+    assert (heading, body) == drafts.draft_text(draft) and body.endswith("Eddie typed.")
+    drafts.compact(draft.pk)
+    assert drafts.open_draft_text(overview)[1:] == (heading, body)
+
+
+def test_open_draft_text_catches_a_draft_behind_its_section_up(overview, editor):
+    draft = drafts.open_draft(overview)
+    type_into(draft, editor, append(" Eddie typed."))
+    # A save whose merge into the draft did not happen (a crash between commit and merge).
+    Section.objects.filter(pk=overview.pk).update(version=overview.version + 1)
+    overview.refresh_from_db()
+    draft_now, _, body = drafts.open_draft_text(overview)
+    assert draft_now.base_version == overview.version and body.endswith("Eddie typed.")

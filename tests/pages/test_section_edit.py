@@ -13,11 +13,12 @@ def test_edit_form_is_a_partial_for_htmx_and_a_page_without(client, editor, over
     assert "<html" in page and "<form" in page and "**Feature Summary:**" in page
 
 
-def test_edit_form_queries(client, editor, overview, django_assert_max_num_queries):
+def test_edit_form_queries(client, editor, overview, django_assert_num_queries):
     client.force_login(editor)
-    # + the shared draft: looked up (1), created (3, the first time only), its text read (1:
-    # snapshot and updates in one statement); the plan is read with the section.
-    with django_assert_max_num_queries(9):
+    # Session, user, membership, the section with its plan; then the shared draft with its
+    # stored updates in one statement. The first time there is no draft yet: looked up again,
+    # created (3), its text read.
+    with django_assert_num_queries(10):
         assert client.get(url(overview, "section_edit"), **HX).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(url(overview, "section_edit"), **HX).status_code == 200
