@@ -88,3 +88,41 @@ def test_nested_related_rows(project, owner):
         assert found.plan.created_by == owner and found.plan.title == plan.title
     assert not queries.captured_queries
     assert isinstance(found.plan.created_by, User)
+
+
+MEMBERS = CompiledQuery(
+    lambda: (
+        Membership.objects.select_related("user")
+        .filter(project__slug=Param("slug", CharField()))
+        .order_by("user__username")
+    )
+)
+ROLES = CompiledQuery(
+    lambda: (
+        Membership.objects.filter(project__slug=Param("slug", CharField()))
+        .order_by("-user__username")
+        .values_list("user__username", "role")
+    )
+)
+
+
+def test_all_is_every_instance_in_the_querysets_order(project, owner, editor, reviewer):
+    expected = list(
+        Membership.objects.select_related("user").filter(project=project).order_by("user__username")
+    )
+    found = MEMBERS.all(slug=project.slug)
+    assert [m.pk for m in found] == [m.pk for m in expected] and len(found) >= 3
+    assert [m.user.username for m in found] == sorted(m.user.username for m in expected)
+    assert MEMBERS.all(slug="no-such-project") == []
+
+
+def test_rows_is_every_row_in_the_querysets_order(project, owner, editor, reviewer):
+    expected = list(
+        Membership.objects.filter(project=project)
+        .order_by("-user__username")
+        .values_list("user__username", "role")
+    )
+    assert ROLES.rows(slug=project.slug) == expected
+    editor.memberships.filter(project=project).delete()  # one input changed: the rows follow
+    assert ROLES.rows(slug=project.slug) == [row for row in expected if row[0] != editor.username]
+    assert ROLES.rows(slug="no-such-project") == []
