@@ -11,14 +11,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import BigIntegerField, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
 from planhub.document.merging import unresolved_hunks
 from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
+from planhub.lib.compiled_query import CompiledQuery, Param
 from planhub.plans.forms import HEADING_MAX_CHARS
-from planhub.plans.models import SaveResult, Section, editable_text
+from planhub.plans.models import SaveResult, Section, SectionRevision, editable_text
 
 from .merging import merge_into_doc
 from .models import DiscardedDraft, Draft, DraftUpdate
@@ -115,7 +116,7 @@ def _read_doc(draft: Draft, *, locked: bool) -> tuple[Doc, int]:
     read in one statement, which sees a compaction either whole or not at all."""
     updates = DraftUpdate.objects.filter(draft_id=draft.pk).values_list("pk", "data")
     if locked:
-        snapshot, later = draft.snapshot, [data for _, data in updates.order_by("pk")]
+        snapshot, later = draft.snapshot, [data for (data,) in UPDATES.rows(draft_id=draft.pk)]
     else:
         # The snapshot as row 0, before every update (their ids start at 1).
         head = Draft.objects.filter(pk=draft.pk).values_list(Value(0), "snapshot").order_by()
@@ -178,8 +179,42 @@ def store_update(draft_id: int, data: bytes, author_id: int | None) -> int:
     return update.pk
 
 
+# The queries of a merge (after every save made without an open draft) and of a publish:
+# fixed shapes, compiled once per process.
+LOCKED_DRAFT = CompiledQuery(
+    lambda: Draft.objects.select_for_update().filter(pk=Param("draft_id", BigIntegerField()))
+)
+UPDATES = CompiledQuery(
+    lambda: (
+        DraftUpdate.objects.filter(draft_id=Param("draft_id", BigIntegerField()))
+        .order_by("pk")
+        .values_list("data")
+    )
+)
+
+
+def _section_and_base():
+    """The section (with who saved it) and, annotated, its revision at version `base` (the
+    draft's base version): heading and body, or None when that version is gone."""
+    base = SectionRevision.objects.filter(
+        section_id=OuterRef("pk"), version=Param("base", IntegerField())
+    )
+    return (
+        Section.all_objects.select_related("updated_by")
+        .filter(pk=Param("section_id", BigIntegerField()))
+        .annotate(
+            base_id=Subquery(base.values("pk")),
+            base_heading=Subquery(base.values("heading")),
+            base_body=Subquery(base.values("body")),
+        )
+    )
+
+
+SECTION_AND_BASE = CompiledQuery(_section_and_base)
+
+
 def _locked(draft_id: int) -> Draft:
-    draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
+    draft = LOCKED_DRAFT.get(draft_id=draft_id)
     if draft is None:
         raise DraftGone(draft_id)
     return draft
@@ -216,16 +251,16 @@ def merge_section_change(draft_id: int) -> Merge | None:
             draft = _locked(draft_id)
         except DraftGone:
             return None
-        section = Section.all_objects.select_related("updated_by").get(pk=draft.section_id)
-        if section.version <= draft.base_version:
+        # The section and its text at the draft's base version, in one query.
+        section = SECTION_AND_BASE.get(section_id=draft.section_id, base=draft.base_version)
+        if section is None or section.version <= draft.base_version:
             return None
-        base = section.revisions.filter(version=draft.base_version).first()
         doc, stored = _read_doc(draft, locked=True)
         before = doc.get_state()
         who = username(section.updated_by)
         conflicts = merge_into_doc(
             doc,
-            (base.heading, editable_text(base.body)) if base else None,
+            (section.base_heading, editable_text(section.base_body)) if section.base_id else None,
             (section.heading, section.editable_body),
             f"{who}'s version {section.version}",
         )
