@@ -25,7 +25,7 @@ from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Valu
 from django.db.models.functions import RowNumber
 
 from planhub.lib.compiled_query import CompiledQuery, Param
-from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+from planhub.plans.models import Plan, Section, SignOffSlot, current_authors, section_writers
 
 from .models import Comment, SectionDecision, SignOff
 from .rules import (
@@ -117,7 +117,7 @@ def review_section(section: Section) -> SectionReview:
     open_comments = (OPEN_THREADS.row(section_id=section.pk) or (0,))[0]
     authors = getattr(section, "current_writers", None)
     if authors is None:
-        authors = current_authors([section.pk]).get(section.pk, frozenset())
+        authors = section_writers(section.pk)
     rules = ReviewRules.of(section.plan.project)
     return judge_section(section, decisions, rules, open_comments, authors)
 
