@@ -25,7 +25,12 @@ class DraftBanner:
 
 def _with_typing(drafts):
     """The drafts someone typed in since the last version (the draft has authors)."""
-    return drafts.filter(authors__isnull=False).select_related("edited_by").distinct()
+    return (
+        drafts.filter(authors__isnull=False)
+        .select_related("edited_by")
+        .only("section_id", "edited_at", "edited_by__username")  # not the snapshot
+        .distinct()
+    )
 
 
 def _banner(draft, now) -> DraftBanner:
