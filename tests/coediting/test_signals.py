@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pycrdt import Text
 
 from planhub.coediting import drafts
@@ -262,3 +263,19 @@ def test_typing_on_a_stale_copy_survives_the_servers_merges_and_publishes(
     )
     assert body.split("\n")[0] == "t7 t6 t5 t4 t3 t2 t1 t0 line one"
     assert body.split("\n")[-1] == "save 7" and MINE_MARKER not in body
+
+
+def test_a_merge_into_the_draft_reads_the_section_and_its_base_in_one_query(scope, editor, owner):
+    """The merge after a save made without the draft: the draft locked, the section with its
+    text at the draft's base version (one query), the stored updates; then the change stored
+    and the draft moved to the new version."""
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "typed "))
+    scope.save_edit(
+        author=owner, heading="Scope", body="line one\nline two\nline 3", base_version=1
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert drafts.merge_section_change(draft.pk).version == 2
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "RELEASE"]
+    assert drafts.draft_text(draft)[1] == "typed line one\nline two\nline 3"
