@@ -4,9 +4,10 @@ version (the plan page's "changed since v1.0")."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import BigIntegerField, OuterRef, Subquery
 
 from planhub.document.plan_diff import PlanDiff, SectionText, diff_plans
+from planhub.lib.compiled_query import CompiledQuery, Param
 from planhub.plans.models import Plan
 
 from .models import FrozenSection, PlanVersion
@@ -106,17 +107,27 @@ def mark_sections(plan: Plan, sections) -> BaselineMarks | None:
     return marks
 
 
+def _latest_version_of_section():
+    frozen = FrozenSection.objects.filter(
+        version=OuterRef("pk"), section_id=Param("section_id", BigIntegerField())
+    )
+    return (
+        PlanVersion.objects.filter(plan_id=Param("plan_id", BigIntegerField()))
+        .order_by("-frozen_at", "-pk")
+        .annotate(frozen_version=Subquery(frozen.values("section_version")[:1]))
+        .values_list("name", "frozen_version")[:1]
+    )
+
+
+# The plan's latest version and the section's version frozen in it (after every save and
+# review): compiled once per process.
+LATEST_VERSION_OF_SECTION = CompiledQuery(_latest_version_of_section)
+
+
 def mark_section(section) -> None:
     """`section.baseline_mark` for a section shown alone (after a save or a review), as
     `mark_sections` sets it on the plan page: one query."""
-    frozen = FrozenSection.objects.filter(version=OuterRef("pk"), section_id=section.pk)
-    latest = (
-        PlanVersion.objects.filter(plan_id=section.plan_id)
-        .order_by("-frozen_at", "-pk")
-        .annotate(frozen_version=Subquery(frozen.values("section_version")[:1]))
-        .values_list("name", "frozen_version")
-        .first()
-    )
+    latest = LATEST_VERSION_OF_SECTION.row(section_id=section.pk, plan_id=section.plan_id)
     if latest is None:
         section.baseline_mark = None
         return

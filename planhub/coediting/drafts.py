@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, F, IntegerField, Value
+from django.db.models import BigIntegerField, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 from pycrdt import Doc, Text, merge_updates
 
@@ -19,7 +19,7 @@ from planhub.document.merging import unresolved_hunks
 from planhub.lib.broadcast import draft_group, plan_group, send_after_commit
 from planhub.lib.compiled_query import CompiledQuery, Param
 from planhub.plans.forms import HEADING_MAX_CHARS
-from planhub.plans.models import SaveResult, Section, editable_text
+from planhub.plans.models import SaveResult, Section, SectionRevision, editable_text
 
 from .merging import merge_into_doc
 from .models import DiscardedDraft, Draft, DraftUpdate
@@ -36,6 +36,16 @@ COMPACT_AFTER_MERGES = 20
 
 # A Yjs update with no insertion and no deletion.
 NO_CHANGE = b"\x00\x00"
+
+# The Yjs client id of every change the server makes to a draft (its initial text, a save made
+# without it merged in, a publish's merge). A fresh random id per change added a client to the
+# document for every save: its state vector and delete set, which every update carries, grew
+# with each (a 367-character draft was 34 kB, each merged one-line change 7 kB). One id is
+# sound because the server only ever changes a draft holding its row lock (_locked), on the
+# document it has just read whole (_read_doc locked=True): its changes form one sequence, each
+# continuing the clock of the last. Browsers draw random 32-bit ids, as they do against each
+# other.
+SERVER_CLIENT_ID = 0x504C4E48
 
 
 class DraftGone(Exception):
@@ -81,7 +91,7 @@ def _while_publishing(section_id: int):
 
 
 def new_doc(heading: str, body: str) -> Doc:
-    doc = Doc()
+    doc = Doc(client_id=SERVER_CLIENT_ID)
     doc.get("heading", type=Text).insert(0, heading)
     doc.get("body", type=Text).insert(0, body)
     return doc
@@ -106,21 +116,22 @@ def _read_doc(draft: Draft, *, locked: bool) -> tuple[Doc, int]:
     read in one statement, which sees a compaction either whole or not at all."""
     updates = DraftUpdate.objects.filter(draft_id=draft.pk).values_list("pk", "data")
     if locked:
-        snapshot, later = draft.snapshot, [data for _, data in updates.order_by("pk")]
+        snapshot, later = draft.snapshot, [data for (data,) in UPDATES.rows(draft_id=draft.pk)]
     else:
         # The snapshot as row 0, before every update (their ids start at 1).
         head = Draft.objects.filter(pk=draft.pk).values_list(Value(0), "snapshot").order_by()
         rows = list(updates.order_by().union(head, all=True).order_by("pk"))
         snapshot = next((data for pk, data in rows if pk == 0), None)
         later = [data for pk, data in rows if pk != 0]
-    return _doc_of(snapshot, later), len(later)
+    return _doc_of(snapshot, later, locked=locked), len(later)
 
 
-def _doc_of(snapshot, updates) -> Doc:
+def _doc_of(snapshot, updates, *, locked: bool = False) -> Doc:
     """The document of a snapshot with `updates` applied (each bytes or a memoryview)."""
     parts = [bytes(snapshot)] if snapshot else []
     parts += [bytes(data) for data in updates]
-    doc = Doc()
+    # Locked: the server may change it (SERVER_CLIENT_ID); else a reader's own random id.
+    doc = Doc(client_id=SERVER_CLIENT_ID) if locked else Doc()
     if parts:
         doc.apply_update(parts[0] if len(parts) == 1 else merge_updates(*parts))
     return doc
@@ -208,8 +219,42 @@ def store_update(draft_id: int, data: bytes, author_id: int | None) -> int:
     return update.pk
 
 
+# The queries of a merge (after every save made without an open draft) and of a publish:
+# fixed shapes, compiled once per process.
+LOCKED_DRAFT = CompiledQuery(
+    lambda: Draft.objects.select_for_update().filter(pk=Param("draft_id", BigIntegerField()))
+)
+UPDATES = CompiledQuery(
+    lambda: (
+        DraftUpdate.objects.filter(draft_id=Param("draft_id", BigIntegerField()))
+        .order_by("pk")
+        .values_list("data")
+    )
+)
+
+
+def _section_and_base():
+    """The section (with who saved it) and, annotated, its revision at version `base` (the
+    draft's base version): heading and body, or None when that version is gone."""
+    base = SectionRevision.objects.filter(
+        section_id=OuterRef("pk"), version=Param("base", IntegerField())
+    )
+    return (
+        Section.all_objects.select_related("updated_by")
+        .filter(pk=Param("section_id", BigIntegerField()))
+        .annotate(
+            base_id=Subquery(base.values("pk")),
+            base_heading=Subquery(base.values("heading")),
+            base_body=Subquery(base.values("body")),
+        )
+    )
+
+
+SECTION_AND_BASE = CompiledQuery(_section_and_base)
+
+
 def _locked(draft_id: int) -> Draft:
-    draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
+    draft = LOCKED_DRAFT.get(draft_id=draft_id)
     if draft is None:
         raise DraftGone(draft_id)
     return draft
@@ -246,16 +291,16 @@ def merge_section_change(draft_id: int) -> Merge | None:
             draft = _locked(draft_id)
         except DraftGone:
             return None
-        section = Section.all_objects.select_related("updated_by").get(pk=draft.section_id)
-        if section.version <= draft.base_version:
+        # The section and its text at the draft's base version, in one query.
+        section = SECTION_AND_BASE.get(section_id=draft.section_id, base=draft.base_version)
+        if section is None or section.version <= draft.base_version:
             return None
-        base = section.revisions.filter(version=draft.base_version).first()
         doc, stored = _read_doc(draft, locked=True)
         before = doc.get_state()
         who = username(section.updated_by)
         conflicts = merge_into_doc(
             doc,
-            (base.heading, editable_text(base.body)) if base else None,
+            (section.base_heading, editable_text(section.base_body)) if section.base_id else None,
             (section.heading, section.editable_body),
             f"{who}'s version {section.version}",
         )

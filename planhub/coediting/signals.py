@@ -1,10 +1,12 @@
 """Receivers: a change that reaches a section without its draft is merged into the draft."""
 
 from django.db import transaction
+from django.db.models import BigIntegerField
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from planhub.lib.broadcast import member_group, plan_group, send_after_commit
+from planhub.lib.compiled_query import CompiledQuery, Param
 from planhub.plans.models import Section
 from planhub.plans.signals import section_published
 from planhub.projects.models import Membership
@@ -12,6 +14,11 @@ from planhub.projects.signals import role_changed
 
 from . import drafts
 from .models import Draft
+
+# Asked after every save: compiled once per process.
+DRAFT_OF_SECTION = CompiledQuery(
+    lambda: Draft.objects.filter(section_id=Param("id", BigIntegerField())).values_list("pk")
+)
 
 
 @receiver(section_published, dispatch_uid="coediting_merge_into_draft")
@@ -21,8 +28,9 @@ def merge_into_draft(sender, section, **kwargs) -> None:
     is never taken while the saver still holds the section's."""
     if drafts.publishing(section.pk):
         return
-    draft_id = Draft.objects.filter(section_id=section.pk).values_list("pk", flat=True).first()
-    if draft_id is not None:
+    found = DRAFT_OF_SECTION.row(id=section.pk)
+    if found is not None:
+        (draft_id,) = found
         transaction.on_commit(lambda: drafts.merge_section_change(draft_id), robust=True)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models import Expression, Field, IntegerField, Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import get_related_populators
 
 
 class Param(Expression):
@@ -70,10 +70,33 @@ class CompiledQuery:
     def get(self, **values) -> Model | None:
         """The one instance the query finds (it must select at most one row: on a unique
         key), or None."""
-        found = self._run(values)
-        if found is None:
+        found = self._run(values, one=True)
+        if not found:
             return None
-        compiled, row = found
+        compiled, rows = found
+        return self._instance(compiled, rows[0])
+
+    def all(self, **values) -> list[Model]:
+        """Every instance the query finds, in its order."""
+        found = self._run(values, one=False)
+        if not found:
+            return []
+        compiled, rows = found
+        return [self._instance(compiled, row) for row in rows]
+
+    def row(self, **values) -> tuple | None:
+        """The one row of a `values_list()` query (at most one: a unique key, or an aggregate
+        grouped on the parameter), or None."""
+        found = self._run(values, one=True)
+        return tuple(found[1][0]) if found else None
+
+    def rows(self, **values) -> list[tuple]:
+        """Every row of a `values_list()` query, in its order."""
+        found = self._run(values, one=False)
+        return [tuple(row) for row in found[1]] if found else []
+
+    @staticmethod
+    def _instance(compiled: _Compiled, row) -> Model:
         instance = compiled.model.from_db(
             compiled.alias, compiled.init_list, row[compiled.fields_start : compiled.fields_end]
         )
@@ -83,17 +106,7 @@ class CompiledQuery:
             setattr(instance, name, row[position])
         return instance
 
-    def row(self, **values) -> tuple | None:
-        """The one row of a `values_list()` query (at most one: a unique key, or an aggregate
-        grouped on the parameter), or None."""
-        found = self._run(values)
-        return None if found is None else tuple(found[1])
-
-    def rows(self, **values) -> list[tuple]:
-        """Every row of a `values_list()` query, converted as the queryset would."""
-        return self._run(values, many=True)[1]
-
-    def _run(self, values: dict, many: bool = False) -> "tuple[_Compiled, list] | None":
+    def _run(self, values: dict, *, one: bool) -> "tuple[_Compiled, list] | None":
         if self._queryset is None:
             self._queryset = self.build()
         alias = router.db_for_read(self._queryset.model)
@@ -104,24 +117,17 @@ class CompiledQuery:
             if isinstance(param, Param):
                 value = values[param.name]
                 if param.out_of_range(value, connection):
-                    # As Django's own lookups: no row has it, not a database error.
-                    return (compiled, []) if many else None
+                    return None  # as Django's own lookups: no row has it, not a database error
                 param = param.output_field.get_db_prep_value(value, connection)
             params.append(param)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            if many:
-                rows = cursor.fetchall()
-                if compiled.converters:
-                    converted = compiled.compiler.apply_converters(rows, compiled.converters)
-                    rows = [tuple(row) for row in converted]
-                return compiled, rows
-            row = cursor.fetchone()
-        if row is None:
+            rows = cursor.fetchmany(1) if one else cursor.fetchall()
+        if not rows:
             return None
         if compiled.converters:
-            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
-        return compiled, row
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return compiled, rows
 
     def _compile(self, queryset: QuerySet, alias: str) -> _Compiled:
         compiler = queryset.query.get_compiler(using=alias)
@@ -134,8 +140,7 @@ class CompiledQuery:
             converters=compiler.get_converters([column for column, _, _ in compiler.select]),
         )
         klass_info = compiler.klass_info
-        # Instances (get()); a union of values_list() queries has a klass_info, but rows.
-        if klass_info is not None and queryset._iterable_class is ModelIterable:
+        if klass_info is not None:  # instances: get()
             compiled.annotations = dict(compiler.annotation_col_map or {})
             fields = klass_info["select_fields"]
             start, end = fields[0], fields[-1] + 1

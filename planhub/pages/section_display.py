@@ -1,8 +1,12 @@
 """What a section needs to be shown alone (after a save or a review), with its review state."""
 
+from django.db.models import BigIntegerField, IntegerField
+
 from planhub.baselines.compare import mark_section
 from planhub.coediting.banner import set_draft_banners
 from planhub.document.slugs import plain_text, unique_slugs
+from planhub.lib.compiled_query import CompiledQuery, Param
+from planhub.plans.models import Section
 from planhub.reviews.signoffs import may_hold_signoff_list, signoff_placement_in
 from planhub.reviews.status import review_plan, review_section
 
@@ -20,17 +24,24 @@ def set_heading_slugs(sections) -> None:
         section.slug = slug
 
 
+# The plan's headings up to a position, in order (the anchor of a section shown alone, after
+# every save and review): compiled once per process.
+HEADINGS_UP_TO = CompiledQuery(
+    lambda: Section.objects.filter(
+        plan_id=Param("plan_id", BigIntegerField()),
+        level__gt=0,
+        position__lte=Param("position", IntegerField()),
+    ).values_list("pk", "heading_html")
+)
+
+
 def heading_slug(section) -> str:
     """The anchor `section` has on the plan page, which depends on the headings before it
     (duplicates are numbered): one query for the plan's headings."""
     if not section.level or section.deleted_at is not None:
         return ""
     # Only the headings up to this one: a slug is numbered by the repeats before it.
-    headings = list(
-        section.plan.sections.filter(level__gt=0, position__lte=section.position).values_list(
-            "pk", "heading_html"
-        )
-    )
+    headings = HEADINGS_UP_TO.rows(plan_id=section.plan_id, position=section.position)
     ids = [pk for pk, _ in headings]
     slugs = unique_slugs(plain_text(html) for _, html in headings)
     return dict(zip(ids, slugs, strict=True)).get(section.pk, "")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import BigIntegerField, Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,6 +37,7 @@ from planhub.document.sections import (
 from planhub.document.signoff_list import signoff_names
 from planhub.document.slugs import plain_text
 from planhub.document.task_lists import find_task, set_task, task_label
+from planhub.lib.compiled_query import CompiledQuery, Param
 
 from . import audit
 from .signals import section_published
@@ -1004,6 +1005,21 @@ def current_authors(sections) -> dict[int, frozenset]:
     for section_id, user_id in rows:
         authors[section_id].add(user_id)
     return {section_id: frozenset(users) for section_id, users in authors.items()}
+
+
+# The writers of one section's current version: asked by every approval (may they approve
+# it?) and the answer to it; compiled once per process.
+SECTION_WRITERS = CompiledQuery(
+    lambda: SectionRevision.authors.through.objects.filter(
+        sectionrevision__section_id=Param("section_id", BigIntegerField()),
+        sectionrevision__version=F("sectionrevision__section__version"),
+    ).values_list("user_id")
+)
+
+
+def section_writers(section_id: int) -> frozenset:
+    """current_authors of one section: the ids of who wrote its current version."""
+    return frozenset(user_id for (user_id,) in SECTION_WRITERS.rows(section_id=section_id))
 
 
 class StructureAction(models.TextChoices):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from planhub.accounts.models import Profile
 from planhub.document.comments import RenderedComment, render_comment
 from planhub.ledger.chain import Action, append
-from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+from planhub.lib.compiled_query import CompiledQuery, Param
+from planhub.plans.models import Plan, Section, SignOffSlot, section_writers
 from planhub.projects.models import Membership, Role
 
 from . import signals, signature
@@ -44,6 +45,14 @@ class ContentChanged(Exception):
     def __init__(self, current, message: str):
         super().__init__(message)
         self.current = current
+
+
+# What an approval locks and checks against (a live section): compiled once per process.
+LOCKED_SECTION = CompiledQuery(
+    lambda: Section.objects.select_for_update().filter(
+        pk=Param("section_id", models.BigIntegerField())
+    )
+)
 
 
 class SectionDecision(models.Model):
@@ -86,7 +95,7 @@ class SectionDecision(models.Model):
     def check_may_approve(section, reviewer, rules) -> None:
         """Raise ReviewRefused (PlaceholdersLeft) if `reviewer` may not approve the section's
         current version: placeholders left, or they wrote it (the rules of status.py)."""
-        writers = current_authors([section.pk]).get(section.pk, frozenset())
+        writers = section_writers(section.pk)
         section.current_writers = writers  # the answer's review bar needs them too
         refusal = judge_section(section, [], rules, authors=writers).refusal(reviewer.pk)
         if refusal == APPROVAL_REFUSED_PLACEHOLDERS:
@@ -110,7 +119,10 @@ class SectionDecision(models.Model):
         either comes first (ContentChanged) or makes this approval stale afterwards.
         """
         with transaction.atomic():
-            locked = section.read_again(Section.objects.select_for_update())
+            locked = LOCKED_SECTION.get(section_id=section.pk)
+            if locked is None:
+                raise Section.DoesNotExist(f"Section {section.pk} was deleted.")
+            locked.plan = section.plan
             if locked.version != version:
                 raise ContentChanged(
                     locked,

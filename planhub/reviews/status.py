@@ -21,10 +21,11 @@ answers from here (`review_plan`, `review_plans`, `plan_statuses`, and the queue
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, F, Value, When, Window
+from django.db.models import BigIntegerField, Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from planhub.plans.models import Plan, Section, SignOffSlot, current_authors
+from planhub.lib.compiled_query import CompiledQuery, Param
+from planhub.plans.models import Plan, Section, SignOffSlot, current_authors, section_writers
 
 from .models import Comment, SectionDecision, SignOff
 from .rules import (
@@ -83,19 +84,40 @@ def review_plan(plan: Plan, sections: list[Section] | None = None) -> PlanReview
     )
 
 
+# A section shown alone (after every save and every review): its decisions and its open
+# threads, two queries of a fixed shape compiled once per process.
+SECTION_DECISIONS = CompiledQuery(
+    lambda: (
+        shown_decisions(
+            SectionDecision.objects.filter(section_id=Param("section_id", BigIntegerField())),
+            Param("version", IntegerField()),
+        )
+        .select_related("reviewer")
+        .only(*APPROVAL_FIELDS, "reviewer__username")
+    )
+)
+OPEN_THREADS = CompiledQuery(
+    lambda: (
+        Comment.objects.filter(
+            section_id=Param("section_id", BigIntegerField()), parent=None, resolved_at=None
+        )
+        .order_by()
+        .values("section_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
+
+
 def review_section(section: Section) -> SectionReview:
     """One section's review state (after a save or a review on it): three queries, two when
     the object knows who wrote its current version (`current_writers`: it just wrote it, or
     an approval just checked them)."""
-    decisions = list(
-        shown_decisions(section.decisions.all(), section.version)
-        .select_related("reviewer")
-        .only(*APPROVAL_FIELDS, "reviewer__username")
-    )
-    open_comments = section.comments.filter(parent=None, resolved_at=None).count()
+    decisions = SECTION_DECISIONS.all(section_id=section.pk, version=section.version)
+    open_comments = (OPEN_THREADS.row(section_id=section.pk) or (0,))[0]
     authors = getattr(section, "current_writers", None)
     if authors is None:
-        authors = current_authors([section.pk]).get(section.pk, frozenset())
+        authors = section_writers(section.pk)
     rules = ReviewRules.of(section.plan.project)
     return judge_section(section, decisions, rules, open_comments, authors)
 

@@ -4,6 +4,8 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pycrdt import Text
 
 from planhub.coediting import drafts
 from planhub.coediting.models import Draft
@@ -193,3 +195,87 @@ def test_a_save_that_only_deletes_reaches_the_draft(
     with django_capture_on_commit_callbacks(execute=True):
         scope.save_edit(author=owner, heading="Scope", body="line one\nline two", base_version=1)
     assert drafts.draft_text(draft)[1] == "mine: line one\nline two"
+
+
+def test_a_draft_stays_small_however_many_saves_are_merged_into_it(
+    scope, editor, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Every change the server makes to a draft is one Yjs client's (drafts.SERVER_CLIENT_ID):
+    a fresh client per merge grew the document's state vector and delete set, which every
+    update carries, with each save (7 kB per one-line change in the bench)."""
+    monkeypatch.setattr(drafts, "COMPACT_AFTER_MERGES", 1000)  # keep every merge's update
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "typed "))
+    body = "line one\nline two\nline three"
+    for number in range(40):
+        scope = scope.read_again()
+        with django_capture_on_commit_callbacks(execute=True):
+            scope.save_edit(
+                author=owner,
+                heading="Scope",
+                body=f"{body}\nsave {number % 2}",
+                base_version=scope.version,
+            )
+    draft.refresh_from_db()
+    assert drafts.draft_text(draft) == ("Scope", f"typed {body}\nsave 1")
+    merged = [
+        len(bytes(data)) for data in draft.updates.order_by("pk").values_list("data", flat=True)
+    ]
+    assert len(merged) == 41  # the typing, then one per save
+    assert max(merged[2:]) <= merged[2] + 8  # the 40th one-line change as small as the 2nd
+    drafts.compact(draft.pk)
+    draft.refresh_from_db()
+    assert len(bytes(draft.snapshot)) < 1000  # 40 saves' history folded: the text and little
+
+
+def test_typing_on_a_stale_copy_survives_the_servers_merges_and_publishes(
+    scope, editor, owner, django_capture_on_commit_callbacks
+):
+    """The server's changes are one client's sequence (each made under the draft's lock on
+    the whole stored document); a browser typing on a copy that has not heard of them yet
+    loses nothing, and once it has heard of everything it holds the server's text."""
+    draft = drafts.open_draft(scope)
+    browser = drafts.load_doc(draft)
+    for turn in range(8):
+        before = browser.get_state()
+        browser.get("body", type=Text).insert(0, f"t{turn} ")
+        drafts.store_update(draft.pk, browser.get_update(before), editor.pk)
+        scope = scope.read_again()
+        lines = scope.editable_body.split("\n")
+        lines = lines[:-1] if lines[-1].startswith("save") else lines
+        with django_capture_on_commit_callbacks(execute=True):
+            scope.save_edit(
+                author=owner,
+                heading="Scope",
+                body="\n".join([*lines, f"save {turn}"]),
+                base_version=scope.version,
+            )
+        if turn % 3 == 2:
+            with django_capture_on_commit_callbacks(execute=True):
+                drafts.publish(draft, editor)
+        if turn % 2:  # the browser hears of what is stored only now and then
+            browser.apply_update(drafts.load_doc(draft).get_update(browser.get_state()))
+    browser.apply_update(drafts.load_doc(draft).get_update(browser.get_state()))
+    heading, body = drafts.draft_text(draft)
+    assert (str(browser.get("heading", type=Text)), str(browser.get("body", type=Text))) == (
+        heading,
+        body,
+    )
+    assert body.split("\n")[0] == "t7 t6 t5 t4 t3 t2 t1 t0 line one"
+    assert body.split("\n")[-1] == "save 7" and MINE_MARKER not in body
+
+
+def test_a_merge_into_the_draft_reads_the_section_and_its_base_in_one_query(scope, editor, owner):
+    """The merge after a save made without the draft: the draft locked, the section with its
+    text at the draft's base version (one query), the stored updates; then the change stored
+    and the draft moved to the new version."""
+    draft = drafts.open_draft(scope)
+    type_into(draft, editor, insert_at_line(0, "typed "))
+    scope.save_edit(
+        author=owner, heading="Scope", body="line one\nline two\nline 3", base_version=1
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert drafts.merge_section_change(draft.pk).version == 2
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "RELEASE"]
+    assert drafts.draft_text(draft)[1] == "typed line one\nline two\nline 3"

@@ -92,11 +92,47 @@ def test_nested_related_rows(project, owner):
 
 MEMBERS = CompiledQuery(
     lambda: (
+        Membership.objects.select_related("user")
+        .filter(project__slug=Param("slug", CharField()))
+        .order_by("user__username")
+    )
+)
+ROLES = CompiledQuery(
+    lambda: (
+        Membership.objects.filter(project__slug=Param("slug", CharField()))
+        .order_by("-user__username")
+        .values_list("user__username", "role")
+    )
+)
+MEMBER_VALUES = CompiledQuery(
+    lambda: (
         Membership.objects.filter(project__slug=Param("slug", CharField()))
         .order_by("user__username")
         .values_list("user__username", "role", "created_at")
     )
 )
+
+
+def test_all_is_every_instance_in_the_querysets_order(project, owner, editor, reviewer):
+    expected = list(
+        Membership.objects.select_related("user").filter(project=project).order_by("user__username")
+    )
+    found = MEMBERS.all(slug=project.slug)
+    assert [m.pk for m in found] == [m.pk for m in expected] and len(found) >= 3
+    assert [m.user.username for m in found] == sorted(m.user.username for m in expected)
+    assert MEMBERS.all(slug="no-such-project") == []
+
+
+def test_rows_is_every_row_in_the_querysets_order(project, owner, editor, reviewer):
+    expected = list(
+        Membership.objects.filter(project=project)
+        .order_by("-user__username")
+        .values_list("user__username", "role")
+    )
+    assert ROLES.rows(slug=project.slug) == expected
+    editor.memberships.filter(project=project).delete()  # one input changed: the rows follow
+    assert ROLES.rows(slug=project.slug) == [row for row in expected if row[0] != editor.username]
+    assert ROLES.rows(slug="no-such-project") == []
 
 
 def test_rows_are_every_row_in_order_with_the_values_queryset(project, owner, editor, reviewer):
@@ -106,8 +142,8 @@ def test_rows_are_every_row_in_order_with_the_values_queryset(project, owner, ed
         .values_list("user__username", "role", "created_at")
     )
     assert len(expected) == 3
-    assert MEMBERS.rows(slug=project.slug) == expected  # created_at: converters applied
-    assert MEMBERS.rows(slug="no-such-project") == []
+    assert MEMBER_VALUES.rows(slug=project.slug) == expected  # created_at: converters applied
+    assert MEMBER_VALUES.rows(slug="no-such-project") == []
     with CaptureQueriesContext(connection) as queries:
-        MEMBERS.rows(slug=project.slug)
+        MEMBER_VALUES.rows(slug=project.slug)
     assert len(queries.captured_queries) == 1
