@@ -42,7 +42,7 @@ class Peer:
         connected, _ = await self.ws.connect()
         return connected
 
-    async def receive(self, timeout: float = 3):
+    async def receive(self, timeout: float = 10):
         """The next message, decoded: ("control", dict), ("ack", n), ("step1"|"step2"|"update",
         bytes), ("awareness", entries) or ("close", code)."""
         output = await self.ws.receive_output(timeout)
@@ -70,7 +70,7 @@ class Peer:
         self.doc.apply_update(payload)
         return ("step2" if sub == protocol.STEP2 else "update"), payload
 
-    async def until(self, kind: str, timeout: float = 3):
+    async def until(self, kind: str, timeout: float = 10):
         while True:
             got, value = await self.receive(timeout)
             if got == kind:
@@ -78,7 +78,7 @@ class Peer:
             if got == "close":
                 raise AssertionError(f"closed with {value} while waiting for {kind}")
 
-    async def closed_with(self, timeout: float = 3) -> int:
+    async def closed_with(self, timeout: float = 10) -> int:
         while True:
             got, value = await self.receive(timeout)
             if got == "close":
@@ -108,7 +108,7 @@ class Peer:
         await self.send_update(update)
         return update
 
-    async def acknowledged(self, timeout: float = 3) -> int:
+    async def acknowledged(self, timeout: float = 10) -> int:
         """Wait until every update sent is acknowledged."""
         while self.acked < self.sent:
             await self.until("ack", timeout)

@@ -1,14 +1,16 @@
 """The plan page's push channel (planhub/live/consumers.py) through planhub.asgi: who may
 listen, and that each kind of change on the plan reaches it once committed."""
 
+import asyncio
 import json
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
+from channels.layers import channel_layers, get_channel_layer
 from django.test import Client
 
+from planhub.lib.broadcast import member_group, plan_group
 from planhub.plans.restructuring import add_section_after
 from planhub.projects.models import Membership
 from planhub.reviews.models import Comment, SectionDecision
@@ -38,19 +40,33 @@ def listener(user, plan, origin=b"http://localhost") -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/plans/{plan.pk}/live/", headers)
 
 
+async def connected(ws, user, plan) -> bool:
+    """Connects, then waits until the consumer has joined its groups: it accepts first (so
+    that a refusal's close code reaches the browser) and joins after its access check, so a
+    change made at once after the handshake could come before it listens."""
+    accepted = (await ws.connect())[0]
+    layer = get_channel_layer()
+    groups = (plan_group(plan.pk), member_group(plan.project_id, user.pk))
+    for _ in range(1000):
+        if all(layer.groups.get(group) for group in groups):
+            break
+        await asyncio.sleep(0.01)
+    return accepted
+
+
 def run(scenario):
     return async_to_sync(scenario)()
 
 
 async def close_code(ws) -> int:
     while True:
-        output = await ws.receive_output(3)
+        output = await ws.receive_output(10)
         if output["type"] == "websocket.close":
             return output["code"]
 
 
 async def changed(ws) -> dict:
-    return json.loads(await ws.receive_from(3))
+    return json.loads(await ws.receive_from(10))
 
 
 @pytest.mark.parametrize("role", ["owner", "editor", "reviewer", "viewer"])
@@ -59,7 +75,7 @@ def test_every_member_hears_a_published_section(doc, members, role, editor):
     section = section_of(doc, "Scope")
 
     async def scenario():
-        assert (await ws.connect())[0]
+        assert await connected(ws, members[role], doc)
         await database_sync_to_async(section.save_edit)(
             heading="Scope", body="Everything.", base_version=section.version, author=editor
         )
@@ -96,7 +112,7 @@ def test_a_removed_member_is_closed(doc, viewer, owner):
     ws = listener(viewer, doc)
 
     async def scenario():
-        assert (await ws.connect())[0]
+        assert await connected(ws, viewer, doc)
         membership = await database_sync_to_async(Membership.objects.get)(user=viewer)
         await database_sync_to_async(membership.remove)(by=owner)
         return await close_code(ws)
@@ -123,7 +139,7 @@ def test_reviews_comments_and_outline_changes_are_heard(doc, owner, reviewer, vi
         add_section_after(section, owner)
 
     async def scenario():
-        assert (await ws.connect())[0]
+        assert await connected(ws, viewer, doc)
         heard = []
         for change in (review, comment, outline):
             await database_sync_to_async(change)()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from planhub.live.models import PRESENCE_TTL, PUSHED_TTL, Presence
 
 from .conftest import poll_url, section_of
-from .test_consumer import changed, listener, memory_layer  # noqa: F401 - the fixture
+from .test_consumer import changed, connected, listener, memory_layer  # noqa: F401 - the fixture
 
 PRESENCE = {"type": "changed", "section": None, "kind": "presence"}
 
@@ -66,7 +66,7 @@ def test_arriving_and_editing_are_announced_once_and_leaving_too(doc, owner, edi
     scope = str(section_of(doc, "Scope").pk)
 
     async def scenario():
-        assert (await ws.connect())[0]
+        assert await connected(ws, owner, doc)
         heard = []
         await database_sync_to_async(poll)(web, doc)  # the editor arrives
         heard.append(await changed(ws))
