@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models import Expression, Field, IntegerField, Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 class Param(Expression):
@@ -140,7 +140,8 @@ class CompiledQuery:
             converters=compiler.get_converters([column for column, _, _ in compiler.select]),
         )
         klass_info = compiler.klass_info
-        if klass_info is not None:  # instances: get()
+        # Instances (get(), all()); a union of values_list() queries has a klass_info, but rows.
+        if klass_info is not None and queryset._iterable_class is ModelIterable:
             compiled.annotations = dict(compiler.annotation_col_map or {})
             fields = klass_info["select_fields"]
             start, end = fields[0], fields[-1] + 1
