@@ -157,9 +157,13 @@ export class DraftProvider {
     encoding.writeVarUint(reply, MESSAGE_SYNC);
     const kind = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
     if (kind === syncProtocol.messageYjsSyncStep1 && encoding.length(reply) > 1 && !this.readOnly) {
-      // Our step 2: everything the server lacks, offline changes included.
-      this.ws.send(encoding.toUint8Array(reply));
-      this._countSent();
+      // Our step 2: everything the server lacks, offline changes included. A socket already
+      // closing drops it; the next connection's step 1 asks for it again.
+      const ws = this.ws;
+      if (ws && ws.readyState === WebSocket.OPEN) {
+        ws.send(encoding.toUint8Array(reply));
+        this._countSent();
+      }
     }
     if (kind === syncProtocol.messageYjsSyncStep2 && !this.synced) {
       this.synced = true;

@@ -3,8 +3,8 @@ of a template's (2 MB) costs more than MAX_RATIO times plain prose of the same l
 times the text costs about four times as much (a quadratic cost would be sixteen).
 
 The texts are bench/render_inputs.py's (`make bench` prints the same table). Times are ratios
-of the best of up to three runs, and a run within the limit ends the measurement: a busy
-machine slows the test down rather than failing it.
+of the best of up to three runs (five rounds of both sizes for the growth test), and a run
+within the limit ends the measurement: a busy machine slows the test down rather than failing it.
 """
 
 import time
@@ -64,11 +64,18 @@ def test_a_section_renders_within_a_multiple_of_prose(name):
 
 @pytest.mark.parametrize("name", PATHOLOGICAL_INPUTS)
 def test_four_times_the_text_costs_about_four_times_as_much(name):
-    quarter = seconds(render_markdown, PATHOLOGICAL_INPUTS[name](SECTION_CHARS // 4))
-    # 5 ms: timer and machine noise on texts that render in a few milliseconds.
-    limit = MAX_GROWTH * quarter + 0.005
-    took = seconds(render_markdown, PATHOLOGICAL_INPUTS[name](SECTION_CHARS), good_enough=limit)
-    assert took <= limit, f"{name}: {took / quarter:.1f}x for 4x the text"
+    short_text = PATHOLOGICAL_INPUTS[name](SECTION_CHARS // 4)
+    long_text = PATHOLOGICAL_INPUTS[name](SECTION_CHARS)
+    quarter, took = seconds(render_markdown, short_text), float("inf")
+    # Both sizes are timed in each round, side by side, so a burst of load on the machine slows
+    # both rather than only the long text; the best of each is compared.
+    for _ in range(5):
+        quarter = min(quarter, seconds(render_markdown, short_text, runs=1))
+        took = min(took, seconds(render_markdown, long_text, runs=1))
+        # 5 ms: timer and machine noise on texts that render in a few milliseconds.
+        if took <= MAX_GROWTH * quarter + 0.005:
+            break
+    assert took <= MAX_GROWTH * quarter + 0.005, f"{name}: {took / quarter:.1f}x for 4x the text"
 
 
 @pytest.mark.parametrize("name", TEMPLATE_INPUTS)
